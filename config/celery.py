@@ -1,0 +1,10 @@
+"""Celery application; runs tasks eagerly unless CELERY_BROKER_URL is set."""
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+
+app = Celery("homecare")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

@@ -1,0 +1,286 @@
+"""Tenders, lots, quality questions and sealed bids."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+
+from tenders.transitions import LABELS, TenderStatus
+
+TenderStatusChoices = models.TextChoices(
+    "TenderStatusChoices", [(s.name, (s.value, LABELS[s])) for s in TenderStatus]
+)
+
+
+class ServiceType(models.TextChoices):
+    HOMECARE = "homecare", "Homecare (domiciliary care)"
+    CRISIS = "crisis", "Crisis care (up to 72 hours)"
+    REABLEMENT = "reablement", "Reablement (up to 6 weeks)"
+
+
+class PriceFormula(models.TextChoices):
+    RELATIVE_TO_LOWEST = "relative_to_lowest", "Relative to the lowest acceptable price"
+    RELATIVE_TO_MEAN = "relative_to_mean", "Relative to the mean acceptable price"
+    BANDED_COST_OF_CARE = "banded_cost_of_care", "Banded against the cost-of-care benchmark"
+
+
+class UnratedPolicy(models.TextChoices):
+    ALLOW = "allow", "Allow locations not yet rated by CQC"
+    FLAG = "flag", "Allow, flagged for due diligence"
+    EXCLUDE = "exclude", "Exclude locations not yet rated"
+
+
+class ContractType(models.TextChoices):
+    BLOCK = "block", "Block"
+    SPOT = "spot", "Spot"
+
+
+percent = [MinValueValidator(0), MaxValueValidator(100)]
+
+
+class Tender(models.Model):
+    reference = models.SlugField(max_length=40, unique=True)
+    title = models.CharField(max_length=200)
+    service_type = models.CharField(max_length=20, choices=ServiceType.choices)
+    description = models.TextField(blank=True)
+    status = models.CharField(max_length=20, choices=TenderStatusChoices.choices, default=TenderStatus.DRAFT.value)
+
+    clarification_deadline = models.DateTimeField(null=True, blank=True)
+    submission_deadline = models.DateTimeField()
+    contract_start = models.DateField(null=True, blank=True)
+    contract_end = models.DateField(null=True, blank=True)
+
+    quality_weight = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("60"), validators=percent)
+    price_weight = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("40"), validators=percent)
+    price_formula = models.CharField(max_length=30, choices=PriceFormula.choices, default=PriceFormula.RELATIVE_TO_LOWEST)
+
+    # The unit the price is asked on: Lancashire buys 60 minutes = 50 contact + 10 travel.
+    contact_minutes = models.PositiveSmallIntegerField(default=50, validators=[MinValueValidator(1)])
+    travel_minutes = models.PositiveSmallIntegerField(default=10)
+
+    rate_preset = models.ForeignKey(
+        "pricing.RatePreset", null=True, blank=True, on_delete=models.PROTECT, related_name="tenders",
+        help_text="The cost-of-care model prices are checked against.",
+    )
+    far_above_model_percent = models.DecimalField(
+        max_digits=5, decimal_places=2, default=Decimal("25"), validators=[MinValueValidator(0)],
+        help_text="Flag prices this far above the model's sustainable minimum.",
+    )
+    expected_visit_mix = models.JSONField(
+        default=dict, blank=True,
+        help_text='Share of contact hours by visit length in minutes, e.g. {"30": 40, "45": 30, "60": 30}.',
+    )
+
+    max_providers_per_lot = models.PositiveSmallIntegerField(default=1, validators=[MinValueValidator(1)])
+    max_lots_per_provider = models.PositiveSmallIntegerField(null=True, blank=True)
+    unrated_policy = models.CharField(max_length=10, choices=UnratedPolicy.choices, default=UnratedPolicy.FLAG)
+    fail_on_zero_score = models.BooleanField(default=True, help_text="A quality answer scored 0 fails the bid.")
+    quality_threshold_percent = models.DecimalField(
+        max_digits=5, decimal_places=2, null=True, blank=True, validators=percent,
+        help_text="A bid scoring below this % of the quality marks fails.",
+    )
+    standstill_mandatory = models.BooleanField(
+        default=True, help_text="Procurement Act 2023: voluntary for light-touch contracts, mandatory by default."
+    )
+    opening_requires_two = models.BooleanField(default=False, help_text="Opening needs two different commissioners.")
+    contract_conditions = models.TextField(blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    opened_at = models.DateTimeField(null=True, blank=True)
+    price_envelope_opened_at = models.DateTimeField(null=True, blank=True)
+    awarded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["reference"]
+        constraints = [
+            models.CheckConstraint(
+                name="tender_weights_sum_to_100",
+                condition=Q(quality_weight=Decimal("100") - F("price_weight")),
+            ),
+            models.CheckConstraint(name="tender_contact_minutes_positive", condition=Q(contact_minutes__gt=0)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference}: {self.title}"
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.quality_weight is not None and self.price_weight is not None:
+            if self.quality_weight + self.price_weight != Decimal("100"):
+                errors["price_weight"] = (
+                    f"Quality weight ({self.quality_weight}) and price weight ({self.price_weight}) must add up to 100."
+                )
+        if self.clarification_deadline and self.submission_deadline and self.clarification_deadline > self.submission_deadline:
+            errors["clarification_deadline"] = "Clarification questions must close before the submission deadline."
+        if self.contract_start and self.contract_end and self.contract_end <= self.contract_start:
+            errors["contract_end"] = "The contract must end after it starts."
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def status_label(self) -> str:
+        return TenderStatus(self.status).label
+
+    @property
+    def minute_basis_label(self) -> str:
+        total = self.contact_minutes + self.travel_minutes
+        return f"per {total} minutes of provider time = {self.contact_minutes} contact + {self.travel_minutes} travel minutes"
+
+    @property
+    def is_sealed(self) -> bool:
+        """Bids stay sealed until a commissioner performs the opening."""
+        return self.opened_at is None
+
+
+class Lot(models.Model):
+    tender = models.ForeignKey(Tender, on_delete=models.CASCADE, related_name="lots")
+    number = models.PositiveSmallIntegerField()
+    zone = models.ForeignKey("zones.Zone", on_delete=models.PROTECT, related_name="lots")
+    hours_per_week = models.DecimalField(max_digits=8, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))])
+    contract_type = models.CharField(max_length=10, choices=ContractType.choices, default=ContractType.BLOCK)
+    ceiling_price = models.DecimalField(
+        max_digits=7, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)],
+        help_text="Highest acceptable price per billed hour on the tender's minute basis.",
+    )
+    guaranteed_minimum_hours = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    package_pricing = models.BooleanField(default=False, help_text="Also ask a price per package (reablement).")
+    package_hours = models.DecimalField(
+        max_digits=6, decimal_places=2, null=True, blank=True, help_text="Hours in one package, where priced per package."
+    )
+
+    class Meta:
+        ordering = ["tender", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["tender", "number"], name="lot_number_unique_per_tender"),
+            models.UniqueConstraint(fields=["tender", "zone"], name="lot_zone_unique_per_tender"),
+            models.CheckConstraint(name="lot_hours_positive", condition=Q(hours_per_week__gt=0)),
+        ]
+
+    def __str__(self) -> str:
+        return f"Lot {self.number}: {self.zone.name}"
+
+
+class QualityQuestion(models.Model):
+    tender = models.ForeignKey(Tender, on_delete=models.CASCADE, related_name="questions")
+    number = models.PositiveSmallIntegerField()
+    text = models.TextField()
+    guidance = models.TextField(blank=True, help_text="Published scoring descriptors.")
+    weight = models.DecimalField(max_digits=5, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))])
+    max_score = models.PositiveSmallIntegerField(default=5, validators=[MinValueValidator(1)])
+    word_limit = models.PositiveIntegerField(default=500)
+
+    class Meta:
+        ordering = ["tender", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["tender", "number"], name="question_number_unique_per_tender"),
+            models.CheckConstraint(name="question_weight_positive", condition=Q(weight__gt=0)),
+        ]
+
+    def __str__(self) -> str:
+        return f"Q{self.number}"
+
+
+class BidStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class Bid(models.Model):
+    """One provider's bid for one tender; its content lives in versions."""
+
+    tender = models.ForeignKey(Tender, on_delete=models.PROTECT, related_name="bids")
+    provider = models.ForeignKey("providers.Provider", on_delete=models.PROTECT, related_name="bids")
+    reference = models.CharField(max_length=40, unique=True)
+    status = models.CharField(max_length=10, choices=BidStatus.choices, default=BidStatus.DRAFT)
+    needs_reconfirmation = models.BooleanField(default=False, help_text="The tender was amended after submission.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["tender", "reference"]
+        constraints = [models.UniqueConstraint(fields=["tender", "provider"], name="one_bid_per_provider_per_tender")]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class BidVersionStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+    SUPERSEDED = "superseded", "Superseded by a revision"
+
+
+class BidVersion(models.Model):
+    """A draft, or a frozen submission with its receipt digest. Never overwritten once submitted."""
+
+    bid = models.ForeignKey(Bid, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField()
+    status = models.CharField(max_length=12, choices=BidVersionStatus.choices, default=BidVersionStatus.DRAFT)
+    cqc_location_ids = models.JSONField(default=list, blank=True)
+    declarations = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    content = models.JSONField(null=True, blank=True, help_text="Canonical frozen content the digest covers.")
+    digest = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["bid", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["bid", "number"], name="bid_version_number_unique"),
+            models.UniqueConstraint(fields=["bid"], condition=Q(status="draft"), name="one_draft_per_bid"),
+            models.UniqueConstraint(fields=["bid"], condition=Q(status="submitted"), name="one_live_submission_per_bid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.bid.reference} v{self.number}"
+
+
+class BidLotPrice(models.Model):
+    version = models.ForeignKey(BidVersion, on_delete=models.CASCADE, related_name="lot_prices")
+    lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="+")
+    hourly_price = models.DecimalField(max_digits=7, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))])
+    package_price = models.DecimalField(max_digits=9, decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["version", "lot"], name="one_price_per_lot_per_version"),
+            models.CheckConstraint(name="hourly_price_positive", condition=Q(hourly_price__gt=0)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.version} lot {self.lot_id}: £{self.hourly_price}"
+
+
+class BidAnswer(models.Model):
+    version = models.ForeignKey(BidVersion, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(QualityQuestion, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["version", "question"], name="one_answer_per_question_per_version")]
+
+    def __str__(self) -> str:
+        return f"{self.version} answer to question {self.question_id}"
+
+
+class BidDocument(models.Model):
+    version = models.ForeignKey(BidVersion, on_delete=models.CASCADE, related_name="documents")
+    file = models.FileField(upload_to="bid-documents/%Y/%m/")
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from tenders.selectors import tender_list
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    tenders = tender_list(user=request.user)
+    return render(request, "tenders/home.html", {"tenders": tenders})
+
+
+@login_required
+def tender_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    tender = tender_list(user=request.user).filter(reference=reference).first()
+    if tender is None:
+        raise Http404("No such tender.")
+    lots = list(tender.lots.all())
+    return render(
+        request,
+        "tenders/detail.html",
+        {"tender": tender, "lots": lots, "total_hours": sum(lot.hours_per_week for lot in lots)},
+    )

@@ -1,0 +1,62 @@
+"""Named personas, as healthchecks does: a commissioner, two bidders, an evaluator, an outsider."""
+from __future__ import annotations
+
+import pytest
+from rest_framework.test import APIClient
+
+from accounts.models import Role
+from tests.factories import ProviderFactory, UserFactory
+
+
+@pytest.fixture
+def commissioner(db):
+    return UserFactory(username="carol", role=Role.COMMISSIONER)
+
+
+@pytest.fixture
+def second_commissioner(db):
+    return UserFactory(username="colin", role=Role.COMMISSIONER)
+
+
+@pytest.fixture
+def bidder(db):
+    return UserFactory(username="alice", role=Role.PROVIDER, provider=ProviderFactory(name="Alice Care Ltd"))
+
+
+@pytest.fixture
+def rival_bidder(db):
+    return UserFactory(username="bob", role=Role.PROVIDER, provider=ProviderFactory(name="Bob Homecare Ltd"))
+
+
+@pytest.fixture
+def evaluator(db):
+    return UserFactory(username="erin", role=Role.EVALUATOR)
+
+
+@pytest.fixture
+def moderator(db):
+    return UserFactory(username="morag", role=Role.MODERATOR)
+
+
+@pytest.fixture
+def legal(db):
+    return UserFactory(username="lena", role=Role.LEGAL)
+
+
+@pytest.fixture
+def outsider(db):
+    return UserFactory(username="oscar", role=Role.PROVIDER, provider=ProviderFactory(name="Outsider Ltd"))
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+@pytest.fixture
+def api_as(api):
+    def login(user):
+        api.force_authenticate(user=user)
+        return api
+
+    return login
