@@ -118,36 +118,39 @@ def check_price(
     gap = hourly - minimum
     gap_percent = gap / minimum * HUNDRED
 
+    # Decide and explain on the figures people see, so the message never contradicts them.
     shown_hourly, shown_minimum, shown_floor = pennies(hourly), pennies(minimum), pennies(floor)
+    shown_gap = shown_hourly - shown_minimum
+    shown_gap_percent = shown_gap / shown_minimum * HUNDRED
     bid = f"{_gbp(amount)} per billed unit ({basis.label}) is {_gbp(hourly)} per contact hour"
     if shown_hourly < shown_floor:
         status = PriceStatus.BELOW_STATUTORY_FLOOR
         message = (
             f"{bid}, below the statutory floor of {_gbp(floor)} (pay for contact, travel and training time,"
-            f" holiday pay, employer NI and pension) and {_gbp(-gap)} ({_pct(-gap_percent)}) below the"
+            f" holiday pay, employer NI and pension) and {_gbp(-shown_gap)} ({_pct(-shown_gap_percent)}) below the"
             f" sustainable minimum of {_gbp(minimum)}. Abnormally low: ask the bidder to explain how it"
             " will meet its legal obligations before deciding."
         )
     elif shown_hourly < shown_minimum:
         status = PriceStatus.BELOW_SUSTAINABLE
         message = (
-            f"{bid}, {_gbp(-gap)} ({_pct(-gap_percent)}) below the sustainable minimum of {_gbp(minimum)}"
+            f"{bid}, {_gbp(-shown_gap)} ({_pct(-shown_gap_percent)}) below the sustainable minimum of {_gbp(minimum)}"
             f" though above the statutory floor of {_gbp(floor)}. Abnormally low: ask the bidder to explain"
             " the price before deciding."
         )
     elif limit is not None and pennies(amount) > pennies(limit):
         status = PriceStatus.ABOVE_CEILING
         message = f"{bid}; the price per billed unit is above the tender's ceiling of {_gbp(limit)}."
-    elif (shown_hourly - shown_minimum) * HUNDRED > far * shown_minimum:
+    elif shown_gap * HUNDRED > far * shown_minimum:
         status = PriceStatus.FAR_ABOVE_MODEL
         message = (
-            f"{bid}, {_gbp(gap)} ({_pct(gap_percent)}) above the model minimum of {_gbp(minimum)},"
+            f"{bid}, {_gbp(shown_gap)} ({_pct(shown_gap_percent)}) above the model minimum of {_gbp(minimum)},"
             f" more than {far.normalize():f}% above it. Check what the price includes."
         )
     else:
         status = PriceStatus.WITHIN_RANGE
         message = (
-            f"{bid}, within range: {_gbp(gap)} ({_pct(gap_percent)}) from the sustainable minimum of"
+            f"{bid}, within range: {_gbp(shown_gap)} ({_pct(shown_gap_percent)}) above the sustainable minimum of"
             f" {_gbp(minimum)}."
         )
     return PriceCheck(

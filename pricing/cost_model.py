@@ -226,7 +226,11 @@ HCA_LINES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("contact_time", "Careworkers' contact time", ("contact_pay",)),
     ("travel_time", "Careworkers' travel time", ("travel_pay",)),
     ("ni_and_pension", "Employer NI and pension", ("ni", "pension")),
-    ("other_wage_on_costs", "Other wage on-costs (holiday, sickness, training)", ("holiday", "training", "other_on_costs")),
+    (
+        "other_wage_on_costs",
+        "Other wage on-costs (holiday, sickness, training)",
+        ("holiday", "training", "other_on_costs"),
+    ),
     ("mileage", "Careworkers' mileage", ("mileage",)),
     ("running_the_business", "Cost of running the business", ("running_costs",)),
     ("surplus", "Provider's profit or surplus", ("surplus",)),

@@ -128,8 +128,9 @@ PRESETS: list[dict[str, object]] = [
             " a week; pension 3% above £120 a week. The Association publishes the headline, not every input,"
             " so these are ours: travel 15 minutes per contact hour (our change from 11.7, made from 2023/24,"
             " the year the Association says it reviewed its assumptions; we do not know its own figure, but 15"
-            " minutes is what reproduces its 2025/26 direct employment cost of £22.71), 4.4 miles (same implied speed), 45p a mile (HMRC approved mileage rate, after"
-            " the 2022 fuel price rise the Association cited), running costs £6.10 per contact hour as the"
+            " minutes is what reproduces its 2025/26 direct employment cost of £22.71), 4.4 miles (same"
+            " implied speed), 45p a mile (HMRC approved mileage rate, after the 2022 fuel price rise the"
+            " Association cited), running costs £6.10 per contact hour as the"
             " calibration residual." + _SHARED_NOTE
         ),
     },
