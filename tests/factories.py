@@ -35,6 +35,23 @@ class RatePresetFactory(factory.django.DjangoModelFactory):
     name = "Test preset"
     year_label = "2025/26"
     effective_from = factory.LazyFunction(lambda: timezone.localdate().replace(month=4, day=1))
+    # The sixteen model inputs, as the shipped 2025/26 preset has them (model minimum £32.14).
+    hourly_pay_rate = Decimal("12.21")
+    employer_ni_rate = Decimal("15")
+    ni_secondary_threshold_weekly = Decimal("96")
+    pension_rate = Decimal("3")
+    pension_lower_limit_weekly = Decimal("120")
+    holiday_pay_percent = Decimal("12.07")
+    sick_pay_percent = Decimal("1")
+    training_time_percent = Decimal("3")
+    other_paid_time_percent = Decimal("2.2")
+    pence_per_mile = Decimal("45")
+    running_costs_per_hour = Decimal("8.44")
+    running_costs_percent = Decimal("0")
+    surplus_percent = Decimal("3")
+    weekly_contact_hours = Decimal("28.5")
+    travel_minutes_per_contact_hour = Decimal("15")
+    miles_per_contact_hour = Decimal("4.4")
 
 
 class ProviderFactory(factory.django.DjangoModelFactory):
