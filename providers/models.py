@@ -27,6 +27,10 @@ class Provider(models.Model):
     contact_phone = models.CharField(max_length=30, blank=True)
     status = models.CharField(max_length=10, choices=ProviderStatus.choices, default=ProviderStatus.PENDING)
     created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True, help_text="When the registration was approved or rejected.")
+    decision_note = models.TextField(
+        blank=True, help_text="Why: 'approved automatically after checks', or the commissioner's reason."
+    )
 
     class Meta:
         ordering = ["name"]

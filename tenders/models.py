@@ -215,6 +215,7 @@ class BidVersionStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
     SUBMITTED = "submitted", "Submitted"
     SUPERSEDED = "superseded", "Superseded by a revision"
+    WITHDRAWN = "withdrawn", "Withdrawn by the provider"
 
 
 class BidVersion(models.Model):
@@ -232,11 +233,18 @@ class BidVersion(models.Model):
     )
     content = models.JSONField(null=True, blank=True, help_text="Canonical frozen content the digest covers.")
     digest = models.CharField(max_length=64, blank=True)
+    idempotency_key = models.CharField(
+        max_length=64, blank=True, default="",
+        help_text="The key the submitting client sent; a retry with the same key returns this receipt.",
+    )
 
     class Meta:
         ordering = ["bid", "number"]
         constraints = [
             models.UniqueConstraint(fields=["bid", "number"], name="bid_version_number_unique"),
+            models.UniqueConstraint(
+                fields=["bid", "idempotency_key"], condition=~Q(idempotency_key=""), name="bid_version_idempotency_key_unique"
+            ),
             models.UniqueConstraint(fields=["bid"], condition=Q(status="draft"), name="one_draft_per_bid"),
             models.UniqueConstraint(fields=["bid"], condition=Q(status="submitted"), name="one_live_submission_per_bid"),
         ]
@@ -284,3 +292,128 @@ class BidDocument(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class TenderDocument(models.Model):
+    """A specification or addendum document published with a tender."""
+
+    tender = models.ForeignKey(Tender, on_delete=models.CASCADE, related_name="documents")
+    amendment = models.ForeignKey(
+        "Amendment", null=True, blank=True, on_delete=models.PROTECT, related_name="documents",
+        help_text="Set when the document was published by an amendment (addendum).",
+    )
+    title = models.CharField(max_length=200)
+    file = models.FileField(upload_to="tender-documents/%Y/%m/")
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["tender", "uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Amendment(models.Model):
+    """An addendum to a published tender: what changed, before and after, and why."""
+
+    tender = models.ForeignKey(Tender, on_delete=models.PROTECT, related_name="amendments")
+    number = models.PositiveIntegerField()
+    summary = models.TextField(help_text="What changed and why, as bidders will read it.")
+    changes = models.JSONField(default=list, blank=True, help_text="[{field, lot, before, after}, ...]")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["tender", "number"]
+        constraints = [models.UniqueConstraint(fields=["tender", "number"], name="amendment_number_unique_per_tender")]
+
+    def __str__(self) -> str:
+        return f"{self.tender.reference} amendment {self.number}"
+
+
+class ClarificationStatus(models.TextChoices):
+    PENDING = "pending", "Awaiting an answer"
+    PUBLISHED = "published", "Answered and published"
+
+
+class Clarification(models.Model):
+    """A bidder's question; the answer is published to every bidder without saying who asked."""
+
+    tender = models.ForeignKey(Tender, on_delete=models.PROTECT, related_name="clarifications")
+    number = models.PositiveIntegerField()
+    asked_by_provider = models.ForeignKey("providers.Provider", on_delete=models.PROTECT, related_name="+")
+    asked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    asked_at = models.DateTimeField()
+    question = models.TextField()
+    status = models.CharField(max_length=10, choices=ClarificationStatus.choices, default=ClarificationStatus.PENDING)
+    published_question = models.TextField(
+        blank=True, help_text="The question as published: reworded if needed so it does not identify who asked."
+    )
+    answer = models.TextField(blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["tender", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["tender", "number"], name="clarification_number_unique_per_tender"),
+            models.CheckConstraint(
+                name="published_clarification_has_answer",
+                condition=~Q(status="published") | (~Q(answer="") & Q(answered_at__isnull=False)),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tender.reference} clarification {self.number}"
+
+
+class NotificationKind(models.TextChoices):
+    TENDER_PUBLISHED = "tender_published", "New tender published"
+    AMENDMENT = "amendment", "Tender amended"
+    CLARIFICATION = "clarification", "Clarification published"
+    RECONFIRM = "reconfirm", "Bid needs re-confirmation"
+    REGISTRATION = "registration", "Registration decision"
+
+
+class Notification(models.Model):
+    """An in-app message to a provider organisation; every user of the organisation sees it."""
+
+    provider = models.ForeignKey("providers.Provider", on_delete=models.CASCADE, related_name="notifications")
+    tender = models.ForeignKey(Tender, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20, choices=NotificationKind.choices)
+    message = models.TextField()
+    link = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField()
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["provider", "read_at"], name="notification_provider_unread")]
+
+    def __str__(self) -> str:
+        return f"{self.provider}: {self.get_kind_display()}"
+
+
+class LateSubmissionAttempt(models.Model):
+    """A submission that reached the server after the deadline, kept for the record and refused."""
+
+    tender = models.ForeignKey(Tender, on_delete=models.PROTECT, related_name="late_attempts")
+    bid = models.ForeignKey(Bid, null=True, blank=True, on_delete=models.PROTECT, related_name="late_attempts")
+    provider = models.ForeignKey("providers.Provider", on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    attempted_at = models.DateTimeField()
+    deadline = models.DateTimeField(help_text="The submission deadline in force at the time.")
+    channel = models.CharField(max_length=10, default="web")
+    idempotency_key = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["tender", "attempted_at"]
+
+    def __str__(self) -> str:
+        return f"late attempt {self.tender.reference} {self.provider} {self.attempted_at:%Y-%m-%d %H:%M:%S}"
