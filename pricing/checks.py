@@ -166,3 +166,30 @@ def check_price(
         ceiling=limit,
         far_above_percent=far,
     )
+
+
+STATUS_LABELS: dict[PriceStatus, str] = {
+    PriceStatus.BELOW_STATUTORY_FLOOR: "Below statutory floor",
+    PriceStatus.BELOW_SUSTAINABLE: "Below sustainable minimum: abnormally low, needs clarification",
+    PriceStatus.ABOVE_CEILING: "Above ceiling",
+    PriceStatus.FAR_ABOVE_MODEL: "Far above model",
+    PriceStatus.WITHIN_RANGE: "Within range",
+}
+
+
+def shown_figures(check: PriceCheck) -> dict[str, Decimal]:
+    """The check's figures rounded to the penny as people see them, gap taken from the rounded figures.
+
+    The gap is the rounded price less the rounded minimum (as in the message and
+    as the status was decided), so the shown figures always add up.
+    """
+    hourly, minimum = pennies(check.price_per_contact_hour), pennies(check.model_minimum)
+    gap = hourly - minimum
+    return {
+        "price": pennies(check.price),
+        "price_per_contact_hour": hourly,
+        "model_minimum": minimum,
+        "statutory_floor": pennies(check.statutory_floor),
+        "gap_amount": gap,
+        "gap_percent": pennies(gap / minimum * HUNDRED),
+    }

@@ -39,12 +39,14 @@ NOT_NEGATIVE_FIELDS: tuple[str, ...] = (
 )
 
 
-def _percent(help_text: str) -> models.DecimalField:
-    return models.DecimalField(max_digits=6, decimal_places=3, validators=_PERCENT, help_text=help_text)
+def _percent(label: str, help_text: str) -> models.DecimalField:
+    return models.DecimalField(label, max_digits=6, decimal_places=3, validators=_PERCENT, help_text=help_text)
 
 
-def _amount(help_text: str, max_digits: int = 8) -> models.DecimalField:
-    return models.DecimalField(max_digits=max_digits, decimal_places=2, validators=_NOT_NEGATIVE, help_text=help_text)
+def _amount(label: str, help_text: str, max_digits: int = 8) -> models.DecimalField:
+    return models.DecimalField(
+        label, max_digits=max_digits, decimal_places=2, validators=_NOT_NEGATIVE, help_text=help_text
+    )
 
 
 class RatePreset(models.Model):
@@ -57,32 +59,32 @@ class RatePreset(models.Model):
 
     # Statutory inputs.
     hourly_pay_rate = models.DecimalField(
-        max_digits=6, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))],
+        "Care worker pay (£ an hour)", max_digits=6, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))],
         help_text="Care worker pay, £ an hour (at least the National Living Wage).",
     )
-    employer_ni_rate = _percent("Employer National Insurance, % of pay above the secondary threshold.")
-    ni_secondary_threshold_weekly = _amount("Employer NI secondary threshold, £ a week.")
-    pension_rate = _percent("Employer pension, % of qualifying earnings (auto-enrolment minimum).")
-    pension_lower_limit_weekly = _amount("Qualifying earnings lower limit, £ a week.")
-    holiday_pay_percent = _percent("Holiday pay, % of pay for hours worked (5.6 weeks / 46.4 = 12.07%).")
+    employer_ni_rate = _percent("Employer National Insurance (%)", "Employer National Insurance, % of pay above the secondary threshold.")
+    ni_secondary_threshold_weekly = _amount("NI secondary threshold (£ a week)", "Employer NI secondary threshold, £ a week.")
+    pension_rate = _percent("Employer pension (%)", "Employer pension, % of qualifying earnings (auto-enrolment minimum).")
+    pension_lower_limit_weekly = _amount("Pension lower earnings limit (£ a week)", "Qualifying earnings lower limit, £ a week.")
+    holiday_pay_percent = _percent("Holiday pay (%)", "Holiday pay, % of pay for hours worked (5.6 weeks / 46.4 = 12.07%).")
     # Other wage on-costs.
-    sick_pay_percent = _percent("Sick pay, % of contact and travel pay.")
-    training_time_percent = _percent("Paid training time, % of contact and travel pay.")
-    other_paid_time_percent = _percent("Other paid non-contact time (supervision, meetings), % of contact and travel pay.")
+    sick_pay_percent = _percent("Sick pay (%)", "Sick pay, % of contact and travel pay.")
+    training_time_percent = _percent("Paid training time (%)", "Paid training time, % of contact and travel pay.")
+    other_paid_time_percent = _percent("Other paid non-contact time (%)", "Other paid non-contact time (supervision, meetings), % of contact and travel pay.")
     # Mileage, running costs and surplus.
-    pence_per_mile = _amount("Mileage paid to care workers, pence a mile.", max_digits=6)
-    running_costs_per_hour = _amount("Cost of running the business, £ per contact hour.", max_digits=6)
-    running_costs_percent = _percent("Cost of running the business, % of the final price (on top of the £ figure).")
-    surplus_percent = _percent("Surplus, % mark-up on all costs.")
+    pence_per_mile = _amount("Mileage rate (pence a mile)", "Mileage paid to care workers, pence a mile.", max_digits=6)
+    running_costs_per_hour = _amount("Running costs (£ per contact hour)", "Cost of running the business, £ per contact hour.", max_digits=6)
+    running_costs_percent = _percent("Running costs (% of price)", "Cost of running the business, % of the final price (on top of the £ figure).")
+    surplus_percent = _percent("Surplus (% of costs)", "Surplus, % mark-up on all costs.")
     # The typical care worker's week and the default service pattern.
     weekly_contact_hours = models.DecimalField(
-        max_digits=5, decimal_places=2, validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("168"))],
+        "Contact hours in a typical week", max_digits=5, decimal_places=2, validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("168"))],
         help_text="Contact hours in a typical care worker's week (NI and pension thresholds are weekly).",
     )
     travel_minutes_per_contact_hour = _amount(
-        "Average travel minutes per contact hour; zones scale this by rurality.", max_digits=6
+        "Travel minutes per contact hour", "Average travel minutes per contact hour; zones scale this by rurality.", max_digits=6
     )
-    miles_per_contact_hour = _amount("Average miles driven per contact hour; zones scale this by rurality.", max_digits=6)
+    miles_per_contact_hour = _amount("Miles per contact hour", "Average miles driven per contact hour; zones scale this by rurality.", max_digits=6)
 
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -1,0 +1,293 @@
+"""Read side of the cost-of-care model: presets, zones and lots in, pure-model results out.
+
+`lot_price_check(*, lot, price)` is what bidding and evaluation call: it judges a
+price per billed unit on the tender's minute basis against the model minimum
+for the lot's zone under the tender's preset, with the lot's ceiling and the
+tender's far-above threshold. Every refusal is a RuleViolation (HTTP 400) with
+a message a person can act on.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import QuerySet
+
+from common.errors import RuleViolation
+from common.money import to_decimal
+from pricing.checks import PriceCheck, check_price
+from pricing.conversion import MINUTES_PER_HOUR, MinuteBasis
+from pricing.cost_model import (
+    DEFAULT_VISIT_LENGTHS,
+    RATE_ASSUMPTION_FIELDS,
+    CostBreakdown,
+    RateAssumptions,
+    ServicePattern,
+    cost_by_visit_length,
+    cost_for_visit_mix,
+    cost_of_care,
+)
+from pricing.models import RatePreset
+from tenders.models import Lot, Tender
+from tenders.transitions import TenderStatus
+from zones.models import Zone
+
+# Tenders in these states have been seen by bidders: their preset is the record
+# prices were checked against and must not change under them.
+PRESET_LOCKING_STATUSES = frozenset(
+    s.value for s in TenderStatus if s not in (TenderStatus.DRAFT, TenderStatus.CANCELLED)
+)
+
+
+def preset_list() -> QuerySet[RatePreset]:
+    """Every preset, newest first."""
+    return RatePreset.objects.all()
+
+
+def preset_get(*, slug: str) -> RatePreset:
+    """The preset with this slug; RuleViolation naming the known slugs if there is none."""
+    preset = RatePreset.objects.filter(slug=slug).first()
+    if preset is None:
+        known = ", ".join(RatePreset.objects.values_list("slug", flat=True))
+        raise RuleViolation(f"Unknown preset {slug!r}. Known presets: {known or 'none'}.", field="preset")
+    return preset
+
+
+def preset_assumptions(preset: RatePreset) -> RateAssumptions:
+    """The preset's inputs for the pure model; RuleViolation if they cannot be priced."""
+    try:
+        return preset.assumptions()
+    except (TypeError, ValueError) as exc:
+        raise RuleViolation(f"The cost-of-care preset {preset.slug!r} cannot be priced: {exc}") from exc
+
+
+def preset_locking_tenders(preset: RatePreset) -> list[str]:
+    """References of tenders, past draft and not cancelled, whose price checks rest on this preset."""
+    return list(
+        preset.tenders.filter(status__in=PRESET_LOCKING_STATUSES).order_by("reference").values_list("reference", flat=True)
+    )
+
+
+def zone_pattern(*, zone: Zone | None, assumptions: RateAssumptions) -> ServicePattern:
+    """Travel and miles per contact hour in a zone: its own figures, else the preset's scaled by rurality."""
+    if zone is None:
+        return ServicePattern.from_assumptions(assumptions)
+    return ServicePattern(
+        travel_minutes_per_contact_hour=zone.travel_minutes_for(assumptions.travel_minutes_per_contact_hour),
+        miles_per_contact_hour=zone.miles_for(assumptions.miles_per_contact_hour),
+    )
+
+
+def preset_cost_of_care(
+    *, preset: RatePreset, zone: Zone | None = None, visit_minutes: int | None = None
+) -> CostBreakdown:
+    """The model minimum per contact hour for a preset, optionally in a zone and for one visit length."""
+    assumptions = preset_assumptions(preset)
+    pattern = zone_pattern(zone=zone, assumptions=assumptions)
+    if visit_minutes is None:
+        return cost_of_care(assumptions, pattern)
+    if isinstance(visit_minutes, bool) or not isinstance(visit_minutes, int) or visit_minutes <= 0:
+        raise RuleViolation(f"visit_minutes must be a whole number of minutes above 0, got {visit_minutes!r}.",
+                            field="visit_minutes")
+    return cost_by_visit_length(assumptions, pattern, [visit_minutes])[visit_minutes]
+
+
+def tender_basis(tender: Tender) -> MinuteBasis:
+    """What one billed unit of the tender buys (e.g. Lancashire's 50 contact + 10 travel minutes)."""
+    try:
+        return MinuteBasis(contact_minutes=int(tender.contact_minutes), travel_minutes=int(tender.travel_minutes))
+    except ValueError as exc:
+        raise RuleViolation(f"Tender {tender.reference} has an unusable minute basis: {exc}") from exc
+
+
+def _tender_preset(tender: Tender) -> RatePreset:
+    if tender.rate_preset_id is None:
+        raise RuleViolation(
+            f"Tender {tender.reference} has no cost-of-care model: choose a rate preset before prices can be checked."
+        )
+    return tender.rate_preset
+
+
+def tender_visit_mix(tender: Tender) -> dict[int, Decimal] | None:
+    """The tender's expected visit mix as {visit minutes: share of contact hours}, or None if it has none.
+
+    Stored as JSON ({"30": "40", ...}); keys must be whole minutes, shares numbers.
+    """
+    raw: Any = tender.expected_visit_mix
+    if not raw:
+        return None
+    if not isinstance(raw, Mapping):
+        raise RuleViolation(f"Tender {tender.reference}: the expected visit mix must map visit minutes to shares.")
+    mix: dict[int, Decimal] = {}
+    for key, value in raw.items():
+        try:
+            minutes = int(str(key))
+            share = to_decimal(value)
+        except ValueError as exc:
+            raise RuleViolation(
+                f"Tender {tender.reference}: the expected visit mix has {key!r}: {value!r}; "
+                "use whole visit minutes and numeric shares, e.g. {\"30\": 40, \"60\": 60}."
+            ) from exc
+        if minutes <= 0 or share < 0:
+            raise RuleViolation(
+                f"Tender {tender.reference}: visit lengths must be above 0 minutes and shares not negative "
+                f"(got {key!r}: {value!r})."
+            )
+        mix[minutes] = share
+    if sum(mix.values(), Decimal(0)) <= 0:
+        raise RuleViolation(f"Tender {tender.reference}: the expected visit mix must give some visit length a share.")
+    return mix
+
+
+def lot_cost_of_care(*, lot: Lot) -> CostBreakdown:
+    """The model minimum per contact hour for the lot's zone under the tender's preset (average visits)."""
+    assumptions = preset_assumptions(_tender_preset(lot.tender))
+    return cost_of_care(assumptions, zone_pattern(zone=lot.zone, assumptions=assumptions))
+
+
+def lot_visit_lengths(*, lot: Lot, visit_lengths: Iterable[int] = DEFAULT_VISIT_LENGTHS) -> dict[int, CostBreakdown]:
+    """Price per contact hour in the lot's zone for each visit length (shorter visits carry more travel)."""
+    assumptions = preset_assumptions(_tender_preset(lot.tender))
+    return cost_by_visit_length(assumptions, zone_pattern(zone=lot.zone, assumptions=assumptions), visit_lengths)
+
+
+def lot_visit_mix_cost(*, lot: Lot) -> CostBreakdown | None:
+    """Price per contact hour in the lot's zone for the tender's expected visit mix; None without a mix."""
+    mix = tender_visit_mix(lot.tender)
+    if mix is None:
+        return None
+    assumptions = preset_assumptions(_tender_preset(lot.tender))
+    return cost_for_visit_mix(assumptions, zone_pattern(zone=lot.zone, assumptions=assumptions), mix)
+
+
+def lot_benchmark(*, lot: Lot) -> CostBreakdown:
+    """What bid prices on the lot are checked against: the visit-mix cost if the tender has a mix, else the average."""
+    return lot_visit_mix_cost(lot=lot) or lot_cost_of_care(lot=lot)
+
+
+def lot_price_check(*, lot: Lot, price: object) -> PriceCheck:
+    """Judge a price per billed unit on the tender's minute basis against the lot's model minimum.
+
+    Uses the tender's preset, the lot zone's travel and miles, the tender's
+    expected visit mix when it has one, the lot's ceiling and the tender's
+    far_above_model_percent. Bad input (not a number, zero or negative) is a RuleViolation.
+    """
+    tender = lot.tender
+    try:
+        amount = to_decimal(price)
+    except ValueError as exc:
+        raise RuleViolation(f"price must be a number of pounds, e.g. 15.30; got {price!r}.", field="price") from exc
+    if amount <= 0:
+        raise RuleViolation(f"price must be greater than 0, got {amount}.", field="price")
+    try:
+        return check_price(
+            amount,
+            tender_basis(tender),
+            lot_benchmark(lot=lot),
+            ceiling=lot.ceiling_price,
+            far_above_percent=tender.far_above_model_percent,
+        )
+    except (TypeError, ValueError) as exc:
+        raise RuleViolation(f"The price cannot be checked: {exc}") from exc
+
+
+@dataclass(frozen=True)
+class LotCost:
+    """Everything "what does this lot cost?" shows for one lot; money per contact hour unless named."""
+
+    lot: Lot
+    basis: MinuteBasis
+    average: CostBreakdown
+    by_visit_length: dict[int, CostBreakdown]
+    visit_mix: CostBreakdown | None
+
+    @property
+    def benchmark(self) -> CostBreakdown:
+        """The figure prices on this lot are checked against."""
+        return self.visit_mix or self.average
+
+    def on_basis(self, per_contact_hour: Decimal) -> Decimal:
+        """A price per contact hour re-expressed per billed unit on the tender's basis."""
+        return per_contact_hour * Decimal(self.basis.contact_minutes) / MINUTES_PER_HOUR
+
+    @property
+    def weekly_cost_at_minimum(self) -> Decimal:
+        """The lot's hours a week (billed units) at the benchmark price on the tender's basis."""
+        return self.lot.hours_per_week * self.on_basis(self.benchmark.total)
+
+
+def tender_lot_costs(*, tender: Tender, visit_lengths: Iterable[int] = DEFAULT_VISIT_LENGTHS) -> list[LotCost]:
+    """The model's figures for every lot of a tender, on its minute basis and per contact hour."""
+    basis = tender_basis(tender)
+    assumptions = preset_assumptions(_tender_preset(tender))
+    mix = tender_visit_mix(tender)
+    lengths = tuple(visit_lengths)
+    costs = []
+    for lot in tender.lots.select_related("zone").order_by("number"):
+        pattern = zone_pattern(zone=lot.zone, assumptions=assumptions)
+        costs.append(
+            LotCost(
+                lot=lot,
+                basis=basis,
+                average=cost_of_care(assumptions, pattern),
+                by_visit_length=cost_by_visit_length(assumptions, pattern, lengths),
+                visit_mix=cost_for_visit_mix(assumptions, pattern, mix) if mix else None,
+            )
+        )
+    return costs
+
+
+@dataclass(frozen=True)
+class ComparisonRow:
+    key: str
+    label: str
+    values: tuple[Decimal, ...]
+    statutory: bool = False
+
+
+@dataclass(frozen=True)
+class PresetComparison:
+    """Chosen presets side by side: their inputs, then the model's lines, the total and the floor."""
+
+    presets: tuple[RatePreset, ...]
+    assumptions: tuple[ComparisonRow, ...]
+    lines: tuple[ComparisonRow, ...]
+    association_lines: tuple[ComparisonRow, ...]
+    totals: tuple[Decimal, ...]
+    floors: tuple[Decimal, ...]
+    breakdowns: tuple[CostBreakdown, ...]
+
+
+def preset_comparison(*, presets: Iterable[RatePreset], zone: Zone | None = None) -> PresetComparison:
+    """Line-by-line comparison of presets (in the order given), optionally for one zone."""
+    chosen = tuple(presets)
+    breakdowns = tuple(preset_cost_of_care(preset=p, zone=zone) for p in chosen)
+    meta = RatePreset._meta
+    assumption_rows = tuple(
+        ComparisonRow(name, str(meta.get_field(name).verbose_name), tuple(getattr(p, name) for p in chosen))
+        for name in RATE_ASSUMPTION_FIELDS
+    )
+    line_rows: tuple[ComparisonRow, ...] = ()
+    association_rows: tuple[ComparisonRow, ...] = ()
+    if breakdowns:
+        first = breakdowns[0]
+        line_rows = tuple(
+            ComparisonRow(line.key, line.label, tuple(b.line(line.key).amount for b in breakdowns), line.statutory)
+            for line in first.lines
+        )
+        summaries = [b.hca_summary() for b in breakdowns]
+        association_rows = tuple(
+            ComparisonRow(key, label, tuple(summary[index][2] for summary in summaries))
+            for index, (key, label, _amount) in enumerate(summaries[0])
+        )
+    return PresetComparison(
+        presets=chosen,
+        assumptions=assumption_rows,
+        lines=line_rows,
+        association_lines=association_rows,
+        totals=tuple(b.total for b in breakdowns),
+        floors=tuple(b.statutory_floor for b in breakdowns),
+        breakdowns=breakdowns,
+    )
