@@ -55,7 +55,7 @@ import zipfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from enum import Enum
+from enum import StrEnum
 from typing import IO, Literal, NamedTuple, Protocol
 
 import numpy as np
@@ -225,7 +225,7 @@ def parse_ratings_file(
             frame, header_row, sheet = _read_csv_text(_decode_text(data, label), label)
         else:
             frame, header_row, sheet = _read_spreadsheet(data, kind, label)
-    return _build(frame, header_row, sheet)
+    return _build(frame, header_row, sheet, label)
 
 
 def _read_input(src: object, filename: str | None) -> tuple[bytes | str, str | None]:
@@ -261,9 +261,7 @@ def _sniff_binary(data: bytes, label: str) -> str:
                     mimetype = zf.read("mimetype").decode("ascii", "replace").strip()
                     if mimetype == "application/vnd.oasis.opendocument.spreadsheet":
                         return "ods"
-                    raise CQCFileError(
-                        f"{label} is an OpenDocument file of type {mimetype!r}, not a spreadsheet"
-                    )
+                    raise CQCFileError(f"{label} is an OpenDocument file of type {mimetype!r}, not a spreadsheet")
                 if "xl/workbook.xml" in names:
                     return "xlsx"
         except zipfile.BadZipFile:
@@ -271,8 +269,7 @@ def _sniff_binary(data: bytes, label: str) -> str:
         raise CQCFileError(f"{label} is a ZIP archive but not an .xlsx or .ods spreadsheet")
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         raise CQCFileError(
-            f"{label} is an old binary Excel (.xls) file, which is not supported: "
-            "save it as .xlsx, .ods or .csv"
+            f"{label} is an old binary Excel (.xls) file, which is not supported: save it as .xlsx, .ods or .csv"
         )
     if data.startswith(b"%PDF"):
         raise CQCFileError(f"{label} is a PDF, not a spreadsheet or CSV file")
@@ -355,33 +352,45 @@ def _pick_locations_sheet(names: Sequence[str], label: str) -> str:
     raise CQCFileError(f"{label} has no Locations sheet (sheets found: {shown})")
 
 
-def _read_spreadsheet(data: bytes, kind: str, label: str) -> tuple[pd.DataFrame, int, str]:
-    engine = "calamine" if _HAS_CALAMINE else ("odf" if kind == "ods" else "openpyxl")
-    try:
-        book = pd.ExcelFile(io.BytesIO(data), engine=engine)
+def _sheet_rows(data: bytes, kind: str, label: str) -> tuple[str, list[list[object]]]:
+    """(sheet name, its rows as lists of cell values) for the Locations sheet."""
+    if _HAS_CALAMINE:
+        # Straight from calamine: pandas' per-cell conversion of all 28 columns costs more
+        # than reading the file.
+        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         sheet = _pick_locations_sheet(book.sheet_names, label)
-        raw = book.parse(sheet, header=None, dtype=object)
+        return sheet, book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+    engine = "odf" if kind == "ods" else "openpyxl"
+    with pd.ExcelFile(io.BytesIO(data), engine=engine) as book:
+        sheet = _pick_locations_sheet(book.sheet_names, label)
+        raw = pd.read_excel(book, sheet_name=sheet, header=None, dtype=object)
+    return sheet, raw.to_numpy(dtype=object).tolist()
+
+
+def _read_spreadsheet(data: bytes, kind: str, label: str) -> tuple[pd.DataFrame, int, str]:
+    try:
+        sheet, rows = _sheet_rows(data, kind, label)
     except CQCFileError:
         raise
-    except Exception as exc:  # engines raise many types for damaged files
+    except Exception as exc:  # the engines raise many types for damaged files
         raise CQCFileError(f"{label} could not be read as an .{kind} spreadsheet: {exc}") from None
-    if raw.empty:
-        raise CQCFileError(f"{label}: the {sheet!r} sheet is empty")
-    head = raw.head(_HEADER_SEARCH_ROWS)
-    is_header = head.apply(lambda col: col.map(_is_location_id_heading)).any(axis=1)
-    if not is_header.any():
-        raise CQCFileError(
-            _missing_message(
-                list(_REQUIRED),
-                label,
-                f"no header row with 'Location ID' in the first {_HEADER_SEARCH_ROWS} rows of sheet {sheet!r}",
-            )
+    header_pos = next(
+        (i for i, row in enumerate(rows[:_HEADER_SEARCH_ROWS]) if any(map(_is_location_id_heading, row))), None
+    )
+    if header_pos is None:
+        where = (
+            "is empty" if not rows else f"has no header row with 'Location ID' in its first {_HEADER_SEARCH_ROWS} rows"
         )
-    header_pos = int(np.flatnonzero(is_header.to_numpy())[0])
-    columns = ["" if _blank(v) else str(v) for v in raw.iloc[header_pos].tolist()]
-    frame = raw.iloc[header_pos + 1 :].copy()
-    frame.columns = _dedupe(columns)
-    frame.index = np.arange(len(frame)) + header_pos + 2  # spreadsheet row numbers
+        raise CQCFileError(_missing_message(list(_REQUIRED), label, f"sheet {sheet!r} {where}"))
+    headings = rows[header_pos]
+    wanted = [j for j, h in enumerate(headings) if not _blank(h) and _is_wanted_heading(h)]
+    body = rows[header_pos + 1 :]
+    names = _dedupe([str(headings[j]) for j in wanted])
+    frame = pd.DataFrame(
+        {name: [row[j] if j < len(row) else None for row in body] for name, j in zip(names, wanted, strict=True)},
+        dtype=object,
+    )
+    frame.index = np.arange(len(body)) + header_pos + 2  # spreadsheet row numbers
     return frame, header_pos + 1, str(sheet)
 
 
@@ -437,7 +446,7 @@ def _normalise_heading(heading: object) -> str:
 _WANTED_NORMALISED = frozenset(_normalise_heading(h) for h in {**_REQUIRED, **_OPTIONAL}) | frozenset(_ALIASES)
 
 
-def _resolve_columns(frame: pd.DataFrame) -> dict[str, str]:
+def _resolve_columns(frame: pd.DataFrame, label: str, header_row: int) -> dict[str, str]:
     """internal name -> column in frame; raises listing any missing required heading."""
     wanted = {**_REQUIRED, **_OPTIONAL}
     by_norm = {_normalise_heading(h): h for h in wanted}
@@ -450,7 +459,7 @@ def _resolve_columns(frame: pd.DataFrame) -> dict[str, str]:
             found[wanted[heading]] = column
     missing = [h for h, key in _REQUIRED.items() if key not in found]
     if missing:
-        raise CQCFileError(_missing_message(missing, "the file", "the header row was found but lacks them"))
+        raise CQCFileError(_missing_message(missing, label, f"the header on row {header_row} lacks them"))
     return found
 
 
@@ -463,8 +472,8 @@ def _parse_dates(text: pd.Series) -> pd.Series:
     return parsed
 
 
-def _build(frame: pd.DataFrame, header_row: int, sheet: str | None) -> ParseResult:
-    cols = _resolve_columns(frame)
+def _build(frame: pd.DataFrame, header_row: int, sheet: str | None, label: str) -> ParseResult:
+    cols = _resolve_columns(frame, label, header_row)
     n_read = len(frame)
     # Plain list comprehensions: pandas' .str methods cost several times more here.
     text = {
@@ -481,7 +490,7 @@ def _build(frame: pd.DataFrame, header_row: int, sheet: str | None) -> ParseResu
     index = text["location_id"].index
     if not len(index):
         # A header and nothing else: refusing it stops an upsert from treating it as "no locations".
-        raise CQCFileError("the file has a header row but no data rows")
+        raise CQCFileError(f"{label} has a header row but no data rows")
     empty = pd.Series("", index=index, dtype=object)
     for key in _OPTIONAL.values():
         text.setdefault(key, empty)
@@ -522,8 +531,10 @@ def _build(frame: pd.DataFrame, header_row: int, sheet: str | None) -> ParseResu
     checks.append(
         (
             mismatch,
-            lambda i: f"Provider ID {providers.iloc[i]!r} differs from {first_provider.iloc[i]!r} "
-            f"on earlier rows of location {location_ids.iloc[i]}",
+            lambda i: (
+                f"Provider ID {providers.iloc[i]!r} differs from {first_provider.iloc[i]!r} "
+                f"on earlier rows of location {location_ids.iloc[i]}"
+            ),
         )
     )
     bad = bad | mismatch
@@ -534,6 +545,7 @@ def _build(frame: pd.DataFrame, header_row: int, sheet: str | None) -> ParseResu
 
     good = ~bad
     order = np.argsort(text["location_id"].to_numpy(dtype=str)[good], kind="stable")
+
     def pick(values: pd.Series | np.ndarray) -> list:
         return np.asarray(values, dtype=object)[good][order].tolist()
 
@@ -558,7 +570,7 @@ def _build(frame: pd.DataFrame, header_row: int, sheet: str | None) -> ParseResu
         starts = np.concatenate(([0], np.flatnonzero(id_arr[1:] != id_arr[:-1]) + 1)).tolist()
     else:
         starts = []
-    bounds = list(zip(starts, starts[1:] + [n]))
+    bounds = list(zip(starts, starts[1:] + [n], strict=True))
 
     locations: list[LocationRecord] = []
     for a, b in bounds:
@@ -622,7 +634,7 @@ class RatedLocation(Protocol):
     def service_ratings(self) -> Sequence[tuple[str, str, str | None, date | None]]: ...
 
 
-class Outcome(str, Enum):
+class Outcome(StrEnum):
     ELIGIBLE = "eligible"
     FLAGGED = "flagged"  # due diligence needed before the bid goes further
     EXCLUDED = "excluded"

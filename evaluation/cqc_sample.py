@@ -26,6 +26,7 @@ ratings yet).
 from __future__ import annotations
 
 import argparse
+import csv
 import os
 import random
 from collections.abc import Iterable, Sequence
@@ -50,14 +51,36 @@ _AREAS = (
 _TOWNS = ("Preston", "Lancaster", "Burnley", "Chorley", "Blackpool", "Darwen", "Carlisle", "Norwich", "Leeds")
 _STREETS = ("Mill Lane", "Church Street", "Victoria Road", "Station Road", "Park View", "Moor Lane", "King Street")
 _FIRST = (
-    "Brookside", "Fernlea", "Harbour View", "Meadowbank", "Oakridge", "Pennine", "Riverside",
-    "Willowgate", "Larkfield", "Hollins", "Ashcombe", "Bramblewood", "Calder", "Ribblesdale", "Wyre",
+    "Brookside",
+    "Fernlea",
+    "Harbour View",
+    "Meadowbank",
+    "Oakridge",
+    "Pennine",
+    "Riverside",
+    "Willowgate",
+    "Larkfield",
+    "Hollins",
+    "Ashcombe",
+    "Bramblewood",
+    "Calder",
+    "Ribblesdale",
+    "Wyre",
 )
 _SECOND = ("Homecare", "Care at Home", "Home Support", "Domiciliary Care", "Care Services", "Reablement Team")
 _SERVICES = ("Homecare agencies", "Supported living service")
 _OVERALL_WEIGHTS = (("Good", 74), ("Requires improvement", 14), ("Outstanding", 5), ("Inadequate", 2), ("Not Rated", 5))
 
 Fmt = Literal["csv", "xlsx", "ods"]
+# The four per-rating columns are adjacent in CQC's layout.
+_GROUP_AT = CQC_LOCATION_COLUMNS.index("Service / Population Group")
+_DATE_AT = CQC_LOCATION_COLUMNS.index("Publication Date")
+assert CQC_LOCATION_COLUMNS[_GROUP_AT : _DATE_AT + 1] == (
+    "Service / Population Group",
+    "Domain",
+    "Latest Rating",
+    "Publication Date",
+)
 
 
 def _postcode(rng: random.Random, areas: Sequence[str]) -> str:
@@ -152,18 +175,12 @@ def _rows_for(location: dict[str, Any], rng: random.Random, number: int) -> list
     entries.extend(location.get("rows", []))
     if not entries:
         entries.append(("", "", "", ""))
+    template = [base.get(c, "") for c in CQC_LOCATION_COLUMNS]
     rows = []
-    for group, domain, rating, when in entries:
-        row = dict(base)
-        row.update(
-            {
-                "Service / Population Group": group,
-                "Domain": domain,
-                "Latest Rating": rating,
-                "Publication Date": when,
-            }
-        )
-        rows.append([row[c] for c in CQC_LOCATION_COLUMNS])
+    for entry in entries:
+        row = template.copy()
+        row[_GROUP_AT : _DATE_AT + 1] = entry
+        rows.append(row)
     return rows
 
 
@@ -192,10 +209,6 @@ def build_rows(
     return rows
 
 
-def _csv_cell(value: Any) -> Any:
-    return value.strftime("%d/%m/%Y") if isinstance(value, date) else value
-
-
 def write_sample(
     path: str | os.PathLike[str],
     locations: list[dict[str, Any]] | None = None,
@@ -219,11 +232,16 @@ def write_sample(
     """
     rows = build_rows(locations, n_locations, seed, n_rows)
     if fmt == "csv":
-        frame = pd.DataFrame([[_csv_cell(v) for v in row] for row in rows], columns=list(CQC_LOCATION_COLUMNS))
+        shown: dict[date, str] = {}
+        for row in rows:
+            when = row[_DATE_AT]
+            if isinstance(when, date):
+                row[_DATE_AT] = shown.get(when) or shown.setdefault(when, when.strftime("%d/%m/%Y"))
         with open(path, "w", encoding=encoding, newline="") as fh:
-            for title in title_rows:
-                fh.write(f'"{title}"\r\n')
-            frame.to_csv(fh, index=False, lineterminator="\r\n")
+            writer = csv.writer(fh, lineterminator="\r\n")
+            writer.writerows([t] for t in title_rows)
+            writer.writerow(CQC_LOCATION_COLUMNS)
+            writer.writerows(rows)
         return len(rows)
     if fmt not in ("xlsx", "ods"):
         raise ValueError(f"fmt must be 'csv', 'xlsx' or 'ods', not {fmt!r}")
