@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from evaluation.cqc import (
+from cqc.parse import (
     RATED_VALUES,
     UNRATED_VALUES,
     Assessment,

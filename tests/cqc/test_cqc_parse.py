@@ -12,9 +12,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from evaluation import cqc
-from evaluation.cqc import CQC_LOCATION_COLUMNS, CQCFileError, has_inadequate, parse_ratings_file
-from evaluation.cqc_sample import DOMAINS, SCENARIO_LOCATIONS, build_rows, write_sample
+from cqc import parse as cqc
+from cqc.parse import CQC_LOCATION_COLUMNS, CQCFileError, has_inadequate, parse_ratings_file
+from cqc.sample import DOMAINS, SCENARIO_LOCATIONS, build_rows, write_sample
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "cqc"
 FORMATS = ("csv", "xlsx", "ods")

@@ -5,7 +5,7 @@ the column headings, their order, the long format (one row per location x servic
 x key question), the "Not Rated" overall row of multi-service locations, the dd/mm/yyyy
 dates of the CSV form, "-" as the blank Brand marker and the extra sheets of the real
 .ods (a notes sheet before "Locations", a "Providers" sheet after) follow CQC's file; see
-`evaluation.cqc` for where that was confirmed.
+`cqc.parse` for where that was confirmed.
 
 A location is given as a dict; every key is optional:
 
@@ -20,7 +20,7 @@ With none of ratings/services/rows, ratings are made up at random. With all of t
 empty, one row with a blank group, domain, rating and date is written (a location with no
 ratings yet).
 
-    python -m evaluation.cqc_sample OUT.csv --n-rows 60000
+    python -m cqc.sample OUT.csv --n-rows 60000
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from evaluation.cqc import CQC_LOCATION_COLUMNS
+from cqc.parse import CQC_LOCATION_COLUMNS
 
 DOMAINS = ("Overall", "Safe", "Effective", "Caring", "Responsive", "Well-led")
 
