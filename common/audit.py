@@ -31,13 +31,16 @@ def audit_record(
     at: datetime | None = None,
 ) -> AuditEntry:
     """Append one entry to the chain; must run inside the caller's transaction."""
+    at = at or timezone.now()
+    # Milliseconds only: JSON backups (dumpdata) keep no finer precision, and the hash covers `at`.
+    at = at.replace(microsecond=at.microsecond // 1000 * 1000)
     with transaction.atomic():
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
         user = actor if getattr(actor, "is_authenticated", False) else None
         label = (user.get_username() if user else str(actor or "system"))[:200]
         entry = AuditEntry(
             sequence=head.last_sequence + 1,
-            at=at or timezone.now(),
+            at=at,
             actor=user,
             actor_label=label,
             action=action,
