@@ -22,11 +22,13 @@ urlpatterns = [
     path("api/", include("pricing.api.urls")),
     path("api/", include("evaluation.api.urls")),
     path("api/", include("providers.api.urls")),
+    path("api/", include("cqc.api.urls")),
     path("api/", include("reports.api.urls")),
     path("", include("tenders.urls")),
     path("", include("tenders.bidding_urls")),
     path("", include("pricing.urls")),
     path("", include("evaluation.urls")),
     path("", include("providers.urls")),
+    path("", include("cqc.urls")),
     path("", include("reports.urls")),
 ]

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "accounts",
     "zones",
     "providers",
+    "cqc",
     "pricing",
     "tenders",
     "evaluation",

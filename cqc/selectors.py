@@ -1,0 +1,85 @@
+"""Read paths for CQC data: the exclusion gate's input and the provider lookup."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from cqc.models import CQCImport, CQCLocation, ImportStatus
+from cqc.parse import KEY_QUESTIONS, Evidence, LocationRecord, ServiceRating, has_inadequate, is_unrated
+from providers.models import Provider
+
+
+def location_record(row: CQCLocation) -> LocationRecord:
+    """The stored location as the pure parser's record, so `cqc.parse.assess_locations` can read it."""
+    return LocationRecord(
+        location_id=row.location_id,
+        provider_id=row.provider_id,
+        location_name=row.location_name,
+        provider_name=row.provider_name,
+        location_type=row.location_type,
+        service_types=tuple(row.service_types or ()),
+        local_authority=row.local_authority,
+        postcode=row.postcode,
+        overall_rating=row.overall_rating or None,
+        key_question_ratings={key: getattr(row, key) or None for key in KEY_QUESTIONS},
+        service_ratings=tuple(
+            ServiceRating(group, domain, rating, date.fromisoformat(day) if day else None)
+            for group, domain, rating, day in (row.rating_rows or ())
+        ),
+        publication_date=row.publication_date,
+        url=row.url,
+    )
+
+
+def locations_by_id(ids: Iterable[str]) -> dict[str, LocationRecord]:
+    """location ID -> record for the IDs found (unknown IDs are simply absent); one query."""
+    wanted = sorted({str(i).strip() for i in ids if str(i).strip()})
+    if not wanted:
+        return {}
+    rows = CQCLocation.objects.filter(location_id__in=wanted)
+    return {row.location_id: location_record(row) for row in rows}
+
+
+@dataclass(frozen=True)
+class ProviderLookup:
+    cqc_provider_id: str
+    provider_name: str
+    registered_provider: Provider | None  # our own provider organisation with this CQC ID, if any
+    locations: list[LocationRecord]
+    inadequate_rows: list[Evidence]
+    unrated_location_ids: list[str]
+    data_as_of: CQCImport | None
+
+    @property
+    def has_inadequate(self) -> bool:
+        return bool(self.inadequate_rows)
+
+
+def latest_import() -> CQCImport | None:
+    return CQCImport.objects.filter(status=ImportStatus.DONE).order_by("-finished_at", "-pk").first()
+
+
+def provider_lookup(cqc_provider_id: str) -> ProviderLookup | None:
+    """A CQC provider's locations and any Inadequate rows; None when the ID is not in the data."""
+    provider_id = str(cqc_provider_id or "").strip()
+    if not provider_id:
+        return None
+    rows = list(CQCLocation.objects.filter(provider_id=provider_id).order_by("location_id"))
+    if not rows:
+        return None
+    locations = [location_record(row) for row in rows]
+    inadequate = [evidence for record in locations for evidence in has_inadequate(record)]
+    return ProviderLookup(
+        cqc_provider_id=provider_id,
+        provider_name=locations[0].provider_name,
+        registered_provider=Provider.objects.filter(cqc_provider_id=provider_id).first(),
+        locations=locations,
+        inadequate_rows=inadequate,
+        unrated_location_ids=[record.location_id for record in locations if is_unrated(record)],
+        data_as_of=latest_import(),
+    )
+
+
+def import_list(limit: int = 20) -> list[CQCImport]:
+    return list(CQCImport.objects.select_related("uploaded_by")[:limit])
