@@ -16,14 +16,14 @@ RATING_HELP = "Blank when the file has no rating for it."
 
 
 class CQCLocation(models.Model):
-    location_id = models.CharField("CQC location ID", max_length=20, unique=True)
-    provider_id = models.CharField("CQC provider ID", max_length=20, db_index=True)
+    location_id = models.CharField("CQC location ID", max_length=50, unique=True)
+    provider_id = models.CharField("CQC provider ID", max_length=50, db_index=True)
     location_name = models.CharField(max_length=300)
     provider_name = models.CharField(max_length=300)
     location_type = models.CharField(max_length=100, blank=True)
     service_types = models.JSONField(default=list, blank=True, help_text="Service / population groups rated.")
     local_authority = models.CharField(max_length=100, blank=True)
-    postcode = models.CharField(max_length=12, blank=True)
+    postcode = models.CharField(max_length=20, blank=True)
     overall_rating = models.CharField(max_length=40, blank=True, help_text=RATING_HELP)
     safe = models.CharField(max_length=40, blank=True, help_text=RATING_HELP)
     effective = models.CharField(max_length=40, blank=True, help_text=RATING_HELP)
