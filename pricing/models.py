@@ -29,6 +29,13 @@ PERCENT_FIELDS: tuple[str, ...] = (
     "running_costs_percent",
     "surplus_percent",
 )
+# Assumptions in pounds (shown to the penny); the rest are percentages, pence, minutes, miles or hours.
+MONEY_FIELDS: tuple[str, ...] = (
+    "hourly_pay_rate",
+    "ni_secondary_threshold_weekly",
+    "pension_lower_limit_weekly",
+    "running_costs_per_hour",
+)
 NOT_NEGATIVE_FIELDS: tuple[str, ...] = (
     "ni_secondary_threshold_weekly",
     "pension_lower_limit_weekly",
@@ -104,7 +111,8 @@ class RatePreset(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name}{' (estimate)' if self.is_estimate else ''}"
+        flag = self.is_estimate and "estimate" not in self.name.lower()
+        return f"{self.name}{' (estimate)' if flag else ''}"
 
     def assumption_values(self) -> dict[str, Decimal]:
         """The sixteen model inputs, by RateAssumptions field name."""

@@ -29,7 +29,7 @@ from pricing.cost_model import (
     cost_for_visit_mix,
     cost_of_care,
 )
-from pricing.models import RatePreset
+from pricing.models import MONEY_FIELDS, RatePreset
 from tenders.models import Lot, Tender
 from tenders.transitions import TenderStatus
 from zones.models import Zone
@@ -245,6 +245,7 @@ class ComparisonRow:
     label: str
     values: tuple[Decimal, ...]
     statutory: bool = False
+    money: bool = True
 
 
 @dataclass(frozen=True)
@@ -266,7 +267,8 @@ def preset_comparison(*, presets: Iterable[RatePreset], zone: Zone | None = None
     breakdowns = tuple(preset_cost_of_care(preset=p, zone=zone) for p in chosen)
     meta = RatePreset._meta
     assumption_rows = tuple(
-        ComparisonRow(name, str(meta.get_field(name).verbose_name), tuple(getattr(p, name) for p in chosen))
+        ComparisonRow(name, str(meta.get_field(name).verbose_name), tuple(getattr(p, name) for p in chosen),
+                      money=name in MONEY_FIELDS)
         for name in RATE_ASSUMPTION_FIELDS
     )
     line_rows: tuple[ComparisonRow, ...] = ()
