@@ -1,12 +1,500 @@
-"""Read paths for evaluation. The sealed-bid rules ask here whether an evaluator may read a bid."""
+"""Read paths for evaluation. The sealed-bid rules ask here whether an evaluator may read a bid.
+
+Blind scoring is enforced here as much as in the services: a selector that
+returns scores takes the reader and the stage into account, so a view cannot
+show another evaluator's score before moderation by accident.
+"""
 from __future__ import annotations
 
+from collections import defaultdict
+from dataclasses import dataclass, field
 from typing import Any
+
+from django.db.models import QuerySet
+
+from accounts.models import Role
+from evaluation.assemble import SCHEMA, money_text, score_spread
+from evaluation.models import (
+    BidAssessment,
+    ConflictDeclaration,
+    ConsensusScore,
+    EvaluationRun,
+    EvaluatorAssignment,
+    IndividualScore,
+    PriceClarification,
+    TenderEvaluation,
+)
+from providers.models import Provider
+from tenders.models import Bid, BidLotPrice, BidStatus, BidVersion, BidVersionStatus, Lot, QualityQuestion, Tender
+from tenders.receipts import content_digest
+from tenders.transitions import TenderStatus
+
+# Statuses in which bids are unsealed and the panel works on them.
+READABLE_STATUSES = frozenset(
+    {TenderStatus.OPENED, TenderStatus.IN_EVALUATION, TenderStatus.AWARDED, TenderStatus.CONTRACTED}
+)
+WORKING_STATUSES = frozenset({TenderStatus.OPENED, TenderStatus.IN_EVALUATION})
+
+
+def _is_commissioner(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and (
+        user.role in (Role.COMMISSIONER, Role.ADMIN) or user.is_superuser
+    )
+
+
+def tender_evaluation(*, tender: Tender) -> TenderEvaluation:
+    """The tender's evaluation stages; an unsaved blank one before anything has happened."""
+    found = TenderEvaluation.objects.filter(tender=tender).first()
+    return found or TenderEvaluation(tender=tender)
+
+
+def assignment_for(*, user: Any, tender: Tender) -> EvaluatorAssignment | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return EvaluatorAssignment.objects.filter(tender=tender, user=user).first()
+
+
+def assignments_of(*, user: Any) -> QuerySet[EvaluatorAssignment]:
+    """A panel member's tenders, newest first."""
+    return (
+        EvaluatorAssignment.objects.filter(user=user)
+        .select_related("tender")
+        .order_by("-tender__submission_deadline", "tender__reference")
+    )
+
+
+def panel(*, tender: Tender) -> QuerySet[EvaluatorAssignment]:
+    return EvaluatorAssignment.objects.filter(tender=tender).select_related("user").prefetch_related("declarations")
+
+
+def submitted_bids(*, tender: Tender) -> QuerySet[Bid]:
+    """Bids that count: submitted and not withdrawn (withdrawn bids are ignored entirely)."""
+    return Bid.objects.filter(tender=tender, status=BidStatus.SUBMITTED).select_related("provider").order_by("reference")
+
+
+def bidding_providers(*, tender: Tender) -> list[Provider]:
+    return [bid.provider for bid in submitted_bids(tender=tender)]
+
+
+def current_version(*, bid: Bid) -> BidVersion | None:
+    """The live submission of a bid: what is evaluated."""
+    return BidVersion.objects.filter(bid=bid, status=BidVersionStatus.SUBMITTED).first()
+
+
+def declarations_of(*, assignment: EvaluatorAssignment) -> dict[int, ConflictDeclaration]:
+    return {d.provider_id: d for d in assignment.declarations.all()}
+
+
+def conflicts_outstanding(*, assignment: EvaluatorAssignment) -> list[Provider]:
+    """Bidding providers this panel member has not yet declared about."""
+    declared = set(assignment.declarations.values_list("provider_id", flat=True))
+    return [p for p in bidding_providers(tender=assignment.tender) if p.pk not in declared]
+
+
+def conflicted_user_ids(*, tender: Tender, provider: Provider | int) -> set[int]:
+    provider_id = getattr(provider, "pk", provider)
+    return set(
+        ConflictDeclaration.objects.filter(
+            assignment__tender=tender, provider_id=provider_id, has_conflict=True
+        ).values_list("assignment__user_id", flat=True)
+    )
 
 
 def evaluator_may_read(*, user: Any, tender: Any, provider: Any) -> bool:
-    """Whether an evaluator is assigned to this tender and has declared no conflict with this provider.
+    """Whether a panel member may open this provider's bid.
 
-    Denies everything until evaluator assignments and conflict declarations exist (the evaluation work).
+    True only when the user is assigned to the tender (as evaluator or moderator), the
+    bids are opened, the user has declared conflicts for every bidding provider, and
+    has declared no conflict with this one.
     """
-    return False
+    if not getattr(user, "is_authenticated", False) or tender is None or provider is None:
+        return False
+    if tender.opened_at is None or tender.status not in READABLE_STATUSES:
+        return False
+    assignment = assignment_for(user=user, tender=tender)
+    if assignment is None:
+        return False
+    declarations = declarations_of(assignment=assignment)
+    provider_id = getattr(provider, "pk", provider)
+    for bidder in bidding_providers(tender=tender):
+        if bidder.pk not in declarations:
+            return False
+    own = declarations.get(provider_id)
+    return own is not None and not own.has_conflict
+
+
+def read_refusal(*, user: Any, tender: Tender, provider: Provider) -> str:
+    """Why `evaluator_may_read` says no, in words the user can act on ('' when it says yes)."""
+    if tender.opened_at is None or tender.status not in READABLE_STATUSES:
+        return "The bids for this tender are not open."
+    assignment = assignment_for(user=user, tender=tender)
+    if assignment is None:
+        return "You are not on this tender's evaluation panel."
+    outstanding = conflicts_outstanding(assignment=assignment)
+    if outstanding:
+        return "Declare any conflicts of interest with every bidder before reading bids."
+    own = declarations_of(assignment=assignment).get(provider.pk)
+    if own is None or own.has_conflict:
+        return f"You declared a conflict of interest with {provider.name}, so you cannot read or score its bid."
+    return ""
+
+
+def latest_assessments(*, bids: list[Bid] | QuerySet[Bid]) -> dict[int, BidAssessment]:
+    """The most recent CQC assessment of each bid (either stage)."""
+    latest: dict[int, BidAssessment] = {}
+    for assessment in BidAssessment.objects.filter(bid__in=list(bids)).order_by("bid_id", "-assessed_at", "-pk"):
+        latest.setdefault(assessment.bid_id, assessment)
+    return latest
+
+
+def scorable_bids(*, tender: Tender) -> list[Bid]:
+    """Submitted bids not excluded by their latest CQC check: excluded bids are never scored."""
+    bids = list(submitted_bids(tender=tender))
+    latest = latest_assessments(bids=bids)
+    return [b for b in bids if getattr(latest.get(b.pk), "outcome", None) != "excluded"]
+
+
+def is_excluded(*, bid: Bid) -> bool:
+    latest = latest_assessments(bids=[bid]).get(bid.pk)
+    return latest is not None and latest.outcome == "excluded"
+
+
+def scorers(*, tender: Tender) -> list[EvaluatorAssignment]:
+    return list(panel(tender=tender).filter(is_moderator=False))
+
+
+def bids_for_reader(*, user: Any, tender: Tender) -> list[dict[str, Any]]:
+    """The scorable bids with whether this user may read each and how far they have scored it."""
+    questions = tender.questions.count()
+    mine = defaultdict(int)
+    for bid_id in IndividualScore.objects.filter(bid__tender=tender, evaluator=user).values_list("bid_id", flat=True):
+        mine[bid_id] += 1
+    rows = []
+    for bid in scorable_bids(tender=tender):
+        may = evaluator_may_read(user=user, tender=tender, provider=bid.provider)
+        rows.append(
+            {
+                "bid": bid,
+                "may_read": may,
+                "refusal": "" if may else read_refusal(user=user, tender=tender, provider=bid.provider),
+                "scored": mine[bid.pk],
+                "questions": questions,
+                "complete": mine[bid.pk] >= questions,
+            }
+        )
+    return rows
+
+
+def my_scores(*, user: Any, bid: Bid) -> dict[int, IndividualScore]:
+    """The user's own scores of a bid, by question id (never anyone else's)."""
+    return {s.question_id: s for s in IndividualScore.objects.filter(bid=bid, evaluator=user)}
+
+
+def scoring_gaps(*, tender: Tender) -> list[str]:
+    """What stops moderation starting: each scorer's bids or questions still unscored."""
+    gaps = []
+    questions = list(tender.questions.values_list("pk", flat=True))
+    bids = scorable_bids(tender=tender)
+    members = scorers(tender=tender)
+    if not members:
+        return ["No evaluators are assigned to score this tender."]
+    scored = set(
+        IndividualScore.objects.filter(bid__in=bids).values_list("evaluator_id", "bid_id", "question_id")
+    )
+    for bid in bids:
+        conflicted = conflicted_user_ids(tender=tender, provider=bid.provider_id)
+        able = [m for m in members if m.user_id not in conflicted]
+        if not able:
+            gaps.append(f"No evaluator without a conflict of interest can score {bid.reference}.")
+            continue
+        for member in able:
+            missing = [q for q in questions if (member.user_id, bid.pk, q) not in scored]
+            if missing:
+                gaps.append(f"{member.user.get_username()} has not finished scoring {bid.reference}.")
+    return gaps
+
+
+def consensus_gaps(*, tender: Tender) -> list[str]:
+    questions = list(tender.questions.all())
+    bids = scorable_bids(tender=tender)
+    have = set(ConsensusScore.objects.filter(bid__in=bids).values_list("bid_id", "question_id"))
+    gaps = []
+    for bid in bids:
+        missing = [f"Q{q.number}" for q in questions if (bid.pk, q.pk) not in have]
+        if missing:
+            gaps.append(f"{bid.reference} has no consensus score for {', '.join(missing)}.")
+    return gaps
+
+
+@dataclass
+class BoardCell:
+    """One question of one bid at moderation: individual scores, spread, consensus."""
+
+    question: QualityQuestion
+    individual: list[IndividualScore] = field(default_factory=list)
+    consensus: ConsensusScore | None = None
+    spread: int | None = None
+    divergent: bool = False
+
+
+@dataclass
+class BoardRow:
+    bid: Bid
+    cells: list[BoardCell]
+    may_moderate: bool = True
+
+    @property
+    def divergent_count(self) -> int:
+        return sum(1 for c in self.cells if c.divergent)
+
+    @property
+    def complete(self) -> bool:
+        return all(c.consensus is not None for c in self.cells)
+
+
+def moderation_board(*, tender: Tender, user: Any) -> list[BoardRow]:
+    """Individual and consensus scores per bid and question, divergence marked.
+
+    Callers must first check `may_see_individual_scores`: before moderation starts
+    individual scores are blind. Scores by an evaluator conflicted with the bidder are
+    left out (they should not exist, and never count).
+    """
+    questions = list(tender.questions.order_by("number"))
+    bids = scorable_bids(tender=tender)
+    scores = defaultdict(list)
+    for s in IndividualScore.objects.filter(bid__in=bids).select_related("evaluator").order_by("evaluator__username"):
+        scores[(s.bid_id, s.question_id)].append(s)
+    consensus = {(c.bid_id, c.question_id): c for c in ConsensusScore.objects.filter(bid__in=bids).select_related("moderator")}
+    rows = []
+    for bid in bids:
+        conflicted = conflicted_user_ids(tender=tender, provider=bid.provider_id)
+        cells = []
+        for q in questions:
+            individual = [s for s in scores[(bid.pk, q.pk)] if s.evaluator_id not in conflicted]
+            spread, divergent = score_spread(s.score for s in individual)
+            cells.append(BoardCell(q, individual, consensus.get((bid.pk, q.pk)), spread, divergent))
+        rows.append(
+            BoardRow(bid, cells, may_moderate=evaluator_may_read(user=user, tender=tender, provider=bid.provider))
+        )
+    return rows
+
+
+def may_see_individual_scores(*, user: Any, tender: Tender) -> bool:
+    """Blind scoring: nobody sees all individual scores until moderation has started."""
+    if not tender_evaluation(tender=tender).moderation_started:
+        return False
+    if _is_commissioner(user) or getattr(user, "role", None) == Role.LEGAL:
+        return True
+    return assignment_for(user=user, tender=tender) is not None
+
+
+def may_see_prices(*, user: Any, tender: Tender) -> bool:
+    """Two envelopes: prices and price checks stay closed to everyone until the commissioner opens them."""
+    if tender.price_envelope_opened_at is None:
+        return False
+    if _is_commissioner(user) or getattr(user, "role", None) == Role.LEGAL:
+        return True
+    return assignment_for(user=user, tender=tender) is not None
+
+
+def may_see_results(*, user: Any, tender: Tender) -> bool:
+    return may_see_prices(user=user, tender=tender)
+
+
+def clarifications(*, tender: Tender) -> QuerySet[PriceClarification]:
+    return PriceClarification.objects.filter(bid__tender=tender).select_related("bid__provider", "lot__zone", "decided_by")
+
+
+def current_run(*, tender: Tender) -> EvaluationRun | None:
+    return EvaluationRun.objects.filter(tender=tender, is_current=True).first()
+
+
+def runs(*, tender: Tender) -> QuerySet[EvaluationRun]:
+    return EvaluationRun.objects.filter(tender=tender).select_related("run_by").order_by("-number")
+
+
+# --------------------------------------------------------------------------
+# The snapshot an evaluation run is computed from
+# --------------------------------------------------------------------------
+
+
+def _iso(value: Any) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _price_check_dict(check: Any) -> dict[str, Any]:
+    return {
+        "status": str(check.status),
+        "message": check.message,
+        "needs_clarification": bool(check.needs_clarification),
+        "price_per_contact_hour": str(check.price_per_contact_hour),
+        "model_minimum": str(check.model_minimum),
+        "statutory_floor": str(check.statutory_floor),
+        "gap_amount": str(check.gap_amount),
+        "gap_percent": str(check.gap_percent),
+        "ceiling": None if check.ceiling is None else str(check.ceiling),
+    }
+
+
+def lot_price_check(*, lot: Lot, price: Any) -> dict[str, Any] | None:
+    """The pricing module's check of a price, as JSON; None when the tender has no cost model."""
+    if lot.tender.rate_preset_id is None:
+        return None
+    from pricing.selectors import lot_price_check as check_price  # pricing owns the model
+
+    return _price_check_dict(check_price(lot=lot, price=price))
+
+
+def lot_benchmark(*, lot: Lot) -> str | None:
+    """The lot's cost-of-care model minimum per contact hour (the banded formula's benchmark)."""
+    if lot.tender.rate_preset_id is None:
+        return None
+    try:  # the figure prices are checked against (visit-mix cost when the tender has a mix)
+        from pricing.selectors import lot_benchmark as benchmark
+    except ImportError:  # pragma: no cover - older pricing module
+        from pricing.selectors import lot_cost_of_care as benchmark
+
+    cost = benchmark(lot=lot)
+    return None if cost is None else str(getattr(cost, "total", cost))
+
+
+def _assessment_dict(assessment: BidAssessment | None) -> dict[str, Any]:
+    if assessment is None:
+        return {"outcome": "eligible", "reason": "not checked against CQC data", "stage": None,
+                "assessed_at": None, "location_ids": [], "evidence": []}
+    return {
+        "outcome": assessment.outcome,
+        "reason": assessment.reason,
+        "stage": assessment.stage,
+        "assessed_at": _iso(assessment.assessed_at),
+        "location_ids": list(assessment.location_ids),
+        "evidence": list(assessment.evidence),
+    }
+
+
+def _clarification_dict(c: PriceClarification | None) -> dict[str, Any] | None:
+    if c is None:
+        return None
+    return {
+        "status": c.status,
+        "explanation": c.explanation,
+        "decision_reason": c.decision_reason,
+        "decided_by": c.decided_by.get_username() if c.decided_by_id else None,
+        "decided_at": _iso(c.decided_at),
+        "raised_at": _iso(c.raised_at),
+    }
+
+
+def evaluation_inputs(*, tender: Tender) -> dict[str, Any]:
+    """Everything a run is computed from, as JSON (shape in `evaluation.assemble`)."""
+    questions = list(tender.questions.order_by("number"))
+    lots = list(tender.lots.select_related("zone").order_by("number"))
+    bids = list(submitted_bids(tender=tender))
+    versions = {
+        v.bid_id: v
+        for v in BidVersion.objects.filter(bid__in=bids, status=BidVersionStatus.SUBMITTED)
+    }
+    prices = defaultdict(dict)
+    for p in BidLotPrice.objects.filter(version__in=list(versions.values())).select_related("version"):
+        prices[p.lot_id][p.version.bid_id] = p
+    assessments = latest_assessments(bids=bids)
+    clar = {(c.bid_id, c.lot_id): c for c in PriceClarification.objects.filter(bid__in=bids).select_related("decided_by")}
+    consensus = defaultdict(dict)
+    for c in ConsensusScore.objects.filter(bid__in=bids).select_related("moderator", "question"):
+        consensus[c.bid_id][f"Q{c.question.number}"] = {
+            "score": c.score,
+            "rationale": c.rationale,
+            "moderator": c.moderator.get_username(),
+            "recorded_at": _iso(c.recorded_at),
+            "changed_after_lock": c.changed_after_lock,
+            "change_reason": c.change_reason,
+        }
+    conflicted = {b.pk: conflicted_user_ids(tender=tender, provider=b.provider_id) for b in bids}
+    individual: dict[int, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
+    for s in (
+        IndividualScore.objects.filter(bid__in=bids)
+        .select_related("evaluator", "question")
+        .order_by("question__number", "evaluator__username")
+    ):
+        if s.evaluator_id in conflicted[s.bid_id]:
+            continue
+        individual[s.bid_id][f"Q{s.question.number}"].append(
+            {"evaluator": s.evaluator.get_username(), "score": s.score, "comment": s.comment}
+        )
+
+    lots_out = []
+    for lot in lots:
+        lot.tender = tender
+        bids_out = []
+        for bid in bids:
+            price = prices[lot.pk].get(bid.pk)
+            if price is None or bid.pk not in versions:
+                continue
+            version = versions[bid.pk]
+            cqc = _assessment_dict(assessments.get(bid.pk))
+            excluded = cqc["outcome"] == "excluded"
+            bids_out.append(
+                {
+                    "bid_ref": bid.reference,
+                    "provider": bid.provider.name,
+                    "provider_id": bid.provider_id,
+                    "cqc_provider_id": bid.provider.cqc_provider_id,
+                    "version": version.number,
+                    "digest": version.digest,
+                    "submitted_at": _iso(version.submitted_at or bid.submitted_at),
+                    "hourly_price": str(price.hourly_price),
+                    "cqc": cqc,
+                    "price_check": None if excluded else lot_price_check(lot=lot, price=price.hourly_price),
+                    "clarification": _clarification_dict(clar.get((bid.pk, lot.pk))),
+                    "consensus": {} if excluded else dict(consensus[bid.pk]),
+                    "individual_scores": {} if excluded else {k: v for k, v in individual[bid.pk].items()},
+                }
+            )
+        lots_out.append(
+            {
+                "key": f"Lot {lot.number}",
+                "number": lot.number,
+                "zone": lot.zone.code,
+                "zone_name": lot.zone.name,
+                "hours_per_week": str(lot.hours_per_week),
+                "cost_of_care_benchmark": lot_benchmark(lot=lot),
+                "bids": bids_out,
+            }
+        )
+    return {
+        "schema": SCHEMA,
+        "tender": {
+            "reference": tender.reference,
+            "title": tender.title,
+            "service_type": tender.service_type,
+            "contact_minutes": tender.contact_minutes,
+            "travel_minutes": tender.travel_minutes,
+            "minute_basis": tender.minute_basis_label,
+            "unrated_policy": tender.unrated_policy,
+        },
+        "rules": {
+            "quality_weight": str(tender.quality_weight),
+            "price_weight": str(tender.price_weight),
+            "price_formula": tender.price_formula,
+            "max_providers_per_lot": tender.max_providers_per_lot,
+            "max_lots_per_provider": tender.max_lots_per_provider,
+            "fail_on_zero_score": tender.fail_on_zero_score,
+            "quality_threshold_percent": (
+                None if tender.quality_threshold_percent is None else str(tender.quality_threshold_percent)
+            ),
+        },
+        "questions": [
+            {"key": f"Q{q.number}", "number": q.number, "text": q.text, "weight": str(q.weight), "max_score": q.max_score}
+            for q in questions
+        ],
+        "lots": lots_out,
+    }
+
+
+def run_is_stale(*, run: EvaluationRun) -> bool:
+    """True when the inputs have changed since the run (e.g. a consensus changed after lock)."""
+    return content_digest(evaluation_inputs(tender=run.tender)) != run.inputs_digest
+
+
+def price_display(value: Any) -> str | None:
+    return money_text(value)

@@ -1,0 +1,80 @@
+"""Read-only admin for evaluation records: every change goes through the audited services.
+
+No bid content is shown here (answers and prices stay with the sealed bid); scores,
+comments and runs only exist once bids have been opened.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+
+from evaluation.models import (
+    BidAssessment,
+    ConflictDeclaration,
+    ConsensusScore,
+    EvaluationRun,
+    EvaluatorAssignment,
+    IndividualScore,
+    PriceClarification,
+    TenderEvaluation,
+)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(EvaluatorAssignment)
+class EvaluatorAssignmentAdmin(ReadOnlyAdmin):
+    list_display = ("tender", "user", "is_moderator", "assigned_at")
+    list_filter = ("is_moderator", "tender")
+
+
+@admin.register(ConflictDeclaration)
+class ConflictDeclarationAdmin(ReadOnlyAdmin):
+    list_display = ("assignment", "provider", "has_conflict", "declared_at")
+    list_filter = ("has_conflict",)
+
+
+@admin.register(IndividualScore)
+class IndividualScoreAdmin(ReadOnlyAdmin):
+    list_display = ("bid", "question", "evaluator", "score", "submitted_at")
+    list_filter = ("bid__tender",)
+
+
+@admin.register(ConsensusScore)
+class ConsensusScoreAdmin(ReadOnlyAdmin):
+    list_display = ("bid", "question", "score", "moderator", "recorded_at", "changed_after_lock")
+    list_filter = ("bid__tender", "changed_after_lock")
+
+
+@admin.register(TenderEvaluation)
+class TenderEvaluationAdmin(ReadOnlyAdmin):
+    list_display = ("tender", "moderation_started_at", "quality_locked_at")
+
+
+@admin.register(PriceClarification)
+class PriceClarificationAdmin(ReadOnlyAdmin):
+    list_display = ("bid", "lot", "hourly_price", "check_status", "status", "decided_at")
+    list_filter = ("status",)
+
+
+@admin.register(BidAssessment)
+class BidAssessmentAdmin(ReadOnlyAdmin):
+    list_display = ("bid", "stage", "outcome", "assessed_at")
+    list_filter = ("stage", "outcome")
+
+
+@admin.register(EvaluationRun)
+class EvaluationRunAdmin(ReadOnlyAdmin):
+    list_display = ("tender", "number", "run_by_label", "run_at", "is_current", "inputs_digest")
+    list_filter = ("is_current", "tender")
+    exclude = ("inputs", "results")

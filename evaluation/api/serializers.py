@@ -1,0 +1,148 @@
+"""Input validation and output shapes for the evaluation API (no business rules here)."""
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from evaluation.models import (
+    BidAssessment,
+    ConflictDeclaration,
+    ConsensusScore,
+    EvaluationRun,
+    EvaluatorAssignment,
+    IndividualScore,
+    PriceClarification,
+)
+
+
+class AssignmentSerializer(serializers.ModelSerializer):
+    tender = serializers.CharField(source="tender.reference", read_only=True)
+    user = serializers.CharField(source="user.username", read_only=True)
+    role = serializers.CharField(source="role_label", read_only=True)
+
+    class Meta:
+        model = EvaluatorAssignment
+        fields = ["id", "tender", "user", "is_moderator", "role", "assigned_at"]
+        read_only_fields = fields
+
+
+class AssignInputSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    is_moderator = serializers.BooleanField(required=False, allow_null=True, default=None)
+
+
+class DeclarationSerializer(serializers.ModelSerializer):
+    provider_name = serializers.CharField(source="provider.name", read_only=True)
+
+    class Meta:
+        model = ConflictDeclaration
+        fields = ["provider", "provider_name", "has_conflict", "details", "declared_at"]
+        read_only_fields = fields
+
+
+class DeclarationItemSerializer(serializers.Serializer):
+    provider = serializers.IntegerField()
+    has_conflict = serializers.BooleanField()
+    details = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class DeclareInputSerializer(serializers.Serializer):
+    declarations = DeclarationItemSerializer(many=True, allow_empty=False)
+
+
+class ScoreItemSerializer(serializers.Serializer):
+    question = serializers.CharField(help_text="Question number, e.g. 1 or Q1.")
+    score = serializers.IntegerField(min_value=0)
+    comment = serializers.CharField(allow_blank=True)
+
+
+class ScoresInputSerializer(serializers.Serializer):
+    scores = ScoreItemSerializer(many=True, allow_empty=False)
+
+
+class IndividualScoreSerializer(serializers.ModelSerializer):
+    question = serializers.IntegerField(source="question.number", read_only=True)
+    evaluator = serializers.CharField(source="evaluator.username", read_only=True)
+
+    class Meta:
+        model = IndividualScore
+        fields = ["question", "evaluator", "score", "comment", "submitted_at"]
+        read_only_fields = fields
+
+
+class ConsensusInputSerializer(serializers.Serializer):
+    question = serializers.CharField(help_text="Question number, e.g. 1 or Q1.")
+    score = serializers.IntegerField(min_value=0)
+    rationale = serializers.CharField(allow_blank=True)
+    change_reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ConsensusSerializer(serializers.ModelSerializer):
+    bid = serializers.CharField(source="bid.reference", read_only=True)
+    question = serializers.IntegerField(source="question.number", read_only=True)
+    moderator = serializers.CharField(source="moderator.username", read_only=True)
+
+    class Meta:
+        model = ConsensusScore
+        fields = [
+            "bid", "question", "score", "rationale", "moderator", "recorded_at", "differs_from_individuals",
+            "changed_after_lock", "change_reason",
+        ]
+        read_only_fields = fields
+
+
+class ClarificationSerializer(serializers.ModelSerializer):
+    bid = serializers.CharField(source="bid.reference", read_only=True)
+    provider = serializers.CharField(source="bid.provider.name", read_only=True)
+    lot = serializers.IntegerField(source="lot.number", read_only=True)
+    zone = serializers.CharField(source="lot.zone.name", read_only=True)
+    decided_by = serializers.CharField(source="decided_by.username", read_only=True, default=None)
+
+    class Meta:
+        model = PriceClarification
+        fields = [
+            "id", "bid", "provider", "lot", "zone", "hourly_price", "check_status", "price_check", "status",
+            "explanation", "decision_reason", "raised_at", "decided_by", "decided_at",
+        ]
+        read_only_fields = fields
+
+
+class ClarificationInputSerializer(serializers.Serializer):
+    bid = serializers.CharField(help_text="Bid reference.")
+    lot = serializers.IntegerField(help_text="Lot number.")
+    explanation = serializers.CharField(allow_blank=True)
+    decision = serializers.ChoiceField(choices=["accepted", "rejected"])
+    reason = serializers.CharField(allow_blank=True)
+
+
+class AssessmentSerializer(serializers.ModelSerializer):
+    bid = serializers.CharField(source="bid.reference", read_only=True)
+    provider = serializers.CharField(source="bid.provider.name", read_only=True)
+
+    class Meta:
+        model = BidAssessment
+        fields = ["bid", "provider", "stage", "outcome", "reason", "location_ids", "evidence", "assessed_at"]
+        read_only_fields = fields
+
+
+class AssessInputSerializer(serializers.Serializer):
+    stage = serializers.ChoiceField(choices=["opening", "award"], default="opening")
+
+
+class RunSummarySerializer(serializers.ModelSerializer):
+    tender = serializers.CharField(source="tender.reference", read_only=True)
+    provisional = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = EvaluationRun
+        fields = ["number", "tender", "run_by_label", "run_at", "inputs_digest", "results_digest", "is_current", "provisional"]
+        read_only_fields = fields
+
+
+class RunSerializer(RunSummarySerializer):
+    class Meta(RunSummarySerializer.Meta):
+        fields = [*RunSummarySerializer.Meta.fields, "results"]
+        read_only_fields = fields
+
+
+class AwardInputSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="")

@@ -1,0 +1,321 @@
+"""From a stored snapshot of an evaluation's inputs to its stored results (pure, no ORM).
+
+Why a separate pure step: an EvaluationRun keeps the exact inputs it was run
+on, and its results must follow from those inputs alone, so anyone (a
+reports engineer, an auditor, a court) can recompute them: `results_from_inputs(run.inputs)
+== run.results`. `evaluation.services.evaluation_run` builds the inputs from
+the database; this module turns them into `evaluation.scoring` dataclasses,
+calls `evaluate_tender` and renders a complete, JSON-ready result.
+
+All numbers are strings (Decimal as text); times are ISO 8601 strings.
+
+INPUTS (EvaluationRun.inputs), schema 1::
+
+    {"schema": 1,
+     "tender": {"reference", "title", "service_type", "contact_minutes", "travel_minutes",
+                "minute_basis", "unrated_policy"},
+     "rules": {"quality_weight", "price_weight", "price_formula", "max_providers_per_lot",
+               "max_lots_per_provider", "fail_on_zero_score", "quality_threshold_percent"},
+     "questions": [{"key": "Q1", "number", "text", "weight", "max_score"}],
+     "lots": [{"key": "Lot 1", "number", "zone", "zone_name", "hours_per_week",
+               "cost_of_care_benchmark" (model minimum per contact hour, or null),
+               "bids": [{
+                   "bid_ref", "provider", "provider_id", "cqc_provider_id", "version", "digest",
+                   "submitted_at", "hourly_price" (per billed unit on the tender's basis),
+                   "cqc": {"outcome": eligible|flagged|excluded, "reason", "stage", "assessed_at",
+                           "location_ids", "evidence": [{"location_id", "service_group", "domain",
+                                                          "rating", "publication_date"}]},
+                   "price_check": null | {"status", "message", "needs_clarification",
+                           "price_per_contact_hour", "model_minimum", "statutory_floor",
+                           "gap_amount", "gap_percent", "ceiling"},
+                   "clarification": null | {"status": pending|accepted|rejected, "explanation",
+                           "decision_reason", "decided_by", "decided_at"},
+                   "consensus": {"Q1": {"score", "rationale", "moderator", "recorded_at",
+                                        "changed_after_lock", "change_reason"}},
+                   "individual_scores": {"Q1": [{"evaluator", "score", "comment"}]}}]}]}
+
+RESULTS (EvaluationRun.results), schema 1::
+
+    {"schema": 1, "tender", "title", "minute_basis", "rules" (as used, with price bands),
+     "provisional" (any lot waits for a clarification decision),
+     "questions": [{"key", "number", "text", "weight", "max_score"}],
+     "lots": [{
+         "lot" (number), "lot_key" ("Lot 1"), "zone" (name), "zone_code", "hours_per_week",
+         "provisional", "unresolved_clarifications" (bid refs),
+         "lowest_acceptable_price", "mean_acceptable_price" (per contact hour),
+         "cost_of_care_benchmark",
+         "bids": [{   # ranked first in rank order, then failed_quality, rejected_price, excluded
+             "bid_ref", "provider", "provider_id", "status": ranked|excluded|failed_quality|rejected_price,
+             "reason", "quality_score", "price_score", "total" (2-place strings or null), "rank",
+             "recommended", "submitted_at", "version", "digest",
+             "hourly_price" (per billed hour), "price_per_contact_hour" (pennies),
+             "price_check" (as in the inputs, money in pennies, or null),
+             "clarification" (as in the inputs, or null), "clarification_unresolved",
+             "cqc": {"outcome", "reason", "stage", "assessed_at", "location_ids", "evidence"},
+             "questions": [{"key", "number", "weight", "max_score", "consensus", "rationale",
+                            "moderator", "changed_after_lock", "change_reason",
+                            "individual": [{"evaluator", "score", "comment"}],
+                            "spread", "divergent"}]}],
+         "sensitivity": {"winner", "runner_up" (bid refs), "winner_provider", "runner_up_provider",
+                         "winner_changes_at_any_split", "splits": [{"quality_weight", "price_weight",
+                         "is_tender_split", "winner", "winner_changed", "ranking_changed", "ranking"}],
+                         "runner_up_price_to_win", "runner_up_price_cut_percent",
+                         "winner_price_to_lose", "winner_price_rise_percent"},
+         "award": {"places", "places_unfilled", "recommended" (bid refs), "recommended_providers",
+                   "hours_per_week_covered", "passed_over": [{"bid_ref", "provider_key", "rank", "reason"}]}}],
+     "awards": {"lots": [...as "award" plus "lot_key"], "providers": [{"provider_key" (name), "lot_keys",
+                "bid_refs", "hours_per_week_in_lots"}], "hours_per_week_covered",
+                "hours_per_week_uncovered"},
+     "excluded": [{"bid_ref", "provider", "reason", "stage", "evidence", "lots"}],
+     "flagged": [{"bid_ref", "provider", "reason"}]}   # CQC due diligence
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from common.money import pennies, to_decimal
+from evaluation.scoring import (
+    BidInput,
+    BidStatus,
+    LotInput,
+    PriceFormula,
+    Question,
+    TenderResult,
+    TenderRules,
+    evaluate_tender,
+)
+from pricing.conversion import MinuteBasis, per_contact_hour
+
+SCHEMA = 1
+# A spread of this many points between individual scores is discussed at moderation.
+DIVERGENCE_SPREAD = 2
+
+
+def score_spread(scores: Iterable[int]) -> tuple[int | None, bool]:
+    """Spread (highest - lowest) of individual scores and whether it needs discussion."""
+    values = list(scores)
+    if not values:
+        return None, False
+    spread = max(values) - min(values)
+    return spread, spread >= DIVERGENCE_SPREAD
+
+
+def money_text(value: Decimal | str | None) -> str | None:
+    """A money figure rendered to the penny, half up (display only)."""
+    if value is None:
+        return None
+    return str(pennies(to_decimal(value)))
+
+
+def rules_from_inputs(rules: Mapping[str, Any]) -> TenderRules:
+    threshold = rules.get("quality_threshold_percent")
+    return TenderRules(
+        quality_weight=to_decimal(rules["quality_weight"]),
+        price_weight=to_decimal(rules["price_weight"]),
+        price_formula=PriceFormula(rules["price_formula"]),
+        max_providers_per_lot=int(rules["max_providers_per_lot"]),
+        max_lots_per_provider=(
+            None if rules.get("max_lots_per_provider") is None else int(rules["max_lots_per_provider"])
+        ),
+        fail_on_zero_score=bool(rules["fail_on_zero_score"]),
+        quality_threshold_percent=None if threshold is None else to_decimal(threshold),
+    )
+
+
+def _basis(tender: Mapping[str, Any]) -> MinuteBasis:
+    return MinuteBasis(int(tender["contact_minutes"]), int(tender["travel_minutes"]))
+
+
+def _price_status(bid: Mapping[str, Any]) -> tuple[BidStatus, str, bool]:
+    """Status on entry to scoring, its reason, and whether a clarification is still open."""
+    cqc = bid.get("cqc") or {}
+    if cqc.get("outcome") == "excluded":
+        return BidStatus.EXCLUDED, f"CQC: {cqc.get('reason', '')}".strip(), False
+    check = bid.get("price_check") or {}
+    clarification = bid.get("clarification") or {}
+    if clarification.get("status") == "rejected":
+        reason = (
+            "abnormally low price rejected after clarification: "
+            f"{clarification.get('decision_reason', '')}"
+        ).strip()
+        return BidStatus.REJECTED_PRICE, reason, False
+    unresolved = bool(check.get("needs_clarification")) and clarification.get("status") != "accepted"
+    return BidStatus.ELIGIBLE, "", unresolved
+
+
+def tender_result_from_inputs(inputs: Mapping[str, Any]) -> TenderResult:
+    """The scoring module's result for a stored snapshot of inputs."""
+    if inputs.get("schema") != SCHEMA:
+        raise ValueError(f"unknown evaluation inputs schema {inputs.get('schema')!r}")
+    rules = rules_from_inputs(inputs["rules"])
+    basis = _basis(inputs["tender"])
+    questions = [
+        Question(q["key"], to_decimal(q["weight"]), to_decimal(q["max_score"])) for q in inputs["questions"]
+    ]
+    lots = []
+    for lot in inputs["lots"]:
+        bids = []
+        for bid in lot["bids"]:
+            status, reason, unresolved = _price_status(bid)
+            scores = {}
+            if status is not BidStatus.EXCLUDED:
+                scores = {key: to_decimal(c["score"]) for key, c in (bid.get("consensus") or {}).items()}
+            bids.append(
+                BidInput(
+                    bid_ref=bid["bid_ref"],
+                    provider_key=bid["provider"],
+                    lot_key=lot["key"],
+                    status=status,
+                    reason=reason,
+                    price_per_contact_hour=per_contact_hour(to_decimal(bid["hourly_price"]), basis),
+                    consensus_scores=scores,
+                    submitted_at=(
+                        datetime.fromisoformat(bid["submitted_at"]) if bid.get("submitted_at") else None
+                    ),
+                    needs_clarification_unresolved=unresolved,
+                )
+            )
+        benchmark = lot.get("cost_of_care_benchmark")
+        lots.append(
+            LotInput(
+                lot_key=lot["key"],
+                hours_per_week=to_decimal(lot["hours_per_week"]),
+                cost_of_care_benchmark=None if benchmark is None else to_decimal(benchmark),
+                bids=bids,
+            )
+        )
+    return evaluate_tender(rules, questions, lots)
+
+
+def _price_check_display(check: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    if not check:
+        return None
+    shown = dict(check)
+    for name in ("price_per_contact_hour", "model_minimum", "statutory_floor", "gap_amount", "ceiling"):
+        shown[name] = money_text(check.get(name))
+    shown["gap_percent"] = money_text(check.get("gap_percent"))
+    return shown
+
+
+def _questions_detail(questions: list[Mapping[str, Any]], bid: Mapping[str, Any]) -> list[dict[str, Any]]:
+    consensus = bid.get("consensus") or {}
+    individual = bid.get("individual_scores") or {}
+    rows = []
+    for q in questions:
+        c = consensus.get(q["key"]) or {}
+        scores = list(individual.get(q["key"]) or [])
+        spread, divergent = score_spread(int(s["score"]) for s in scores)
+        rows.append(
+            {
+                "key": q["key"],
+                "number": q["number"],
+                "weight": q["weight"],
+                "max_score": q["max_score"],
+                "consensus": c.get("score"),
+                "rationale": c.get("rationale", ""),
+                "moderator": c.get("moderator", ""),
+                "changed_after_lock": bool(c.get("changed_after_lock")),
+                "change_reason": c.get("change_reason", ""),
+                "individual": scores,
+                "spread": spread,
+                "divergent": divergent,
+            }
+        )
+    return rows
+
+
+def results_from_inputs(inputs: Mapping[str, Any]) -> dict[str, Any]:
+    """The complete stored result of an evaluation run, as a pure function of its inputs."""
+    result = tender_result_from_inputs(inputs)
+    questions = list(inputs["questions"])
+    by_ref = {bid["bid_ref"]: bid for lot in inputs["lots"] for bid in lot["bids"]}
+    provider_of = {ref: bid["provider"] for ref, bid in by_ref.items()}
+    lots_out = []
+    for lot_in, lot_result in zip(inputs["lots"], result.lots, strict=True):
+        award = result.awards.lot(lot_result.lot_key).to_dict()
+        award.pop("lot_key", None)
+        award.pop("hours_per_week", None)
+        award.pop("provisional", None)
+        bids_out = []
+        for scored in lot_result.bids:
+            bid = by_ref[scored.bid_ref]
+            row = scored.to_dict()
+            row.pop("lot_key", None)
+            row.pop("provider_key", None)
+            excluded = scored.status == "excluded"
+            bids_out.append(
+                {
+                    "bid_ref": scored.bid_ref,
+                    "provider": bid["provider"],
+                    "provider_id": bid.get("provider_id"),
+                    **row,
+                    "version": bid.get("version"),
+                    "digest": bid.get("digest", ""),
+                    "hourly_price": money_text(bid["hourly_price"]),
+                    "price_check": _price_check_display(bid.get("price_check")),
+                    "clarification": bid.get("clarification"),
+                    "cqc": bid.get("cqc"),
+                    "questions": [] if excluded else _questions_detail(questions, bid),
+                }
+            )
+        sensitivity = lot_result.sensitivity.to_dict()
+        sensitivity["winner_provider"] = provider_of.get(sensitivity["winner"])
+        sensitivity["runner_up_provider"] = provider_of.get(sensitivity["runner_up"])
+        lot_dict = lot_result.to_dict()
+        lots_out.append(
+            {
+                "lot": lot_in["number"],
+                "lot_key": lot_in["key"],
+                "zone": lot_in["zone_name"],
+                "zone_code": lot_in["zone"],
+                "hours_per_week": lot_dict["hours_per_week"],
+                "provisional": lot_dict["provisional"],
+                "unresolved_clarifications": lot_dict["unresolved_clarifications"],
+                "lowest_acceptable_price": lot_dict["lowest_acceptable_price"],
+                "mean_acceptable_price": lot_dict["mean_acceptable_price"],
+                "cost_of_care_benchmark": lot_dict["cost_of_care_benchmark"],
+                "bids": bids_out,
+                "sensitivity": sensitivity,
+                "award": award,
+            }
+        )
+
+    excluded: dict[str, dict[str, Any]] = {}
+    flagged: dict[str, dict[str, Any]] = {}
+    for lot in inputs["lots"]:
+        for bid in lot["bids"]:
+            cqc = bid.get("cqc") or {}
+            if cqc.get("outcome") == "excluded":
+                entry = excluded.setdefault(
+                    bid["bid_ref"],
+                    {
+                        "bid_ref": bid["bid_ref"],
+                        "provider": bid["provider"],
+                        "reason": f"CQC: {cqc.get('reason', '')}",
+                        "stage": cqc.get("stage"),
+                        "evidence": cqc.get("evidence", []),
+                        "lots": [],
+                    },
+                )
+                entry["lots"].append(lot["number"])
+            elif cqc.get("outcome") == "flagged":
+                flagged.setdefault(
+                    bid["bid_ref"], {"bid_ref": bid["bid_ref"], "provider": bid["provider"], "reason": cqc.get("reason", "")}
+                )
+
+    return {
+        "schema": SCHEMA,
+        "tender": inputs["tender"]["reference"],
+        "title": inputs["tender"].get("title", ""),
+        "minute_basis": inputs["tender"].get("minute_basis", ""),
+        "rules": result.rules.to_dict(),
+        "provisional": any(lot.provisional for lot in result.lots),
+        "questions": questions,
+        "lots": lots_out,
+        "awards": result.awards.to_dict(),
+        "excluded": sorted(excluded.values(), key=lambda e: e["bid_ref"]),
+        "flagged": sorted(flagged.values(), key=lambda e: e["bid_ref"]),
+    }

@@ -1,0 +1,254 @@
+"""Panel evaluation: assignments, conflicts, blind scores, moderation, clarifications, CQC checks, runs.
+
+Every row here is written by `evaluation.services`, which audits each step;
+models keep only fields, constraints and small derived properties.
+"""
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+
+class EvaluatorAssignment(models.Model):
+    """A panel member on a tender: an individual scorer, or a moderator who records consensus."""
+
+    tender = models.ForeignKey("tenders.Tender", on_delete=models.CASCADE, related_name="evaluator_assignments")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="evaluator_assignments")
+    is_moderator = models.BooleanField(default=False, help_text="Moderators record consensus; they do not score alone.")
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    assigned_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["tender", "is_moderator", "user__username"]
+        constraints = [models.UniqueConstraint(fields=["tender", "user"], name="one_assignment_per_user_per_tender")]
+
+    def __str__(self) -> str:
+        return f"{self.user} on {self.tender.reference}{' (moderator)' if self.is_moderator else ''}"
+
+    @property
+    def role_label(self) -> str:
+        return "Moderator" if self.is_moderator else "Evaluator"
+
+
+class ConflictDeclaration(models.Model):
+    """A panel member's declaration about one bidding provider, made before seeing any bid."""
+
+    assignment = models.ForeignKey(EvaluatorAssignment, on_delete=models.CASCADE, related_name="declarations")
+    provider = models.ForeignKey("providers.Provider", on_delete=models.PROTECT, related_name="+")
+    has_conflict = models.BooleanField()
+    details = models.TextField(blank=True)
+    declared_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["assignment", "provider__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["assignment", "provider"], name="one_declaration_per_provider"),
+            models.CheckConstraint(
+                name="conflict_has_details", condition=Q(has_conflict=False) | ~Q(details="")
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assignment.user} / {self.provider}: {'conflict' if self.has_conflict else 'no conflict'}"
+
+
+class IndividualScore(models.Model):
+    """One evaluator's blind score of one question of one bid, with the mandatory comment."""
+
+    bid = models.ForeignKey("tenders.Bid", on_delete=models.PROTECT, related_name="individual_scores")
+    question = models.ForeignKey("tenders.QualityQuestion", on_delete=models.PROTECT, related_name="+")
+    evaluator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    score = models.PositiveSmallIntegerField()
+    comment = models.TextField()
+    submitted_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["bid", "question__number", "evaluator__username"]
+        constraints = [
+            models.UniqueConstraint(fields=["bid", "question", "evaluator"], name="one_score_per_evaluator"),
+            models.CheckConstraint(name="individual_score_has_comment", condition=~Q(comment="")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.bid} Q{self.question.number} by {self.evaluator}: {self.score}"
+
+
+class ConsensusScore(models.Model):
+    """The moderated score of one question of one bid, with its written rationale.
+
+    The individual scores are kept alongside; a change after quality was locked
+    carries its reason here and, with before and after, in the audit trail.
+    """
+
+    bid = models.ForeignKey("tenders.Bid", on_delete=models.PROTECT, related_name="consensus_scores")
+    question = models.ForeignKey("tenders.QualityQuestion", on_delete=models.PROTECT, related_name="+")
+    score = models.PositiveSmallIntegerField()
+    rationale = models.TextField()
+    moderator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+    differs_from_individuals = models.BooleanField(
+        default=False, help_text="No individual evaluator gave this score; the rationale says why."
+    )
+    changed_after_lock = models.BooleanField(default=False)
+    change_reason = models.TextField(blank=True, help_text="Why the score changed after quality was locked.")
+
+    class Meta:
+        ordering = ["bid", "question__number"]
+        constraints = [
+            models.UniqueConstraint(fields=["bid", "question"], name="one_consensus_per_question"),
+            models.CheckConstraint(name="consensus_has_rationale", condition=~Q(rationale="")),
+            models.CheckConstraint(
+                name="late_change_has_reason", condition=Q(changed_after_lock=False) | ~Q(change_reason="")
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.bid} Q{self.question.number} consensus {self.score}"
+
+
+class TenderEvaluation(models.Model):
+    """The evaluation stages of one tender: moderation started, quality locked."""
+
+    tender = models.OneToOneField("tenders.Tender", on_delete=models.CASCADE, related_name="evaluation")
+    moderation_started_at = models.DateTimeField(null=True, blank=True)
+    moderation_started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    quality_locked_at = models.DateTimeField(null=True, blank=True)
+    quality_locked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                name="lock_after_moderation",
+                condition=Q(quality_locked_at__isnull=True) | Q(moderation_started_at__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Evaluation of {self.tender.reference}"
+
+    @property
+    def moderation_started(self) -> bool:
+        return self.moderation_started_at is not None
+
+    @property
+    def quality_locked(self) -> bool:
+        return self.quality_locked_at is not None
+
+
+class ClarificationStatus(models.TextChoices):
+    PENDING = "pending", "Awaiting the bidder's explanation"
+    ACCEPTED = "accepted", "Explanation accepted"
+    REJECTED = "rejected", "Explanation rejected: price not accepted"
+
+
+class PriceClarification(models.Model):
+    """An abnormally low price the bidder had to explain, and the authority's decision."""
+
+    bid = models.ForeignKey("tenders.Bid", on_delete=models.PROTECT, related_name="price_clarifications")
+    lot = models.ForeignKey("tenders.Lot", on_delete=models.PROTECT, related_name="price_clarifications")
+    hourly_price = models.DecimalField(max_digits=7, decimal_places=2, validators=[MinValueValidator(0)])
+    check_status = models.CharField(max_length=40, help_text="The price check that flagged the price.")
+    price_check = models.JSONField(
+        default=dict, help_text="The check when the price was flagged: message, model minimum, floor, gap."
+    )
+    status = models.CharField(max_length=10, choices=ClarificationStatus.choices, default=ClarificationStatus.PENDING)
+    explanation = models.TextField(blank=True, help_text="The bidder's explanation, as received.")
+    decision_reason = models.TextField(blank=True)
+    raised_at = models.DateTimeField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["lot__number", "bid__reference"]
+        constraints = [
+            models.UniqueConstraint(fields=["bid", "lot"], name="one_clarification_per_bid_lot"),
+            models.CheckConstraint(
+                name="decided_clarification_has_reasons",
+                condition=Q(status="pending") | (~Q(explanation="") & ~Q(decision_reason="") & Q(decided_at__isnull=False)),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.bid} lot {self.lot.number}: {self.get_status_display()}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == ClarificationStatus.PENDING
+
+
+class AssessmentStage(models.TextChoices):
+    OPENING = "opening", "At opening"
+    AWARD = "award", "Before award"
+
+
+class AssessmentOutcome(models.TextChoices):
+    ELIGIBLE = "eligible", "Eligible"
+    FLAGGED = "flagged", "Eligible, flagged for due diligence"
+    EXCLUDED = "excluded", "Excluded"
+
+
+class BidAssessment(models.Model):
+    """A CQC check of the locations a bid names, with the rating evidence behind it.
+
+    Kept as history: the latest row of a bid is what the evaluation uses.
+    """
+
+    bid = models.ForeignKey("tenders.Bid", on_delete=models.PROTECT, related_name="cqc_assessments")
+    stage = models.CharField(max_length=10, choices=AssessmentStage.choices)
+    outcome = models.CharField(max_length=10, choices=AssessmentOutcome.choices)
+    reason = models.TextField()
+    location_ids = models.JSONField(default=list)
+    evidence = models.JSONField(default=list, help_text="Rows behind the outcome: location, group, key question, rating, date.")
+    assessed_at = models.DateTimeField()
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["bid", "-assessed_at", "-pk"]
+        get_latest_by = ["assessed_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.bid} {self.stage}: {self.outcome}"
+
+
+class EvaluationRun(models.Model):
+    """One run of the scoring over a snapshot of its inputs; the current run is the tender's result.
+
+    `inputs` and `results` shapes are documented in `evaluation.assemble`.
+    """
+
+    tender = models.ForeignKey("tenders.Tender", on_delete=models.PROTECT, related_name="evaluation_runs")
+    number = models.PositiveIntegerField()
+    run_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    run_by_label = models.CharField(max_length=200)
+    run_at = models.DateTimeField()
+    inputs = models.JSONField()
+    inputs_digest = models.CharField(max_length=64)
+    results = models.JSONField()
+    results_digest = models.CharField(max_length=64)
+    is_current = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["tender", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["tender", "number"], name="evaluation_run_number_unique"),
+            models.UniqueConstraint(fields=["tender"], condition=Q(is_current=True), name="one_current_run_per_tender"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tender.reference} evaluation run {self.number}"
+
+    @property
+    def provisional(self) -> bool:
+        return bool(self.results.get("provisional"))

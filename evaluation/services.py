@@ -1,0 +1,733 @@
+"""Evaluation workflows: panel, conflicts, blind scoring, moderation, envelopes, clarifications, runs, award.
+
+Each service checks who may act and at which stage, locks the rows it decides
+on, takes the time once, and writes an audit entry for every step. Order of a
+tender's evaluation:
+
+    evaluation_assign -> conflict_declare (each panel member, before reading any bid)
+    -> bids_assess_cqc (at opening) -> score_submit (blind) -> moderation_start
+    -> consensus_record -> quality_lock -> price_envelope_open (commissioner)
+    -> clarification_record (abnormally low prices) -> evaluation_run -> evaluation_award
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Role
+from common.audit import audit_record
+from common.errors import PermissionDeniedError, RuleViolation, TransitionNotAllowed
+from evaluation import selectors
+from evaluation.assemble import results_from_inputs
+from evaluation.models import (
+    AssessmentOutcome,
+    AssessmentStage,
+    BidAssessment,
+    ClarificationStatus,
+    ConflictDeclaration,
+    ConsensusScore,
+    EvaluationRun,
+    EvaluatorAssignment,
+    IndividualScore,
+    PriceClarification,
+    TenderEvaluation,
+)
+from providers.models import Provider
+from tenders.models import Bid, BidLotPrice, BidStatus, Lot, QualityQuestion, Tender
+from tenders.receipts import content_digest
+from tenders.transitions import TenderStatus
+
+PANEL_ROLES = (Role.EVALUATOR, Role.MODERATOR)
+
+
+# --------------------------------------------------------------------------
+# Guards
+# --------------------------------------------------------------------------
+
+
+def _authenticated(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False))
+
+
+def _require_commissioner(user: Any, what: str) -> None:
+    if not (_authenticated(user) and (user.role in (Role.COMMISSIONER, Role.ADMIN) or user.is_superuser)):
+        raise PermissionDeniedError(f"Only a commissioner can {what}.")
+
+
+def _locked_tender(tender: Tender) -> Tender:
+    return Tender.objects.select_for_update().get(pk=tender.pk)
+
+
+def _fresh(tender: Tender) -> Tender:
+    """The tender as stored now: callers may hold a copy from before an earlier step."""
+    return Tender.objects.get(pk=tender.pk)
+
+
+def _stages(tender: Tender, *, lock: bool = True) -> TenderEvaluation:
+    """The tender's evaluation row, created on first use (and locked inside a transaction)."""
+    stages, _ = TenderEvaluation.objects.get_or_create(tender=tender)
+    if lock:
+        stages = TenderEvaluation.objects.select_for_update().get(pk=stages.pk)
+    return stages
+
+
+def _require_working(tender: Tender, what: str) -> None:
+    """Bids opened and the tender not yet awarded or cancelled."""
+    if tender.opened_at is None or tender.status not in selectors.WORKING_STATUSES:
+        raise TransitionNotAllowed(
+            f"You cannot {what} while the tender is {TenderStatus(tender.status).label.lower()}: "
+            "it must be opened and not yet awarded."
+        )
+
+
+def _require_assignment(user: Any, tender: Tender) -> EvaluatorAssignment:
+    assignment = selectors.assignment_for(user=user, tender=tender)
+    if assignment is None:
+        raise PermissionDeniedError("You are not on this tender's evaluation panel.")
+    return assignment
+
+
+def _require_moderator_or_commissioner(user: Any, tender: Tender, what: str) -> None:
+    assignment = selectors.assignment_for(user=user, tender=tender)
+    if assignment is not None and assignment.is_moderator:
+        return
+    if _authenticated(user) and (user.role in (Role.COMMISSIONER, Role.ADMIN) or user.is_superuser):
+        return
+    raise PermissionDeniedError(f"Only the tender's moderator or a commissioner can {what}.")
+
+
+def _require_may_read(user: Any, bid: Bid) -> None:
+    if not selectors.evaluator_may_read(user=user, tender=bid.tender, provider=bid.provider):
+        raise PermissionDeniedError(selectors.read_refusal(user=user, tender=bid.tender, provider=bid.provider))
+
+
+def _require_scorable(bid: Bid) -> None:
+    if bid.status != BidStatus.SUBMITTED or selectors.current_version(bid=bid) is None:
+        raise RuleViolation(f"{bid.reference} is not a submitted bid, so it is not evaluated.")
+    if selectors.is_excluded(bid=bid):
+        raise RuleViolation(f"{bid.reference} is excluded (CQC); excluded bids are never scored.")
+
+
+def _score_value(value: Any, question: QualityQuestion, field: str) -> int:
+    if isinstance(value, bool):
+        raise RuleViolation(f"Q{question.number}: the score must be a whole number.", field=field)
+    try:
+        number = Decimal(str(value).strip())
+    except Exception:  # noqa: BLE001 - any unparsable input is the user's error
+        raise RuleViolation(f"Q{question.number}: the score must be a whole number.", field=field) from None
+    if not number.is_finite() or number != number.to_integral_value():
+        raise RuleViolation(f"Q{question.number}: the score must be a whole number.", field=field)
+    score = int(number)
+    if not 0 <= score <= question.max_score:
+        raise RuleViolation(
+            f"Q{question.number} is scored from 0 to {question.max_score}; {score} is outside that scale.", field=field
+        )
+    return score
+
+
+def _question(tender: Tender, ref: Any) -> QualityQuestion:
+    """A question of this tender, given as a QualityQuestion, its number, or 'Q<number>'."""
+    if isinstance(ref, QualityQuestion):
+        if ref.tender_id != tender.pk:
+            raise RuleViolation(f"Q{ref.number} is not a question of {tender.reference}.", field="question")
+        return ref
+    text = str(ref).strip().upper().removeprefix("Q")
+    if not text.isdigit():
+        raise RuleViolation(f"Unknown question {ref!r}: give its number, e.g. 1 or Q1.", field="question")
+    question = tender.questions.filter(number=int(text)).first()
+    if question is None:
+        raise RuleViolation(f"{tender.reference} has no question {int(text)}.", field="question")
+    return question
+
+
+# --------------------------------------------------------------------------
+# Panel and conflicts
+# --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def evaluation_assign(
+    *, tender: Tender, user: Any, member: Any, is_moderator: bool | None = None
+) -> EvaluatorAssignment:
+    """Put an evaluator or moderator on the tender's panel (commissioner; before moderation starts)."""
+    _require_commissioner(user, "assign the evaluation panel")
+    now = timezone.now()
+    tender = _locked_tender(tender)
+    if tender.status in (TenderStatus.AWARDED, TenderStatus.CONTRACTED, TenderStatus.CANCELLED):
+        raise TransitionNotAllowed(f"The panel of a tender that is {tender.status_label.lower()} cannot change.")
+    if getattr(member, "role", None) not in PANEL_ROLES:
+        raise RuleViolation(
+            f"{member.get_username()} is not an evaluator or moderator and cannot join the panel.", field="user"
+        )
+    moderator = member.role == Role.MODERATOR if is_moderator is None else bool(is_moderator)
+    if moderator and member.role != Role.MODERATOR:
+        raise RuleViolation(f"{member.get_username()} does not have the moderator role.", field="is_moderator")
+    if not moderator and selectors.tender_evaluation(tender=tender).moderation_started:
+        raise TransitionNotAllowed("Moderation has started: no more evaluators can join to score.")
+    assignment, created = EvaluatorAssignment.objects.get_or_create(
+        tender=tender, user=member, defaults={"is_moderator": moderator, "assigned_by": user, "assigned_at": now}
+    )
+    if not created:
+        if assignment.is_moderator == moderator:
+            return assignment
+        raise RuleViolation(f"{member.get_username()} is already on the panel as {assignment.role_label.lower()}.")
+    audit_record(
+        actor=user, action="evaluation.assigned", obj=assignment,
+        after={"tender": tender.reference, "user": member.get_username(), "is_moderator": moderator}, at=now,
+    )
+    return assignment
+
+
+@transaction.atomic
+def conflict_declare(
+    *, tender: Tender, user: Any, declarations: Sequence[Mapping[str, Any]]
+) -> list[ConflictDeclaration]:
+    """Declare, per bidding provider, whether the panel member has a conflict of interest.
+
+    Each item: {"provider": Provider or id, "has_conflict": bool, "details": str}. A
+    conflict needs details. A declared conflict cannot be withdrawn; a new conflict
+    can be declared at any time (the member then loses access to that bid).
+    """
+    now = timezone.now()
+    tender = _fresh(tender)
+    assignment = _require_assignment(user, tender)
+    if tender.status not in (TenderStatus.CLOSED, *selectors.WORKING_STATUSES):
+        raise TransitionNotAllowed(
+            "Conflicts are declared once the bidders are known: after the deadline and before the award."
+        )
+    if not declarations:
+        raise RuleViolation("Declare for at least one bidding provider.", field="declarations")
+    bidders = {p.pk: p for p in selectors.bidding_providers(tender=tender)}
+    existing = {d.provider_id: d for d in ConflictDeclaration.objects.select_for_update().filter(assignment=assignment)}
+    saved = []
+    for item in declarations:
+        raw = item.get("provider")
+        provider_id = raw.pk if isinstance(raw, Provider) else raw
+        try:
+            provider = bidders[int(provider_id)]
+        except (KeyError, TypeError, ValueError):
+            raise RuleViolation(f"Provider {raw!r} has not bid for {tender.reference}.", field="provider") from None
+        has_conflict = item.get("has_conflict")
+        if not isinstance(has_conflict, bool):
+            raise RuleViolation(f"Say whether you have a conflict with {provider.name} (yes or no).", field="has_conflict")
+        details = str(item.get("details") or "").strip()
+        if has_conflict and not details:
+            raise RuleViolation(f"Describe your conflict of interest with {provider.name}.", field="details")
+        current = existing.get(provider.pk)
+        if current is not None:
+            if current.has_conflict and not has_conflict:
+                raise RuleViolation(
+                    f"You declared a conflict with {provider.name}; a declared conflict cannot be withdrawn. "
+                    "Ask the commissioner if it was declared in error.",
+                    field="has_conflict",
+                )
+            if current.has_conflict == has_conflict and current.details == details:
+                saved.append(current)
+                continue
+            before = {"has_conflict": current.has_conflict, "details": current.details}
+            current.has_conflict, current.details, current.declared_at = has_conflict, details, now
+            current.save(update_fields=["has_conflict", "details", "declared_at"])
+            declaration = current
+        else:
+            before = None
+            declaration = ConflictDeclaration.objects.create(
+                assignment=assignment, provider=provider, has_conflict=has_conflict, details=details, declared_at=now
+            )
+            existing[provider.pk] = declaration
+        audit_record(
+            actor=user, action="evaluation.conflict_declared", obj=declaration, before=before,
+            after={"tender": tender.reference, "provider": provider.name, "has_conflict": has_conflict, "details": details},
+            at=now,
+        )
+        saved.append(declaration)
+    return saved
+
+
+# --------------------------------------------------------------------------
+# CQC
+# --------------------------------------------------------------------------
+
+
+def _evidence_json(evidence: Iterable[Any]) -> list[dict[str, Any]]:
+    rows = []
+    for e in evidence:
+        published = getattr(e, "publication_date", None)
+        rows.append(
+            {
+                "location_id": getattr(e, "location_id", ""),
+                "service_group": getattr(e, "service_group", ""),
+                "domain": getattr(e, "domain", ""),
+                "rating": getattr(e, "rating", None),
+                "publication_date": None if published is None else published.isoformat(),
+            }
+        )
+    return rows
+
+
+@transaction.atomic
+def bids_assess_cqc(
+    *, tender: Tender, user: Any = None, stage: str = AssessmentStage.OPENING, bids: Iterable[Bid] | None = None
+) -> list[BidAssessment]:
+    """Check the CQC locations each submitted bid names against the loaded ratings, and record why.
+
+    Excluded if any location is Inadequate on any key question or overall, is registered
+    to another provider, or is unknown; not-yet-rated locations follow the tender's
+    unrated_policy. No user means the system (the evaluate command).
+    """
+    from cqc.parse import assess_locations  # the CQC app owns parsing and the gate
+    from cqc.selectors import locations_by_id
+
+    if user is not None:
+        _require_commissioner(user, "check bids against CQC ratings")
+    if stage not in AssessmentStage.values:
+        raise RuleViolation(f"Unknown assessment stage {stage!r}.")
+    now = timezone.now()
+    tender = _fresh(tender)
+    if tender.opened_at is None:
+        raise TransitionNotAllowed("Bids are checked against CQC ratings once they are opened.")
+    targets = list(bids) if bids is not None else list(selectors.submitted_bids(tender=tender))
+    results = []
+    for bid in targets:
+        version = selectors.current_version(bid=bid)
+        location_ids = list(version.cqc_location_ids or []) if version else []
+        locations = locations_by_id(location_ids)
+        assessment = assess_locations(bid.provider.cqc_provider_id, location_ids, locations, tender.unrated_policy)
+        row = BidAssessment.objects.create(
+            bid=bid,
+            stage=stage,
+            outcome=AssessmentOutcome(str(assessment.outcome)),
+            reason=assessment.reason,
+            location_ids=location_ids,
+            evidence=_evidence_json(assessment.evidence),
+            assessed_at=now,
+            assessed_by=user if _authenticated(user) else None,
+        )
+        audit_record(
+            actor=user or "system", action="evaluation.cqc_assessed", obj=row,
+            after={"bid": bid.reference, "provider": bid.provider.name, "stage": stage, "outcome": row.outcome,
+                   "reason": row.reason, "evidence": row.evidence},
+            at=now,
+        )
+        results.append(row)
+    return results
+
+
+def _ensure_assessed(tender: Tender, user: Any) -> None:
+    bids = list(selectors.submitted_bids(tender=tender))
+    known = selectors.latest_assessments(bids=bids)
+    missing = [b for b in bids if b.pk not in known]
+    if missing:
+        bids_assess_cqc(tender=tender, user=user, bids=missing)
+
+
+# --------------------------------------------------------------------------
+# Blind individual scoring and moderation
+# --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def score_submit(*, bid: Bid, user: Any, scores: Sequence[Mapping[str, Any]]) -> list[IndividualScore]:
+    """Record an evaluator's own scores for questions of one bid, each with a comment.
+
+    Each item: {"question": number or "Q1", "score": 0..max_score, "comment": text}.
+    Scores can be revised until moderation starts; then they are frozen.
+    """
+    now = timezone.now()
+    tender = bid.tender = _fresh(bid.tender)
+    assignment = _require_assignment(user, tender)
+    if assignment.is_moderator:
+        raise PermissionDeniedError("Moderators record consensus scores; only panel evaluators score individually.")
+    _require_working(tender, "score bids")
+    _require_may_read(user, bid)
+    _require_scorable(bid)
+    if selectors.tender_evaluation(tender=tender).moderation_started:
+        raise TransitionNotAllowed("Moderation has started: individual scores are final.")
+    if not scores:
+        raise RuleViolation("Give at least one score.", field="scores")
+    cleaned = {}
+    for item in scores:
+        question = _question(tender, item.get("question"))
+        score = _score_value(item.get("score"), question, "score")
+        comment = str(item.get("comment") or "").strip()
+        if not comment:
+            raise RuleViolation(f"Q{question.number}: a comment explaining the score is required.", field="comment")
+        cleaned[question.pk] = (question, score, comment)
+    existing = {
+        s.question_id: s for s in IndividualScore.objects.select_for_update().filter(bid=bid, evaluator=user)
+    }
+    saved = []
+    for question, score, comment in cleaned.values():
+        current = existing.get(question.pk)
+        before = None
+        if current is not None:
+            if current.score == score and current.comment == comment:
+                saved.append(current)
+                continue
+            before = {"score": current.score, "comment": current.comment}
+            current.score, current.comment, current.submitted_at = score, comment, now
+            current.save(update_fields=["score", "comment", "submitted_at"])
+            row = current
+        else:
+            row = IndividualScore.objects.create(
+                bid=bid, question=question, evaluator=user, score=score, comment=comment, submitted_at=now
+            )
+        audit_record(
+            actor=user, action="evaluation.score_submitted", obj=row, before=before,
+            after={"bid": bid.reference, "question": question.number, "score": score, "comment": comment}, at=now,
+        )
+        saved.append(row)
+    return saved
+
+
+@transaction.atomic
+def moderation_start(*, tender: Tender, user: Any) -> TenderEvaluation:
+    """Close individual scoring and open moderation, once every evaluator has scored every bid."""
+    _require_moderator_or_commissioner(user, tender, "start moderation")
+    now = timezone.now()
+    tender = _locked_tender(tender)
+    _require_working(tender, "start moderation")
+    stages = _stages(tender)
+    if stages.moderation_started:
+        raise TransitionNotAllowed("Moderation has already started.")
+    if not selectors.scorable_bids(tender=tender):
+        raise RuleViolation("There are no bids to moderate.")
+    gaps = selectors.scoring_gaps(tender=tender)
+    if gaps:
+        raise RuleViolation("Moderation cannot start yet: " + " ".join(gaps))
+    stages.moderation_started_at, stages.moderation_started_by = now, user
+    stages.save(update_fields=["moderation_started_at", "moderation_started_by"])
+    audit_record(actor=user, action="evaluation.moderation_started", obj=tender,
+                 after={"moderation_started_at": now}, at=now)
+    return stages
+
+
+@transaction.atomic
+def consensus_record(
+    *, bid: Bid, question: Any, user: Any, score: Any, rationale: str, change_reason: str = ""
+) -> ConsensusScore:
+    """Record the panel's consensus score for one question of one bid, with its rationale.
+
+    After quality is locked a change needs a reason, is marked on the score and
+    shown (before and after) in the audit trail.
+    """
+    now = timezone.now()
+    tender = _locked_tender(bid.tender)
+    assignment = _require_assignment(user, tender)
+    if not assignment.is_moderator:
+        raise PermissionDeniedError("Only the tender's moderator records consensus scores.")
+    _require_working(tender, "record consensus scores")
+    _require_may_read(user, bid)
+    _require_scorable(bid)
+    stages = _stages(tender)
+    if not stages.moderation_started:
+        raise TransitionNotAllowed("Moderation has not started: individual scoring is still blind.")
+    q = _question(tender, question)
+    value = _score_value(score, q, "score")
+    rationale = str(rationale or "").strip()
+    change_reason = str(change_reason or "").strip()
+    if not rationale:
+        raise RuleViolation("Write the rationale for the consensus score.", field="rationale")
+    current = ConsensusScore.objects.select_for_update().filter(bid=bid, question=q).first()
+    after_lock = stages.quality_locked
+    if after_lock and current is None:
+        raise RuleViolation("Quality is locked; every question already has a consensus score.")
+    if after_lock and not change_reason:
+        raise RuleViolation(
+            "Quality moderation is locked: give the reason for changing this consensus score.", field="change_reason"
+        )
+    conflicted = selectors.conflicted_user_ids(tender=tender, provider=bid.provider_id)
+    individual = [
+        s for s in IndividualScore.objects.filter(bid=bid, question=q) if s.evaluator_id not in conflicted
+    ]
+    differs = bool(individual) and value not in {s.score for s in individual}
+    before = None
+    if current is not None:
+        if current.score == value and current.rationale == rationale and not after_lock:
+            return current
+        before = {"score": current.score, "rationale": current.rationale}
+        current.score, current.rationale, current.moderator, current.recorded_at = value, rationale, user, now
+        current.differs_from_individuals = differs
+        if after_lock:
+            current.changed_after_lock, current.change_reason = True, change_reason
+        current.save()
+        row = current
+    else:
+        row = ConsensusScore.objects.create(
+            bid=bid, question=q, score=value, rationale=rationale, moderator=user, recorded_at=now,
+            differs_from_individuals=differs,
+        )
+    audit_record(
+        actor=user,
+        action="evaluation.consensus_changed_after_lock" if after_lock else "evaluation.consensus_recorded",
+        obj=row, before=before,
+        after={
+            "bid": bid.reference, "question": q.number, "score": value, "rationale": rationale,
+            "individual_scores": sorted(s.score for s in individual), "differs_from_individuals": differs,
+        },
+        note=change_reason, at=now,
+    )
+    return row
+
+
+@transaction.atomic
+def quality_lock(*, tender: Tender, user: Any) -> TenderEvaluation:
+    """Lock quality moderation once every question of every bid has a consensus score."""
+    _require_moderator_or_commissioner(user, tender, "lock quality moderation")
+    now = timezone.now()
+    tender = _locked_tender(tender)
+    _require_working(tender, "lock quality moderation")
+    stages = _stages(tender)
+    if not stages.moderation_started:
+        raise TransitionNotAllowed("Moderation has not started yet.")
+    if stages.quality_locked:
+        raise TransitionNotAllowed("Quality moderation is already locked.")
+    gaps = selectors.consensus_gaps(tender=tender)
+    if gaps:
+        raise RuleViolation("Quality cannot be locked yet: " + " ".join(gaps))
+    stages.quality_locked_at, stages.quality_locked_by = now, user
+    stages.save(update_fields=["quality_locked_at", "quality_locked_by"])
+    audit_record(actor=user, action="evaluation.quality_locked", obj=tender, after={"quality_locked_at": now}, at=now)
+    return stages
+
+
+# --------------------------------------------------------------------------
+# Price envelope and clarifications
+# --------------------------------------------------------------------------
+
+
+def _raise_clarifications(tender: Tender, now: datetime, user: Any) -> list[PriceClarification]:
+    """Open a clarification for every abnormally low price of a scorable bid that has none."""
+    raised = []
+    bids = selectors.scorable_bids(tender=tender)
+    existing = set(PriceClarification.objects.filter(bid__in=bids).values_list("bid_id", "lot_id"))
+    prices = BidLotPrice.objects.filter(
+        version__bid__in=bids, version__status="submitted"
+    ).select_related("version__bid__provider", "lot__zone")
+    for price in prices:
+        bid = price.version.bid
+        if (bid.pk, price.lot_id) in existing:
+            continue
+        price.lot.tender = tender
+        check = selectors.lot_price_check(lot=price.lot, price=price.hourly_price)
+        if not check or not check["needs_clarification"]:
+            continue
+        clarification = PriceClarification.objects.create(
+            bid=bid, lot=price.lot, hourly_price=price.hourly_price, check_status=check["status"],
+            price_check=check, raised_at=now,
+        )
+        audit_record(
+            actor=user or "system", action="evaluation.clarification_raised", obj=clarification,
+            after={"bid": bid.reference, "lot": price.lot.number, "hourly_price": price.hourly_price,
+                   "check": check["message"]},
+            at=now,
+        )
+        raised.append(clarification)
+    return raised
+
+
+@transaction.atomic
+def price_envelope_open(*, tender: Tender, user: Any) -> Tender:
+    """Open the price envelope once quality is locked; abnormally low prices get a clarification.
+
+    Moves an opened tender to in evaluation.
+    """
+    _require_commissioner(user, "open the price envelope")
+    now = timezone.now()
+    tender = _locked_tender(tender)
+    _require_working(tender, "open the price envelope")
+    if tender.price_envelope_opened_at is not None:
+        raise TransitionNotAllowed("The price envelope is already open.")
+    stages = _stages(tender)
+    if not stages.quality_locked:
+        raise TransitionNotAllowed(
+            "Two envelopes: prices stay sealed until quality moderation is complete and locked."
+        )
+    if tender.status == TenderStatus.OPENED:
+        from tenders.services import tender_start_evaluation
+
+        tender_start_evaluation(tender=tender, user=user)
+        tender.refresh_from_db(fields=["status"])
+    tender.price_envelope_opened_at = now
+    tender.save(update_fields=["price_envelope_opened_at"])
+    raised = _raise_clarifications(tender, now, user)
+    audit_record(
+        actor=user, action="evaluation.price_envelope_opened", obj=tender,
+        before={"price_envelope_opened_at": None},
+        after={"price_envelope_opened_at": now, "clarifications_raised": len(raised)}, at=now,
+    )
+    return tender
+
+
+@transaction.atomic
+def clarification_record(
+    *, bid: Bid, lot: Lot, user: Any, explanation: str, decision: str, reason: str
+) -> PriceClarification:
+    """Record the bidder's explanation of an abnormally low price and the decision, with its reason."""
+    _require_commissioner(user, "decide on price clarifications")
+    now = timezone.now()
+    tender = _locked_tender(bid.tender)
+    _require_working(tender, "decide on price clarifications")
+    if tender.price_envelope_opened_at is None:
+        raise TransitionNotAllowed("The price envelope is not open yet.")
+    if lot.tender_id != tender.pk:
+        raise RuleViolation(f"Lot {lot.number} is not a lot of {tender.reference}.", field="lot")
+    clarification = PriceClarification.objects.select_for_update().filter(bid=bid, lot=lot).first()
+    if clarification is None:
+        _raise_clarifications(tender, now, user)
+        clarification = PriceClarification.objects.select_for_update().filter(bid=bid, lot=lot).first()
+    if clarification is None:
+        raise RuleViolation(
+            f"{bid.reference}'s price for lot {lot.number} is not flagged as abnormally low; no clarification is needed."
+        )
+    if decision not in (ClarificationStatus.ACCEPTED, ClarificationStatus.REJECTED):
+        raise RuleViolation("The decision is either 'accepted' or 'rejected'.", field="decision")
+    explanation, reason = str(explanation or "").strip(), str(reason or "").strip()
+    if not explanation:
+        raise RuleViolation("Record the bidder's explanation of the price.", field="explanation")
+    if not reason:
+        raise RuleViolation("Give the reason for the decision.", field="reason")
+    before = {"status": clarification.status, "explanation": clarification.explanation,
+              "decision_reason": clarification.decision_reason}
+    clarification.status, clarification.explanation, clarification.decision_reason = decision, explanation, reason
+    clarification.decided_by, clarification.decided_at = user, now
+    clarification.save()
+    audit_record(
+        actor=user, action="evaluation.clarification_decided", obj=clarification, before=before,
+        after={"bid": bid.reference, "lot": lot.number, "status": decision, "explanation": explanation,
+               "decision_reason": reason},
+        at=now,
+    )
+    return clarification
+
+
+# --------------------------------------------------------------------------
+# Runs and award
+# --------------------------------------------------------------------------
+
+
+def _actor_label(user: Any) -> str:
+    return user.get_username() if _authenticated(user) else "system (manage.py evaluate)"
+
+
+@transaction.atomic
+def evaluation_run(*, tender: Tender, user: Any = None) -> EvaluationRun:
+    """Score, rank and recommend from a snapshot of the inputs, and store it as the current run.
+
+    Needs quality locked and the price envelope open. No user means the system (the
+    evaluate command). The same inputs always give identical results.
+    """
+    if user is not None:
+        _require_commissioner(user, "run the evaluation")
+    now = timezone.now()
+    tender = _locked_tender(tender)
+    _require_working(tender, "run the evaluation")
+    stages = selectors.tender_evaluation(tender=tender)
+    if not stages.quality_locked:
+        raise TransitionNotAllowed("Quality moderation must be complete and locked before the evaluation runs.")
+    if tender.price_envelope_opened_at is None:
+        raise TransitionNotAllowed("Open the price envelope before running the evaluation.")
+    _ensure_assessed(tender, user)
+    _raise_clarifications(tender, now, user)
+    inputs = selectors.evaluation_inputs(tender=tender)
+    try:
+        results = results_from_inputs(inputs)
+    except ValueError as exc:
+        raise RuleViolation(f"The evaluation cannot run: {exc}.") from None
+    previous = EvaluationRun.objects.select_for_update().filter(tender=tender).order_by("-number").first()
+    EvaluationRun.objects.filter(tender=tender, is_current=True).update(is_current=False)
+    run = EvaluationRun.objects.create(
+        tender=tender,
+        number=(previous.number + 1) if previous else 1,
+        run_by=user if _authenticated(user) else None,
+        run_by_label=_actor_label(user),
+        run_at=now,
+        inputs=inputs,
+        inputs_digest=content_digest(inputs),
+        results=results,
+        results_digest=content_digest(results),
+        is_current=True,
+    )
+    audit_record(
+        actor=user or "system", action="evaluation.run", obj=run,
+        after={
+            "tender": tender.reference, "run": run.number, "inputs_digest": run.inputs_digest,
+            "results_digest": run.results_digest, "provisional": results["provisional"],
+            "same_inputs_as_previous": bool(previous and previous.inputs_digest == run.inputs_digest),
+            "recommended": [b for lot in results["awards"]["lots"] for b in lot["recommended"]],
+        },
+        at=now,
+    )
+    return run
+
+
+def evaluation_award(*, tender: Tender, user: Any, note: str = "") -> Tender:
+    """Award the current run's recommendations, after checking CQC ratings again.
+
+    The re-check is committed even when it stops the award, so the evidence is kept
+    and a re-run excludes a provider that has dropped to Inadequate.
+    """
+    _require_commissioner(user, "award the tender")
+    tender = _fresh(tender)
+    run = _award_preconditions(tender)
+    recommended = {ref for lot in run.results["awards"]["lots"] for ref in lot["recommended"]}
+    bids = list(Bid.objects.filter(tender=tender, reference__in=recommended).select_related("provider"))
+    checks = bids_assess_cqc(tender=tender, user=user, stage=AssessmentStage.AWARD, bids=bids)
+    return _award(tender=tender, user=user, note=note, run=run, checks=checks)
+
+
+def _award_preconditions(tender: Tender) -> EvaluationRun:
+    if tender.status != TenderStatus.IN_EVALUATION:
+        raise TransitionNotAllowed(
+            f"A tender that is {TenderStatus(tender.status).label.lower()} cannot be awarded; it must be in evaluation."
+        )
+    run = selectors.current_run(tender=tender)
+    if run is None:
+        raise RuleViolation("Run the evaluation before awarding.")
+    if run.results.get("provisional"):
+        pending = sorted({ref for lot in run.results["lots"] for ref in lot["unresolved_clarifications"]})
+        raise RuleViolation(
+            "The evaluation is provisional: decide the price clarifications of " + ", ".join(pending) + " and re-run it."
+        )
+    if selectors.run_is_stale(run=run):
+        raise RuleViolation("The evaluation's inputs have changed since it was run: re-run it before awarding.")
+    if not any(lot["recommended"] for lot in run.results["awards"]["lots"]):
+        raise RuleViolation("The evaluation recommends no provider for any lot.")
+    return run
+
+
+@transaction.atomic
+def _award(*, tender: Tender, user: Any, note: str, run: EvaluationRun, checks: list[BidAssessment]) -> Tender:
+    now = timezone.now()
+    tender = _locked_tender(tender)
+    run = EvaluationRun.objects.select_for_update().get(pk=run.pk)
+    if not run.is_current or tender.status != TenderStatus.IN_EVALUATION:
+        raise TransitionNotAllowed("The evaluation changed while awarding; reload and try again.")
+    dropped = [c for c in checks if c.outcome == AssessmentOutcome.EXCLUDED]
+    if dropped:
+        names = "; ".join(f"{c.bid.provider.name} ({c.bid.reference}): {c.reason}" for c in dropped)
+        raise RuleViolation(
+            f"Cannot award: CQC ratings checked again now exclude {names}. "
+            "Re-run the evaluation so the next-ranked bidders are recommended."
+        )
+    from tenders.services import tender_award
+
+    tender_award(tender=tender, user=user, note=note)
+    audit_record(
+        actor=user, action="evaluation.awarded", obj=run,
+        after={
+            "tender": tender.reference, "run": run.number, "results_digest": run.results_digest,
+            "awards": [
+                {"lot": lot["lot_key"], "recommended": lot["recommended"], "providers": lot["recommended_providers"]}
+                for lot in run.results["awards"]["lots"]
+            ],
+            "cqc_rechecked": {c.bid.reference: c.outcome for c in checks},
+        },
+        note=note, at=now,
+    )
+    tender.refresh_from_db()
+    return tender

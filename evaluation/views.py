@@ -1,0 +1,393 @@
+"""Evaluation pages: panel members score and moderate, commissioners run and award.
+
+Thin: each page reads through selectors and writes through one service; a
+DomainError from a service is shown to the user (never a 500).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from accounts.models import Role
+from common.errors import DomainError, PermissionDeniedError
+from evaluation import selectors, services
+from evaluation.forms import AssignForm, AwardForm, ClarificationForm, ConflictForm, ConsensusForm, ScoreForm
+from tenders.models import Bid, Lot, Tender
+from tenders.transitions import TenderStatus
+
+
+def _tender(reference: str) -> Tender:
+    return get_object_or_404(Tender, reference=reference)
+
+
+def _bid(tender: Tender, bid_reference: str) -> Bid:
+    bid = Bid.objects.select_related("provider", "tender").filter(tender=tender, reference=bid_reference).first()
+    if bid is None:
+        raise Http404("No such bid.")
+    return bid
+
+
+def _is_commissioner(user: Any) -> bool:
+    return user.role in (Role.COMMISSIONER, Role.ADMIN) or user.is_superuser
+
+
+def _require_panel_or_commissioner(user: Any, tender: Tender) -> None:
+    if selectors.assignment_for(user=user, tender=tender) is None and not _is_commissioner(user):
+        raise PermissionDenied("You are not on this tender's evaluation panel.")
+
+
+def _error_status(exc: DomainError) -> int:
+    return exc.status_code
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """My evaluation work: tenders I am on the panel of; for commissioners, tenders being evaluated."""
+    rows = []
+    for assignment in selectors.assignments_of(user=request.user):
+        tender = assignment.tender
+        stages = selectors.tender_evaluation(tender=tender)
+        outstanding = selectors.conflicts_outstanding(assignment=assignment)
+        bids = selectors.bids_for_reader(user=request.user, tender=tender) if not tender.is_sealed else []
+        rows.append(
+            {
+                "assignment": assignment,
+                "tender": tender,
+                "stages": stages,
+                "outstanding": outstanding,
+                "bids_total": len([b for b in bids if b["may_read"]]),
+                "bids_done": len([b for b in bids if b["may_read"] and b["complete"]]),
+            }
+        )
+    evaluating = []
+    if _is_commissioner(request.user) or request.user.role == Role.LEGAL:
+        evaluating = list(
+            Tender.objects.filter(
+                status__in=[TenderStatus.OPENED, TenderStatus.IN_EVALUATION, TenderStatus.AWARDED, TenderStatus.CLOSED]
+            ).order_by("reference")
+        )
+    return render(request, "evaluation/home.html", {"rows": rows, "evaluating": evaluating})
+
+
+@login_required
+def panel(request: HttpRequest, reference: str) -> HttpResponse:
+    """The tender's panel and its conflict declarations; commissioners add members."""
+    tender = _tender(reference)
+    if not _is_commissioner(request.user):
+        raise PermissionDenied("Only a commissioner manages the evaluation panel.")
+    form = AssignForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.evaluation_assign(tender=tender, user=request.user, member=form.cleaned_data["member"])
+        except DomainError as exc:
+            form.add_error("member", exc.message)
+            status = _error_status(exc)
+        else:
+            messages.success(request, f"{form.cleaned_data['member'].get_username()} is on the panel.")
+            return redirect("evaluation-panel", reference=tender.reference)
+    elif request.method == "POST":
+        status = 400
+    bidders = selectors.bidding_providers(tender=tender)
+    members = []
+    for assignment in selectors.panel(tender=tender):
+        declared = selectors.declarations_of(assignment=assignment)
+        members.append(
+            {
+                "assignment": assignment,
+                "declared": len([p for p in bidders if p.pk in declared]),
+                "conflicts": [d for d in declared.values() if d.has_conflict],
+            }
+        )
+    return render(
+        request, "evaluation/panel.html",
+        {"tender": tender, "form": form, "members": members, "bidders": bidders}, status=status,
+    )
+
+
+@login_required
+def conflicts(request: HttpRequest, reference: str) -> HttpResponse:
+    """Declare conflicts of interest per bidding provider, before reading any bid."""
+    tender = _tender(reference)
+    assignment = selectors.assignment_for(user=request.user, tender=tender)
+    if assignment is None:
+        raise PermissionDenied("You are not on this tender's evaluation panel.")
+    providers = selectors.bidding_providers(tender=tender)
+    existing = selectors.declarations_of(assignment=assignment)
+    form = ConflictForm(request.POST or None, providers=providers, existing=existing)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.conflict_declare(tender=tender, user=request.user, declarations=form.declarations())
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+                status = _error_status(exc)
+            else:
+                messages.success(request, "Your declarations are recorded.")
+                return redirect("evaluation-bids", reference=tender.reference)
+        else:
+            status = 400
+    return render(
+        request, "evaluation/conflicts.html",
+        {"tender": tender, "form": form, "assignment": assignment, "existing": existing}, status=status,
+    )
+
+
+@login_required
+def bids(request: HttpRequest, reference: str) -> HttpResponse:
+    """The bids to score, with progress; bids of conflicted providers are listed but closed."""
+    tender = _tender(reference)
+    assignment = selectors.assignment_for(user=request.user, tender=tender)
+    if assignment is None:
+        raise PermissionDenied("You are not on this tender's evaluation panel.")
+    outstanding = selectors.conflicts_outstanding(assignment=assignment)
+    rows = selectors.bids_for_reader(user=request.user, tender=tender) if not tender.is_sealed else []
+    return render(
+        request, "evaluation/bids.html",
+        {"tender": tender, "assignment": assignment, "rows": rows, "outstanding": outstanding,
+         "stages": selectors.tender_evaluation(tender=tender)},
+    )
+
+
+@login_required
+def score(request: HttpRequest, reference: str, bid_reference: str) -> HttpResponse:
+    """Read a bid's answers and score each question with a comment (blind: only your own scores)."""
+    tender = _tender(reference)
+    bid = _bid(tender, bid_reference)
+    if not selectors.evaluator_may_read(user=request.user, tender=tender, provider=bid.provider):
+        raise PermissionDenied(selectors.read_refusal(user=request.user, tender=tender, provider=bid.provider))
+    assignment = selectors.assignment_for(user=request.user, tender=tender)
+    stages = selectors.tender_evaluation(tender=tender)
+    questions = list(tender.questions.order_by("number"))
+    version = selectors.current_version(bid=bid)
+    answers = {a.question_id: a.text for a in version.answers.all()} if version else {}
+    existing = selectors.my_scores(user=request.user, bid=bid)
+    can_score = (
+        not assignment.is_moderator and not stages.moderation_started and tender.status in selectors.WORKING_STATUSES
+        and not selectors.is_excluded(bid=bid)
+    )
+    form = ScoreForm(request.POST or None, questions=questions, existing=existing)
+    status = 200
+    if request.method == "POST":
+        if not can_score:
+            raise PermissionDenied("You cannot score this bid now.")
+        if form.is_valid():
+            try:
+                services.score_submit(bid=bid, user=request.user, scores=form.scores())
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+                status = _error_status(exc)
+            else:
+                messages.success(request, f"Your scores for {bid.reference} are saved.")
+                return redirect("evaluation-my-scores", reference=tender.reference)
+        else:
+            status = 400
+    items = [
+        {"question": q, "answer": answers.get(q.pk, ""), "score": form[f"score_{q.pk}"],
+         "comment": form[f"comment_{q.pk}"], "mine": existing.get(q.pk)}
+        for q in questions
+    ]
+    return render(
+        request, "evaluation/score.html",
+        {"tender": tender, "bid": bid, "items": items, "form": form, "can_score": can_score, "stages": stages,
+         "assignment": assignment},
+        status=status,
+    )
+
+
+@login_required
+def my_scores(request: HttpRequest, reference: str) -> HttpResponse:
+    """Every score I have submitted on this tender."""
+    tender = _tender(reference)
+    if selectors.assignment_for(user=request.user, tender=tender) is None:
+        raise PermissionDenied("You are not on this tender's evaluation panel.")
+    rows = []
+    questions = list(tender.questions.order_by("number"))
+    for row in selectors.bids_for_reader(user=request.user, tender=tender):
+        if not row["may_read"]:
+            continue
+        mine = selectors.my_scores(user=request.user, bid=row["bid"])
+        rows.append({"bid": row["bid"], "items": [{"question": q, "score": mine.get(q.pk)} for q in questions]})
+    return render(request, "evaluation/my_scores.html", {"tender": tender, "rows": rows, "questions": questions})
+
+
+@login_required
+def moderation(request: HttpRequest, reference: str) -> HttpResponse:
+    """Moderation board: individual scores side by side, divergent ones highlighted, consensus entered."""
+    tender = _tender(reference)
+    _require_panel_or_commissioner(request.user, tender)
+    stages = selectors.tender_evaluation(tender=tender)
+    assignment = selectors.assignment_for(user=request.user, tender=tender)
+    context: dict[str, Any] = {
+        "tender": tender, "stages": stages, "assignment": assignment,
+        "questions": list(tender.questions.order_by("number")),
+        "can_moderate": bool(assignment and assignment.is_moderator) or _is_commissioner(request.user),
+    }
+    if selectors.may_see_individual_scores(user=request.user, tender=tender):
+        rows = selectors.moderation_board(tender=tender, user=request.user)
+        if assignment is not None:
+            rows = [r for r in rows if r.may_moderate]
+        context["rows"] = rows
+        context["consensus_gaps"] = selectors.consensus_gaps(tender=tender)
+    else:
+        context["gaps"] = selectors.scoring_gaps(tender=tender) if not tender.is_sealed else []
+    return render(request, "evaluation/moderation.html", context)
+
+
+@login_required
+def consensus(request: HttpRequest, reference: str, bid_reference: str) -> HttpResponse:
+    """Record the consensus score and rationale per question of one bid."""
+    tender = _tender(reference)
+    bid = _bid(tender, bid_reference)
+    assignment = selectors.assignment_for(user=request.user, tender=tender)
+    if assignment is None or not assignment.is_moderator:
+        raise PermissionDenied("Only the tender's moderator records consensus scores.")
+    if not selectors.evaluator_may_read(user=request.user, tender=tender, provider=bid.provider):
+        raise PermissionDenied(selectors.read_refusal(user=request.user, tender=tender, provider=bid.provider))
+    stages = selectors.tender_evaluation(tender=tender)
+    if not stages.moderation_started:
+        raise PermissionDenied("Moderation has not started: individual scoring is still blind.")
+    row = next((r for r in selectors.moderation_board(tender=tender, user=request.user) if r.bid.pk == bid.pk), None)
+    if row is None:
+        raise Http404("This bid is not being evaluated.")
+    version = selectors.current_version(bid=bid)
+    answers = {a.question_id: a.text for a in version.answers.all()} if version else {}
+    status = 200
+    posted_q = request.POST.get("question") if request.method == "POST" else None
+    items = []
+    for cell in row.cells:
+        q = cell.question
+        bound = posted_q == str(q.number)
+        initial = {}
+        if cell.consensus is not None:
+            initial = {"score": str(cell.consensus.score), "rationale": cell.consensus.rationale}
+        form = ConsensusForm(
+            request.POST if bound else None, max_score=q.max_score, prefix=f"q{q.number}", initial=initial
+        )
+        if bound:
+            if form.is_valid():
+                try:
+                    services.consensus_record(
+                        bid=bid, question=q, user=request.user, score=form.cleaned_data["score"],
+                        rationale=form.cleaned_data["rationale"], change_reason=form.cleaned_data["change_reason"],
+                    )
+                except DomainError as exc:
+                    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                    status = _error_status(exc)
+                else:
+                    messages.success(request, f"Consensus for question {q.number} of {bid.reference} is recorded.")
+                    return redirect(reverse("evaluation-consensus", args=[tender.reference, bid.reference]) + f"#q{q.number}")
+            else:
+                status = 400
+        items.append({"cell": cell, "form": form, "answer": answers.get(q.pk, "")})
+    return render(
+        request, "evaluation/consensus.html",
+        {"tender": tender, "bid": bid, "items": items, "stages": stages}, status=status,
+    )
+
+
+@login_required
+def summary(request: HttpRequest, reference: str) -> HttpResponse:
+    """Commissioner's evaluation summary: stages, CQC checks, clarifications, results per lot, award."""
+    tender = _tender(reference)
+    user = request.user
+    if not (_is_commissioner(user) or user.role == Role.LEGAL):
+        raise PermissionDenied("Only commissioners and the legal team see the evaluation summary.")
+    stages = selectors.tender_evaluation(tender=tender)
+    bids_ = list(selectors.submitted_bids(tender=tender)) if not tender.is_sealed else []
+    latest = selectors.latest_assessments(bids=bids_)
+    run = selectors.current_run(tender=tender)
+    may_see_prices = selectors.may_see_prices(user=user, tender=tender)
+    context: dict[str, Any] = {
+        "tender": tender,
+        "stages": stages,
+        "is_commissioner": _is_commissioner(user),
+        "panel": list(selectors.panel(tender=tender)),
+        "assessments": [{"bid": b, "assessment": latest.get(b.pk)} for b in bids_],
+        "may_see_prices": may_see_prices,
+        "clarifications": list(selectors.clarifications(tender=tender)) if may_see_prices else [],
+        "run": run if may_see_prices else None,
+        "stale": bool(run and may_see_prices and selectors.run_is_stale(run=run)),
+        "runs": list(selectors.runs(tender=tender)[:10]) if may_see_prices else [],
+        "award_form": AwardForm(),
+    }
+    return render(request, "evaluation/summary.html", context)
+
+
+ACTIONS = {
+    "assess-cqc": ("Bids were checked against the CQC ratings.", lambda t, u: services.bids_assess_cqc(tender=t, user=u)),
+    "start-moderation": ("Moderation has started; individual scores are now visible to the panel.",
+                         lambda t, u: services.moderation_start(tender=t, user=u)),
+    "lock-quality": ("Quality moderation is locked.", lambda t, u: services.quality_lock(tender=t, user=u)),
+    "open-prices": ("The price envelope is open.", lambda t, u: services.price_envelope_open(tender=t, user=u)),
+    "run": ("The evaluation has run.", lambda t, u: services.evaluation_run(tender=t, user=u)),
+}
+
+
+@login_required
+@require_POST
+def action(request: HttpRequest, reference: str, name: str) -> HttpResponse:
+    """One-button workflow steps; the service decides whether the user and the stage allow it."""
+    tender = _tender(reference)
+    back = request.POST.get("next") or reverse("evaluation-summary", args=[tender.reference])
+    if not back.startswith("/") or back.startswith("//"):
+        back = reverse("evaluation-summary", args=[tender.reference])
+    if name == "award":
+        form = AwardForm(request.POST)
+        note = form.cleaned_data["note"] if form.is_valid() else ""
+        done, call = "The tender is awarded.", (lambda t, u: services.evaluation_award(tender=t, user=u, note=note))
+    elif name in ACTIONS:
+        done, call = ACTIONS[name]
+    else:
+        raise Http404("No such action.")
+    try:
+        call(tender, request.user)
+    except PermissionDeniedError as exc:
+        raise PermissionDenied(exc.message) from None
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, done)
+    return redirect(back)
+
+
+@login_required
+def clarification(request: HttpRequest, reference: str, bid_reference: str, lot_number: int) -> HttpResponse:
+    """Record the bidder's explanation of an abnormally low price and decide on it."""
+    tender = _tender(reference)
+    if not _is_commissioner(request.user):
+        raise PermissionDenied("Only a commissioner decides on price clarifications.")
+    bid = _bid(tender, bid_reference)
+    lot = get_object_or_404(Lot.objects.select_related("zone"), tender=tender, number=lot_number)
+    current = selectors.clarifications(tender=tender).filter(bid=bid, lot=lot).first()
+    if current is None:
+        raise Http404("This price has no clarification.")
+    initial = {}
+    if not current.is_pending:
+        initial = {"explanation": current.explanation, "decision": current.status, "reason": current.decision_reason}
+    form = ClarificationForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.clarification_record(bid=bid, lot=lot, user=request.user, **form.cleaned_data)
+            except DomainError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                status = _error_status(exc)
+            else:
+                messages.success(request, f"The decision on {bid.reference}'s price for lot {lot.number} is recorded.")
+                return redirect("evaluation-summary", reference=tender.reference)
+        else:
+            status = 400
+    return render(
+        request, "evaluation/clarification.html",
+        {"tender": tender, "bid": bid, "lot": lot, "clarification": current, "form": form}, status=status,
+    )
