@@ -132,8 +132,8 @@ def tender_visit_mix(tender: Tender) -> dict[int, Decimal] | None:
             ) from exc
         if minutes <= 0 or share < 0:
             raise RuleViolation(
-                f"Tender {tender.reference}: visit lengths must be above 0 minutes and shares not negative "
-                f"(got {key!r}: {value!r})."
+                f"Tender {tender.reference}: in the expected visit mix, visit lengths must be above 0 minutes and"
+                f" shares not negative (got {key!r}: {value!r})."
             )
         mix[minutes] = share
     if sum(mix.values(), Decimal(0)) <= 0:
