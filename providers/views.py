@@ -1,0 +1,94 @@
+"""Provider registration, the organisation page, and the commissioner's approval queue."""
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from accounts.models import Role
+from common.errors import DomainError, PermissionDeniedError
+from providers import services
+from providers.forms import AddUserForm, DecisionForm, RegistrationForm
+from providers.models import Provider, ProviderStatus
+from tenders.bidding_views import commissioner_required, error_list, provider_required
+
+MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+def register(request: HttpRequest) -> HttpResponse:
+    """Public: register an organisation and its first user, then sign them in."""
+    if request.user.is_authenticated and request.user.role == Role.PROVIDER:
+        return redirect("bidding-portal")
+    form = RegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            registration = services.provider_register(data=form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            login(request, registration.user, backend=MODEL_BACKEND)
+            return redirect("providers-registered")
+    return render(request, "providers/register.html", {"form": form, "errors": error_list(form)},
+                  status=400 if form.errors else 200)
+
+
+@provider_required
+def registered(request: HttpRequest) -> HttpResponse:
+    return render(request, "providers/registered.html", {"provider": request.user.provider})
+
+
+@provider_required
+def organisation(request: HttpRequest) -> HttpResponse:
+    provider = request.user.provider
+    return render(request, "providers/organisation.html", {
+        "provider": provider, "users": provider.users.order_by("username"),
+    })
+
+
+@provider_required
+def add_user(request: HttpRequest) -> HttpResponse:
+    provider = request.user.provider
+    form = AddUserForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.provider_add_user(provider=provider, actor=request.user, data=form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, f"{user.get_username()} can now sign in and work on your organisation's bids.")
+            return redirect("providers-organisation")
+    return render(request, "providers/add_user.html", {"form": form, "errors": error_list(form)},
+                  status=400 if form.errors else 200)
+
+
+@commissioner_required
+def pending(request: HttpRequest) -> HttpResponse:
+    return render(request, "providers/pending.html", {
+        "pending": Provider.objects.filter(status=ProviderStatus.PENDING).order_by("created_at"),
+        "recent": Provider.objects.exclude(status=ProviderStatus.PENDING).exclude(decided_at=None).order_by("-decided_at")[:20],
+    })
+
+
+@commissioner_required
+def decide(request: HttpRequest, provider_id: int) -> HttpResponse:
+    provider = Provider.objects.filter(pk=provider_id).first()
+    if provider is None:
+        raise Http404("No such provider.")
+    form = DecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if form.cleaned_data["decision"] == "approve":
+                services.provider_approve(provider=provider, user=request.user, note=form.cleaned_data["reason"])
+            else:
+                services.provider_reject(provider=provider, user=request.user, reason=form.cleaned_data["reason"])
+        except PermissionDeniedError as exc:
+            return render(request, "bidding/forbidden.html", {"message": exc.message}, status=403)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, f"{provider.name} has been {'approved' if form.cleaned_data['decision'] == 'approve' else 'rejected'}.")
+            return redirect("providers-pending")
+    return render(request, "providers/decide.html", {"provider": provider, "form": form, "errors": error_list(form),
+                                                    "users": provider.users.order_by("username")},
+                  status=400 if form.errors else 200)

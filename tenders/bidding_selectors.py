@@ -1,0 +1,203 @@
+"""Read paths for the provider portal and the sealed bid register, shaped to avoid N+1 queries."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from pricing.conversion import MinuteBasis, per_contact_hour
+from tenders.access import can_read_bid, is_own_bid
+from tenders.models import (
+    Amendment,
+    Bid,
+    BidStatus,
+    BidVersion,
+    BidVersionStatus,
+    Clarification,
+    ClarificationStatus,
+    LateSubmissionAttempt,
+    Lot,
+    Notification,
+    Tender,
+    TenderDocument,
+)
+from tenders.transitions import TenderStatus
+
+
+def open_tenders() -> QuerySet[Tender]:
+    """Published tenders, soonest deadline first, with lots and zones."""
+    return (
+        Tender.objects.filter(status=TenderStatus.PUBLISHED.value)
+        .prefetch_related(Prefetch("lots", queryset=Lot.objects.select_related("zone").order_by("number")))
+        .order_by("submission_deadline", "reference")
+    )
+
+
+def provider_bids(*, provider_id: int) -> dict[int, Bid]:
+    """The organisation's bids keyed by tender id."""
+    return {bid.tender_id: bid for bid in Bid.objects.filter(provider_id=provider_id).select_related("tender")}
+
+
+def bid_for_user(*, user: Any, reference: str) -> Bid | None:
+    """The user's own bid with this reference, or None (a rival's bid is indistinguishable from no bid)."""
+    if not getattr(user, "provider_id", None):
+        return None
+    return (
+        Bid.objects.filter(reference=reference, provider_id=user.provider_id)
+        .select_related("tender", "provider", "tender__rate_preset")
+        .first()
+    )
+
+
+def version_with_content(*, version_id: int) -> BidVersion:
+    return (
+        BidVersion.objects.select_related("bid__tender", "bid__provider", "submitted_by")
+        .prefetch_related("lot_prices__lot__zone", "answers__question", "documents")
+        .get(pk=version_id)
+    )
+
+
+@dataclass(frozen=True)
+class BidState:
+    bid: Bid
+    draft: BidVersion | None
+    live: BidVersion | None
+    versions: list[BidVersion]
+
+    @property
+    def last_submitted(self) -> BidVersion | None:
+        return next((v for v in reversed(self.versions) if v.submitted_at), None)
+
+
+def bid_state(*, bid: Bid) -> BidState:
+    versions = list(
+        BidVersion.objects.filter(bid=bid)
+        .select_related("submitted_by")
+        .prefetch_related("lot_prices__lot__zone", "answers", "documents")
+        .order_by("number")
+    )
+    for version in versions:
+        version.bid = bid
+    draft = next((v for v in versions if v.status == BidVersionStatus.DRAFT), None)
+    live = next((v for v in versions if v.status == BidVersionStatus.SUBMITTED), None)
+    return BidState(bid=bid, draft=draft, live=live, versions=versions)
+
+
+def published_clarifications(*, tender: Tender) -> QuerySet[Clarification]:
+    """Answered questions as every bidder sees them; never who asked."""
+    return Clarification.objects.filter(tender=tender, status=ClarificationStatus.PUBLISHED).order_by("number")
+
+
+def own_pending_clarifications(*, tender: Tender, provider_id: int) -> QuerySet[Clarification]:
+    return Clarification.objects.filter(
+        tender=tender, asked_by_provider_id=provider_id, status=ClarificationStatus.PENDING
+    ).order_by("number")
+
+
+def all_clarifications(*, tender: Tender) -> QuerySet[Clarification]:
+    """Commissioner's view, including who asked."""
+    return Clarification.objects.filter(tender=tender).select_related("asked_by_provider", "asked_by").order_by(
+        "status", "number"
+    )
+
+
+def amendments(*, tender: Tender) -> QuerySet[Amendment]:
+    return Amendment.objects.filter(tender=tender).prefetch_related("documents").order_by("number")
+
+
+def tender_documents(*, tender: Tender) -> QuerySet[TenderDocument]:
+    return TenderDocument.objects.filter(tender=tender).select_related("amendment").order_by("uploaded_at", "id")
+
+
+def notifications_for(*, user: Any, limit: int = 50) -> list[Notification]:
+    if not getattr(user, "provider_id", None):
+        return []
+    return list(Notification.objects.filter(provider_id=user.provider_id).select_related("tender")[:limit])
+
+
+def unread_notification_count(*, user: Any) -> int:
+    if not getattr(user, "provider_id", None):
+        return 0
+    return Notification.objects.filter(provider_id=user.provider_id, read_at__isnull=True).count()
+
+
+@dataclass(frozen=True)
+class RegisterSummary:
+    """What a commissioner may know about a tender's bids: counts while sealed, the list once opened."""
+
+    sealed: bool
+    submitted: int
+    withdrawn: int
+    in_progress: int
+    late_attempts: int
+    bids: list[Bid]
+    late: list[LateSubmissionAttempt]
+
+
+def bid_register(*, tender: Tender) -> RegisterSummary:
+    counts = Bid.objects.filter(tender=tender).aggregate(
+        submitted=Count("pk", filter=Q(status=BidStatus.SUBMITTED)),
+        withdrawn=Count("pk", filter=Q(status=BidStatus.WITHDRAWN)),
+        in_progress=Count("pk", filter=Q(status=BidStatus.DRAFT)),
+    )
+    late = LateSubmissionAttempt.objects.filter(tender=tender)
+    sealed = tender.is_sealed
+    return RegisterSummary(
+        sealed=sealed,
+        submitted=counts["submitted"],
+        withdrawn=counts["withdrawn"],
+        in_progress=counts["in_progress"],
+        late_attempts=late.count(),
+        bids=[] if sealed else list(Bid.objects.filter(tender=tender).select_related("provider").order_by("reference")),
+        late=[] if sealed else list(late.select_related("provider", "user")),
+    )
+
+
+def readable_bids(*, user: Any) -> list[Bid]:
+    """Every bid whose content `user` may read (own bids; opened tenders' bids for the panel and commissioners)."""
+    if getattr(user, "provider_id", None) and getattr(user, "role", None) == "provider":
+        return list(Bid.objects.filter(provider_id=user.provider_id).select_related("tender", "provider"))
+    candidates = Bid.objects.filter(tender__opened_at__isnull=False).select_related("tender", "provider")
+    return [bid for bid in candidates if can_read_bid(user, bid)]
+
+
+def contact_hour_price(*, tender: Tender, price: Decimal) -> Decimal | None:
+    """The price re-expressed per contact hour on the tender's minute basis (display only)."""
+    try:
+        return per_contact_hour(price, MinuteBasis(tender.contact_minutes, tender.travel_minutes))
+    except (TypeError, ValueError):
+        return None
+
+
+def lot_price_check(*, lot: Lot, price: Decimal) -> dict[str, Any] | None:
+    """The cost-of-care check for a price, as the price-check API answers it; None when it cannot be made."""
+    try:
+        from pricing.selectors import lot_price_check as check
+    except ImportError:
+        return None
+    try:
+        result = check(lot=lot, price=price)
+    except Exception:  # noqa: BLE001 - a missing preset or a bad figure must not break the bid page
+        return None
+    if result is None:
+        return None
+    get = result.get if isinstance(result, dict) else lambda name, default=None: getattr(result, name, default)
+    status = get("status")
+    return {
+        "status": str(status.value if hasattr(status, "value") else status or ""),
+        "message": get("message", ""),
+        "price_per_contact_hour": get("price_per_contact_hour"),
+        "needs_clarification": bool(get("needs_clarification", False)),
+    }
+
+
+def own_bid_or_none(*, user: Any, bid: Bid) -> Bid | None:
+    return bid if is_own_bid(user, bid) else None
+
+
+def deadline_passed(tender: Tender, now: datetime | None = None) -> bool:
+    return (now or timezone.now()) >= tender.submission_deadline

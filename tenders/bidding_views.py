@@ -1,0 +1,765 @@
+"""Provider portal and the commissioner's bidding pages: thin views over tenders.services.
+
+Pages follow GOV.UK Design System patterns: an error summary linking to each field,
+one question per page for quality answers, plain words. Every rule is enforced by
+the services (server clock, sealed bids); the pages only show and collect.
+"""
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.contrib import messages
+from django.contrib.auth import authenticate
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.views.decorators.http import require_POST
+
+from accounts.models import Role
+from common.errors import DeadlinePassed, DomainError, PermissionDeniedError
+from providers.models import ProviderStatus
+from tenders import bidding_selectors as sel
+from tenders import services
+from tenders.access import can_read_bid, can_read_version, can_see_bid_register, is_own_bid, may_bid, sealed_message
+from tenders.bidding_rules import DECLARATIONS, word_count
+from tenders.forms import (
+    AmendmentForm,
+    AnswerForm,
+    ClarificationAnswerForm,
+    ClarificationForm,
+    DeclarationsForm,
+    DocumentForm,
+    LocationsForm,
+    OpenBidsForm,
+    PricesForm,
+    SubmitForm,
+    WithdrawForm,
+)
+from tenders.models import Bid, BidDocument, BidVersion, BidVersionStatus, Clarification, Lot, Tender, TenderDocument
+from tenders.receipts import canonical_json
+from tenders.selectors import tender_list
+from tenders.transitions import TenderStatus
+
+View = Callable[..., HttpResponse]
+LONDON = ZoneInfo("Europe/London")
+
+
+# --- helpers ----------------------------------------------------------------
+
+
+def _forbidden(request: HttpRequest, message: str) -> HttpResponse:
+    return render(request, "bidding/forbidden.html", {"message": message}, status=403)
+
+
+def provider_required(view: View) -> View:
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.user.role != Role.PROVIDER or not request.user.provider_id:
+            return _forbidden(request, "This page is for providers' users.")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def commissioner_required(view: View) -> View:
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.user.role != Role.COMMISSIONER:
+            return _forbidden(request, "This page is for commissioners.")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _page(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
+    context.setdefault("unread_count", sel.unread_notification_count(user=request.user))
+    context.setdefault("now", timezone.now())
+    return render(request, template, context, status=status)
+
+
+def error_list(form: Any) -> list[tuple[str, str]]:
+    """(anchor, message) pairs for the GOV.UK error summary, in field order."""
+    items = []
+    for name, errors in form.errors.items():
+        anchor = f"id_{name}" if name != "__all__" else "main-content"
+        for message in errors:
+            items.append((anchor, message))
+    return items
+
+
+def _attach(form: Any, exc: DomainError, field_map: dict[str, str] | None = None) -> None:
+    """Show a service's refusal against the field it concerns (or the form as a whole)."""
+    name = (field_map or {}).get(exc.field or "", exc.field)
+    form.add_error(name if name in form.fields else None, exc.message)
+
+
+def _visible_tender(request: HttpRequest, reference: str) -> Tender:
+    tender = tender_list(user=request.user).filter(reference=reference).first()
+    if tender is None:
+        raise Http404("No such tender.")
+    return tender
+
+
+def _own_bid(request: HttpRequest, reference: str) -> Bid:
+    """The user's own bid, else 404: a rival cannot tell a bid exists."""
+    bid = sel.bid_for_user(user=request.user, reference=reference)
+    if bid is None:
+        raise Http404("No such bid.")
+    return bid
+
+
+def _bid_context(request: HttpRequest, bid: Bid, **extra: Any) -> dict[str, Any]:
+    state = sel.bid_state(bid=bid)
+    tender = bid.tender
+    now = timezone.now()
+    return {
+        "bid": bid,
+        "tender": tender,
+        "state": state,
+        "draft": state.draft,
+        "live": state.live,
+        "deadline_passed": now >= tender.submission_deadline,
+        "open_for_bids": tender.status == TenderStatus.PUBLISHED.value and now < tender.submission_deadline,
+        "may_bid": may_bid(request.user),
+        **extra,
+    }
+
+
+def _when(value: Any) -> str:
+    """An ISO timestamp from an amendment's change list, in UK time."""
+    if not value:
+        return "none"
+    parsed = parse_datetime(str(value))
+    if parsed is None:
+        return str(value)
+    return timezone.localtime(parsed, LONDON).strftime("%H:%M on %-d %B %Y")
+
+
+def change_lines(changes: list[dict[str, Any]]) -> list[str]:
+    """An amendment's changes in words a bidder reads."""
+    lines = []
+    for change in changes:
+        field, before, after = change.get("field"), change.get("before"), change.get("after")
+        if field == "submission_deadline":
+            lines.append(f"Submission deadline moved from {_when(before)} to {_when(after)} (UK time).")
+        elif field == "clarification_deadline":
+            lines.append(f"Clarification questions now close at {_when(after)} (UK time); before: {_when(before)}.")
+        elif field == "description":
+            lines.append("The specification text was revised: read the description above.")
+        elif field == "hours_per_week":
+            lines.append(f"Lot {change.get('lot')}: hours a week changed from {before} to {after}.")
+        elif field == "ceiling_price":
+            shown = [f"£{v}" if v else "no ceiling" for v in (before, after)]
+            lines.append(f"Lot {change.get('lot')}: ceiling price changed from {shown[0]} to {shown[1]}.")
+        elif field == "document":
+            lines.append(f"New document: {after}.")
+        else:
+            lines.append(f"{field} changed.")
+    return lines
+
+
+def _draft_or_overview(request: HttpRequest, bid: Bid) -> BidVersion | HttpResponse:
+    """The draft to edit, or a redirect to the overview explaining why there is none."""
+    state = sel.bid_state(bid=bid)
+    if timezone.now() >= bid.tender.submission_deadline or bid.tender.status != TenderStatus.PUBLISHED.value:
+        messages.error(request, "The submission deadline has passed, so this bid can no longer be changed.")
+        return redirect("bidding-bid", reference=bid.reference)
+    if state.draft is None:
+        messages.info(request, "Your bid has been submitted. Start a revision to change it.")
+        return redirect("bidding-bid", reference=bid.reference)
+    return state.draft
+
+
+# --- provider portal ---------------------------------------------------------
+
+
+@provider_required
+def portal(request: HttpRequest) -> HttpResponse:
+    """A provider's home: open tenders with its bid status, its notifications."""
+    provider = request.user.provider
+    bids = sel.provider_bids(provider_id=provider.pk)
+    tenders = list(sel.open_tenders())
+    rows = [{"tender": t, "bid": bids.get(t.pk)} for t in tenders]
+    past = [b for b in bids.values() if b.tender.status != TenderStatus.PUBLISHED.value]
+    return _page(request, "bidding/portal.html", {
+        "provider": provider, "rows": rows, "past_bids": past,
+        "notifications": sel.notifications_for(user=request.user, limit=5),
+        "pending": provider.status != ProviderStatus.APPROVED,
+    })
+
+
+@provider_required
+def notifications(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        services.notification_mark_read(user=request.user)
+        messages.success(request, "All notifications marked as read.")
+        return redirect("bidding-notifications")
+    return _page(request, "bidding/notifications.html", {"notifications": sel.notifications_for(user=request.user)})
+
+
+@login_required
+def tender_page(request: HttpRequest, reference: str) -> HttpResponse:
+    """The specification as a bidder reads it: lots, minute basis, documents, amendments, clarifications."""
+    tender = _visible_tender(request, reference)
+    user = request.user
+    bid = None
+    pending_questions: list[Clarification] = []
+    if user.role == Role.PROVIDER and user.provider_id:
+        bid = Bid.objects.filter(tender=tender, provider_id=user.provider_id).first()
+        pending_questions = list(sel.own_pending_clarifications(tender=tender, provider_id=user.provider_id))
+    now = timezone.now()
+    lots = list(tender.lots.all())
+    closes = services.clarification_closes_at(tender)
+    return _page(request, "bidding/tender.html", {
+        "tender": tender, "lots": lots, "total_hours": sum(lot.hours_per_week for lot in lots),
+        "documents": list(sel.tender_documents(tender=tender)),
+        "amendments": [{"amendment": a, "lines": change_lines(a.changes)} for a in sel.amendments(tender=tender)],
+        "clarifications": list(sel.published_clarifications(tender=tender)),
+        "pending_questions": pending_questions,
+        "clarifications_close": closes,
+        "questions_open": tender.status == TenderStatus.PUBLISHED.value and now < closes,
+        "open_for_bids": tender.status == TenderStatus.PUBLISHED.value and now < tender.submission_deadline,
+        "bid": bid, "may_bid": may_bid(user), "is_provider": user.role == Role.PROVIDER,
+    })
+
+
+@login_required
+def tender_document(request: HttpRequest, reference: str, document_id: int) -> HttpResponse:
+    tender = _visible_tender(request, reference)
+    document = TenderDocument.objects.filter(tender=tender, pk=document_id).first()
+    if document is None:
+        raise Http404("No such document.")
+    return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.original_name,
+                        content_type=document.content_type)
+
+
+@provider_required
+def clarification_ask(request: HttpRequest, reference: str) -> HttpResponse:
+    tender = _visible_tender(request, reference)
+    form = ClarificationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.clarification_ask(tender=tender, user=request.user, question=form.cleaned_data["question"])
+        except PermissionDeniedError as exc:
+            return _forbidden(request, exc.message)
+        except DomainError as exc:
+            _attach(form, exc)
+        else:
+            messages.success(
+                request, "Your question has been sent. The answer will be published to every bidder without saying who asked."
+            )
+            return redirect(reverse("bidding-tender", args=[tender.reference]) + "#clarifications")
+    return _page(request, "bidding/ask.html", {
+        "tender": tender, "form": form, "errors": error_list(form), "closes": services.clarification_closes_at(tender),
+    }, status=400 if form.errors else 200)
+
+
+@provider_required
+@require_POST
+def bid_start(request: HttpRequest, reference: str) -> HttpResponse:
+    tender = _visible_tender(request, reference)
+    try:
+        bid = services.bid_start(tender=tender, user=request.user)
+    except PermissionDeniedError as exc:
+        return _forbidden(request, exc.message)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("bidding-tender", reference=tender.reference)
+    return redirect("bidding-bid", reference=bid.reference)
+
+
+@provider_required
+def bid_overview(request: HttpRequest, reference: str) -> HttpResponse:
+    """The task list: each part of the bid and whether it is done, then check and submit."""
+    bid = _own_bid(request, reference)
+    context = _bid_context(request, bid)
+    draft = context["draft"]
+    if draft is not None:
+        questions = list(bid.tender.questions.all())
+        answers = {a.question_id: a.text for a in draft.answers.all()}
+        problems = services.bid_submission_problems(version=draft)
+        fields_with_problems = {p.field for p in problems}
+        context.update({
+            "questions": [
+                {"question": q, "answered": bool(answers.get(q.pk)), "words": word_count(answers.get(q.pk, "")),
+                 "problem": f"answer-{q.number}" in fields_with_problems}
+                for q in questions
+            ],
+            "prices_done": "prices" not in fields_with_problems,
+            "locations_done": "locations" not in fields_with_problems,
+            "declarations_done": "declarations" not in fields_with_problems,
+            "document_count": len(draft.documents.all()),
+            "problems": problems,
+            "prices_hint": _lots_priced(len(draft.lot_prices.all())),
+        })
+    return _page(request, "bidding/bid.html", context)
+
+
+def _lots_priced(count: int) -> str:
+    return "No lots chosen yet" if count == 0 else f"{count} lot{'' if count == 1 else 's'} priced"
+
+
+def _price_rows(tender: Tender, lots: list[Lot], prices: dict[int, Any]) -> list[dict[str, Any]]:
+    """Server-side price checks for re-rendered pages (the live ones come from bid_price_check.js)."""
+    rows = []
+    for lot in lots:
+        price = prices.get(lot.pk)
+        rows.append({
+            "lot": lot,
+            "per_contact_hour": sel.contact_hour_price(tender=tender, price=price) if price else None,
+            "check": sel.lot_price_check(lot=lot, price=price) if price else None,
+        })
+    return rows
+
+
+@provider_required
+def bid_prices(request: HttpRequest, reference: str) -> HttpResponse:
+    bid = _own_bid(request, reference)
+    draft = _draft_or_overview(request, bid)
+    if isinstance(draft, HttpResponse):
+        return draft
+    tender = bid.tender
+    lots = list(Lot.objects.filter(tender=tender).select_related("zone").order_by("number"))
+    saved = {p.lot_id: p for p in draft.lot_prices.all()}
+    initial: dict[str, Any] = {}
+    for lot_id, price in saved.items():
+        initial[f"lot_{lot_id}"] = True
+        initial[f"hourly_{lot_id}"] = price.hourly_price
+        initial[f"package_{lot_id}"] = price.package_price if price.package_price is not None else ""
+    form = PricesForm(request.POST or None, lots=lots, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.bid_update_draft(bid=bid, user=request.user, prices=form.cleaned_data["prices"])
+        except PermissionDeniedError as exc:
+            return _forbidden(request, exc.message)
+        except DomainError as exc:
+            _attach(form, exc)
+        else:
+            messages.success(request, "Your lots and prices have been saved.")
+            return redirect("bidding-bid", reference=bid.reference)
+    shown = {lot_id: p.hourly_price for lot_id, p in saved.items()}
+    checks = {row["lot"].pk: row for row in _price_rows(tender, lots, shown)}
+    rows = [{**row, **checks[row["lot"].pk]} for row in form.rows()]
+    return _page(request, "bidding/prices.html", {
+        **_bid_context(request, bid), "form": form, "rows": rows, "errors": error_list(form),
+    }, status=400 if form.errors else 200)
+
+
+@provider_required
+def bid_locations(request: HttpRequest, reference: str) -> HttpResponse:
+    bid = _own_bid(request, reference)
+    draft = _draft_or_overview(request, bid)
+    if isinstance(draft, HttpResponse):
+        return draft
+    form = LocationsForm(request.POST or None, initial={"locations": "\n".join(draft.cqc_location_ids or [])})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.bid_update_draft(bid=bid, user=request.user, cqc_location_ids=form.cleaned_data["locations"])
+        except PermissionDeniedError as exc:
+            return _forbidden(request, exc.message)
+        except DomainError as exc:
+            _attach(form, exc, {"cqc_location_ids": "locations"})
+        else:
+            messages.success(request, "Your CQC locations have been saved.")
+            return redirect("bidding-bid", reference=bid.reference)
+    return _page(request, "bidding/locations.html", {
+        **_bid_context(request, bid), "form": form, "errors": error_list(form),
+    }, status=400 if form.errors else 200)
+
+
+@provider_required
+def bid_answer(request: HttpRequest, reference: str, number: int) -> HttpResponse:
+    """One quality question per page, with its word limit shown and enforced."""
+    bid = _own_bid(request, reference)
+    draft = _draft_or_overview(request, bid)
+    if isinstance(draft, HttpResponse):
+        return draft
+    questions = list(bid.tender.questions.all())
+    question = next((q for q in questions if q.number == number), None)
+    if question is None:
+        raise Http404("No such question.")
+    saved = draft.answers.filter(question=question).first()
+    form = AnswerForm(request.POST or None, question=question, initial={"answer": saved.text if saved else ""})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.bid_update_draft(bid=bid, user=request.user, answers={question.pk: form.cleaned_data["answer"]})
+        except PermissionDeniedError as exc:
+            return _forbidden(request, exc.message)
+        except DomainError as exc:
+            _attach(form, exc, {f"answer-{question.number}": "answer"})
+        else:
+            messages.success(request, f"Your answer to question {question.number} has been saved.")
+            later = [q for q in questions if q.number > question.number]
+            if later and "next" in request.POST:
+                return redirect("bidding-answer", reference=bid.reference, number=later[0].number)
+            return redirect("bidding-bid", reference=bid.reference)
+    index = questions.index(question)
+    return _page(request, "bidding/answer.html", {
+        **_bid_context(request, bid), "form": form, "errors": error_list(form), "question": question,
+        "position": index + 1, "count": len(questions), "has_next": index + 1 < len(questions),
+    }, status=400 if form.errors else 200)
+
+
+@provider_required
+def bid_documents(request: HttpRequest, reference: str) -> HttpResponse:
+    bid = _own_bid(request, reference)
+    draft = _draft_or_overview(request, bid)
+    if isinstance(draft, HttpResponse):
+        return draft
+    form = DocumentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            document = services.bid_add_document(bid=bid, user=request.user, upload=form.cleaned_data["document"])
+        except PermissionDeniedError as exc:
+            return _forbidden(request, exc.message)
+        except DomainError as exc:
+            _attach(form, exc)
+        else:
+            messages.success(request, f"{document.original_name} has been uploaded.")
+            return redirect("bidding-documents", reference=bid.reference)
+    from django.conf import settings
+
+    return _page(request, "bidding/documents.html", {
+        **_bid_context(request, bid), "form": form, "errors": error_list(form),
+        "documents": list(draft.documents.all()), "max_mb": settings.BID_DOCUMENT_MAX_BYTES // (1024 * 1024),
+    }, status=400 if form.errors else 200)
+
+
+@provider_required
+@require_POST
+def bid_document_remove(request: HttpRequest, reference: str, document_id: int) -> HttpResponse:
+    bid = _own_bid(request, reference)
+    try:
+        services.bid_remove_document(bid=bid, user=request.user, document_id=document_id)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "The document has been removed.")
+    return redirect("bidding-documents", reference=bid.reference)
+
+
+@login_required
+def bid_document_download(request: HttpRequest, reference: str, document_id: int) -> HttpResponse:
+    """A bid document, for its own provider, or for readers allowed once the tender is opened."""
+    document = BidDocument.objects.select_related("version__bid__tender", "version__bid__provider").filter(
+        pk=document_id, version__bid__reference=reference
+    ).first()
+    if document is None or not (is_own_bid(request.user, document.version.bid) or request.user.is_commissioning_side):
+        raise Http404("No such document.")
+    if not can_read_version(request.user, document.version):
+        return _forbidden(request, sealed_message(document.version.bid.tender))
+    return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.original_name,
+                        content_type=document.content_type)
+
+
+@provider_required
+def bid_declarations(request: HttpRequest, reference: str) -> HttpResponse:
+    bid = _own_bid(request, reference)
+    draft = _draft_or_overview(request, bid)
+    if isinstance(draft, HttpResponse):
+        return draft
+    form = DeclarationsForm(request.POST or None, initial={"declarations": [k for k, v in (draft.declarations or {}).items() if v]})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.bid_update_draft(bid=bid, user=request.user, declarations=form.cleaned_data["declarations"])
+        except PermissionDeniedError as exc:
+            return _forbidden(request, exc.message)
+        except DomainError as exc:
+            _attach(form, exc)
+        else:
+            messages.success(request, "Your declarations have been saved.")
+            return redirect("bidding-bid", reference=bid.reference)
+    chosen = set(form["declarations"].value() or [])
+    return _page(request, "bidding/declarations.html", {
+        **_bid_context(request, bid), "form": form, "errors": error_list(form),
+        "statements": [{"key": k, "text": t, "checked": k in chosen} for k, t in DECLARATIONS.items()],
+    }, status=400 if form.errors else 200)
+
+
+def _content_rows(version: BidVersion) -> dict[str, Any]:
+    """A version's rows for display (check page, receipt, commissioner view)."""
+    tender = version.bid.tender
+    prices = sorted(version.lot_prices.all(), key=lambda p: p.lot.number)
+    return {
+        "prices": [
+            {"price": p, "per_contact_hour": sel.contact_hour_price(tender=tender, price=p.hourly_price)} for p in prices
+        ],
+        "answers": sorted(version.answers.all(), key=lambda a: a.question.number),
+        "documents": list(version.documents.all()),
+        "declarations": [text for key, text in DECLARATIONS.items() if (version.declarations or {}).get(key)],
+    }
+
+
+@provider_required
+def bid_check(request: HttpRequest, reference: str) -> HttpResponse:
+    """Check your answers, then submit. The submit button carries an idempotency key so a double click is harmless."""
+    bid = _own_bid(request, reference)
+    form = SubmitForm(request.POST or None)
+    if request.method == "POST":
+        if not form.is_valid():
+            messages.error(request, "Something went wrong with the form. Try again.")
+            return redirect("bidding-check", reference=bid.reference)
+        try:
+            result = services.bid_submit(
+                bid=bid, user=request.user, idempotency_key=form.cleaned_data["idempotency_key"], channel="web"
+            )
+        except PermissionDeniedError as exc:
+            return _forbidden(request, exc.message)
+        except DeadlinePassed as exc:
+            return _page(request, "bidding/late.html", {**_bid_context(request, bid), "message": exc.message}, status=409)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return redirect("bidding-check", reference=bid.reference)
+        if not result.replayed:
+            messages.success(request, "Your bid has been submitted.")
+        return redirect("bidding-receipt", reference=bid.reference, number=result.version.number)
+    draft = _draft_or_overview(request, bid)
+    if isinstance(draft, HttpResponse):
+        return draft
+    version = sel.version_with_content(version_id=draft.pk)
+    problems = services.bid_submission_problems(version=version)
+    return _page(request, "bidding/check.html", {
+        **_bid_context(request, bid), **_content_rows(version), "version": version,
+        "problems": problem_links(bid, problems), "idempotency_key": uuid.uuid4().hex,
+    })
+
+
+def problem_links(bid: Bid, problems: list[Any]) -> list[dict[str, str]]:
+    """Each problem with the page that fixes it, for the error summary."""
+    links = []
+    for problem in problems:
+        field = problem.field
+        if field == "prices" or field.startswith("lot-"):
+            url = reverse("bidding-prices", args=[bid.reference])
+        elif field == "locations":
+            url = reverse("bidding-locations", args=[bid.reference])
+        elif field == "declarations":
+            url = reverse("bidding-declarations", args=[bid.reference])
+        elif field.startswith("answer-"):
+            url = reverse("bidding-answer", args=[bid.reference, int(field.removeprefix("answer-"))])
+        else:
+            url = reverse("bidding-bid", args=[bid.reference])
+        links.append({"message": problem.message, "url": url})
+    return links
+
+
+def _own_version(request: HttpRequest, reference: str, number: int) -> BidVersion:
+    bid = _own_bid(request, reference)
+    version = BidVersion.objects.filter(bid=bid, number=number).exclude(status=BidVersionStatus.DRAFT).first()
+    if version is None or not version.content:
+        raise Http404("No such submission.")
+    return sel.version_with_content(version_id=version.pk)
+
+
+@provider_required
+def bid_receipt(request: HttpRequest, reference: str, number: int) -> HttpResponse:
+    version = _own_version(request, reference, number)
+    return _page(request, "bidding/receipt.html", {
+        **_bid_context(request, version.bid), **_content_rows(version), "version": version,
+        "canonical": canonical_json(version.content),
+    })
+
+
+@provider_required
+def bid_receipt_json(request: HttpRequest, reference: str, number: int) -> HttpResponse:
+    """The exact bytes the digest covers: `sha256sum` of this file prints the receipt's digest."""
+    version = _own_version(request, reference, number)
+    response = HttpResponse(canonical_json(version.content).encode("utf-8"), content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="receipt-{version.bid.reference}-v{version.number}.json"'
+    return response
+
+
+def _simple_post(request: HttpRequest, reference: str, action: Callable[[Bid], Any], success: str) -> HttpResponse:
+    bid = _own_bid(request, reference)
+    try:
+        result = action(bid)
+    except PermissionDeniedError as exc:
+        return _forbidden(request, exc.message)
+    except DeadlinePassed as exc:
+        return _page(request, "bidding/late.html", {**_bid_context(request, bid), "message": exc.message}, status=409)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("bidding-bid", reference=bid.reference)
+    messages.success(request, success)
+    if isinstance(result, services.SubmitResult):
+        return redirect("bidding-receipt", reference=bid.reference, number=result.version.number)
+    return redirect("bidding-bid", reference=bid.reference)
+
+
+@provider_required
+@require_POST
+def bid_revise(request: HttpRequest, reference: str) -> HttpResponse:
+    return _simple_post(
+        request, reference, lambda bid: services.bid_revise(bid=bid, user=request.user),
+        "A new draft has been started from your submitted bid. Your submitted bid stands until you submit the revision.",
+    )
+
+
+@provider_required
+@require_POST
+def bid_discard(request: HttpRequest, reference: str) -> HttpResponse:
+    return _simple_post(
+        request, reference, lambda bid: services.bid_discard_draft(bid=bid, user=request.user),
+        "Your unsubmitted changes have been discarded.",
+    )
+
+
+@provider_required
+@require_POST
+def bid_reconfirm(request: HttpRequest, reference: str) -> HttpResponse:
+    key = (request.POST.get("idempotency_key") or "")[:64]
+    return _simple_post(
+        request, reference,
+        lambda bid: services.bid_reconfirm(bid=bid, user=request.user, idempotency_key=key, channel="web"),
+        "Your bid has been re-confirmed against the amended tender.",
+    )
+
+
+@provider_required
+def bid_withdraw(request: HttpRequest, reference: str) -> HttpResponse:
+    bid = _own_bid(request, reference)
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.bid_withdraw(bid=bid, user=request.user, reason=form.cleaned_data["reason"])
+        except PermissionDeniedError as exc:
+            return _forbidden(request, exc.message)
+        except DomainError as exc:
+            _attach(form, exc)
+        else:
+            messages.success(request, "Your bid has been withdrawn. You can submit again before the deadline.")
+            return redirect("bidding-bid", reference=bid.reference)
+    return _page(request, "bidding/withdraw.html", {
+        **_bid_context(request, bid), "form": form, "errors": error_list(form),
+    }, status=400 if form.errors else 200)
+
+
+# --- commissioner pages ------------------------------------------------------
+
+
+def _commissioned_tender(reference: str) -> Tender:
+    tender = Tender.objects.filter(reference=reference).first()
+    if tender is None:
+        raise Http404("No such tender.")
+    return tender
+
+
+@commissioner_required
+def manage_clarifications(request: HttpRequest, reference: str) -> HttpResponse:
+    tender = _commissioned_tender(reference)
+    return _page(request, "bidding/manage_clarifications.html", {
+        "tender": tender, "clarifications": list(sel.all_clarifications(tender=tender)),
+        "closes": services.clarification_closes_at(tender),
+    })
+
+
+@commissioner_required
+def manage_clarification_answer(request: HttpRequest, reference: str, number: int) -> HttpResponse:
+    tender = _commissioned_tender(reference)
+    clarification = Clarification.objects.filter(tender=tender, number=number).select_related("asked_by_provider").first()
+    if clarification is None:
+        raise Http404("No such clarification.")
+    form = ClarificationAnswerForm(request.POST or None, initial={"published_question": clarification.question})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.clarification_answer(
+                clarification=clarification, user=request.user, answer=form.cleaned_data["answer"],
+                published_question=form.cleaned_data["published_question"],
+            )
+        except PermissionDeniedError as exc:
+            return _forbidden(request, exc.message)
+        except DomainError as exc:
+            _attach(form, exc)
+        else:
+            messages.success(request, f"Clarification {clarification.number} has been answered and published to every bidder.")
+            return redirect("bidding-manage-clarifications", reference=tender.reference)
+    return _page(request, "bidding/manage_answer.html", {
+        "tender": tender, "clarification": clarification, "form": form, "errors": error_list(form),
+    }, status=400 if form.errors else 200)
+
+
+@commissioner_required
+def manage_amend(request: HttpRequest, reference: str) -> HttpResponse:
+    tender = _commissioned_tender(reference)
+    lots = list(Lot.objects.filter(tender=tender).select_related("zone").order_by("number"))
+    form = AmendmentForm(request.POST or None, lots=lots, initial={"description": tender.description})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        uploads = [(f.name, f) for f in request.FILES.getlist("documents")]
+        try:
+            amendment = services.amendment_create(
+                tender=tender, user=request.user, summary=data["summary"],
+                submission_deadline=data["submission_deadline"], clarification_deadline=data["clarification_deadline"],
+                description=data["description"] if data["description"].strip() != tender.description.strip() else None,
+                lot_hours=data["lot_hours"], lot_ceilings=data["lot_ceilings"], documents=uploads,
+            )
+        except PermissionDeniedError as exc:
+            return _forbidden(request, exc.message)
+        except DomainError as exc:
+            _attach(form, exc, {"submission_deadline": "submission_day", "clarification_deadline": "clarification_day",
+                                "documents": "summary"})
+        else:
+            messages.success(
+                request, f"Amendment {amendment.number} has been published. Bidders have been notified in the app."
+            )
+            return redirect("bidding-tender", reference=tender.reference)
+    return _page(request, "bidding/amend.html", {
+        "tender": tender, "form": form, "errors": error_list(form), "lot_rows": form.lot_rows(),
+    }, status=400 if form.errors else 200)
+
+
+@commissioner_required
+def manage_register(request: HttpRequest, reference: str) -> HttpResponse:
+    """The bid register: counts while sealed; the opening (after the deadline); the list once opened."""
+    tender = _commissioned_tender(reference)
+    form = OpenBidsForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        second = None
+        if tender.opening_requires_two:
+            second = authenticate(
+                request, username=form.cleaned_data["second_username"], password=form.cleaned_data["second_password"]
+            )
+            if second is None:
+                form.add_error("second_username", "The second commissioner's username or password is not right.")
+        if not form.errors:
+            try:
+                services.tender_open(tender=tender, user=request.user, second_user=second)
+            except PermissionDeniedError as exc:
+                return _forbidden(request, exc.message)
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, "The bids have been opened. The opening is recorded in the audit trail.")
+                return redirect("bidding-register", reference=tender.reference)
+    tender.refresh_from_db()
+    now = timezone.now()
+    return _page(request, "bidding/register.html", {
+        "tender": tender, "register": sel.bid_register(tender=tender), "form": form, "errors": error_list(form),
+        "can_open": tender.status == TenderStatus.CLOSED.value and now >= tender.submission_deadline,
+        "deadline_passed": now >= tender.submission_deadline,
+    }, status=400 if form.errors else 200)
+
+
+@login_required
+def opened_bid(request: HttpRequest, reference: str) -> HttpResponse:
+    """A bid's live submission for the commissioning side, only once opened (and for evaluators, if allowed)."""
+    bid = Bid.objects.filter(reference=reference).select_related("tender", "provider").first()
+    if bid is None or not (request.user.is_commissioning_side or is_own_bid(request.user, bid)):
+        raise Http404("No such bid.")
+    if not can_read_bid(request.user, bid):
+        return _forbidden(request, sealed_message(bid.tender))
+    live = BidVersion.objects.filter(bid=bid).exclude(status=BidVersionStatus.DRAFT).order_by("-number").first()
+    version = sel.version_with_content(version_id=live.pk) if live else None
+    return _page(request, "bidding/opened_bid.html", {
+        "bid": bid, "tender": bid.tender, "version": version, **(_content_rows(version) if version else {}),
+        "late": list(bid.late_attempts.all()), "can_see_register": can_see_bid_register(request.user, bid.tender),
+    })
