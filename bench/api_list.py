@@ -1,0 +1,125 @@
+"""API list: GET /api/tenders/ with 500 tenders of 10 lots (and 5 questions) each.
+
+Measured through Django's test Client (the whole stack: middleware, session auth, DRF,
+serialization), against a bare DRF endpoint behind the same middleware and authentication
+(bench.bare_views.BareListView). Also counts the queries one listing makes.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+
+from bench.common import Result, percentile
+
+TARGET_P50_MS = 50.0
+
+
+@dataclass(frozen=True)
+class Size:
+    tenders: int
+    lots: int
+    questions: int
+    requests: int
+
+
+FULL = Size(tenders=500, lots=10, questions=5, requests=30)
+SMOKE = Size(tenders=6, lots=3, questions=2, requests=3)
+
+
+def build(size: Size, prefix: str = "BENCH") -> None:
+    """Tenders, zones, lots and questions in bulk (no factories: 5,000 lots should take a second, not a minute)."""
+    from django.utils import timezone
+
+    from pricing.models import RatePreset
+    from tenders.models import Lot, QualityQuestion, ServiceType, Tender
+    from tenders.transitions import TenderStatus
+    from zones.models import Rurality, Zone
+
+    now = timezone.now()
+    preset = RatePreset.objects.order_by("pk").first()
+    zones = Zone.objects.bulk_create(
+        Zone(code=f"{prefix.lower()}-zone-{n}", name=f"{prefix} zone {n}", local_authority="Benchshire",
+             rurality=[Rurality.URBAN, Rurality.MIXED, Rurality.RURAL][n % 3])
+        for n in range(size.lots)
+    )
+    statuses = [TenderStatus.PUBLISHED.value, TenderStatus.DRAFT.value, TenderStatus.CLOSED.value]
+    tenders = Tender.objects.bulk_create(
+        Tender(
+            reference=f"{prefix}-{n:05d}", title=f"{prefix} tender {n}", service_type=ServiceType.REABLEMENT,
+            status=statuses[n % len(statuses)], submission_deadline=now + timedelta(days=30),
+            clarification_deadline=now + timedelta(days=20), rate_preset=preset, published_at=now,
+        )
+        for n in range(size.tenders)
+    )
+    if any(t.pk is None for t in tenders):  # backends that do not return bulk keys
+        tenders = list(Tender.objects.filter(reference__startswith=f"{prefix}-").order_by("reference"))
+    Lot.objects.bulk_create(
+        (Lot(tender=t, number=i + 1, zone=zones[i], hours_per_week=Decimal(100 + 37 * i), ceiling_price=Decimal("31.00"))
+         for t in tenders for i in range(size.lots)),
+        batch_size=2000,
+    )
+    QualityQuestion.objects.bulk_create(
+        (QualityQuestion(tender=t, number=i + 1, text=f"Question {i + 1}: how will you deliver the service?",
+                         weight=Decimal(20), max_score=5)
+         for t in tenders for i in range(size.questions)),
+        batch_size=2000,
+    )
+
+
+def run(size: Size = FULL) -> Result:
+    """Build the data, then time the listing and the bare endpoint, interleaved."""
+    import time
+
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from accounts.models import Role, User
+
+    build(size)
+    user = User.objects.create_user(username="bench-commissioner", password="x" * 16, role=Role.COMMISSIONER)
+    client = Client()
+    client.force_login(user)
+
+    first = client.get("/api/tenders/")
+    assert first.status_code == 200, first.status_code
+    listed = len(first.json())
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/api/tenders/")
+    with CaptureQueriesContext(connection) as bare_queries:
+        client.get("/bench/bare/")
+
+    api_ms: list[float] = []
+    bare_ms: list[float] = []
+    for _ in range(size.requests):
+        start = time.perf_counter()
+        response = client.get("/api/tenders/")
+        api_ms.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200
+        start = time.perf_counter()
+        response = client.get("/bench/bare/")
+        bare_ms.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200
+
+    p50 = percentile(api_ms, 50)
+    bare = percentile(bare_ms, 50)
+    result = Result(
+        name="API list",
+        workload=f"GET /api/tenders/, {size.tenders} tenders x {size.lots} lots x {size.questions} questions",
+        absolute=p50,
+        baseline=bare,
+        unit="ms",
+        target=f"p50 < {TARGET_P50_MS:.0f} ms, no N+1",
+        met=p50 < TARGET_P50_MS,
+        figures={
+            "p50_ms": round(p50, 1), "p90_ms": round(percentile(api_ms, 90), 1), "bare_p50_ms": round(bare, 1),
+            "queries": len(queries), "bare_queries": len(bare_queries), "tenders_listed": listed,
+            "response_bytes": len(first.content), "requests": size.requests,
+        },
+    )
+    result.notes.append(
+        f"{len(queries)} queries per listing (bare endpoint: {len(bare_queries)}); {listed} tenders, "
+        f"{len(first.content) / 1024:.0f} KiB; p90 {percentile(api_ms, 90):.1f} ms"
+    )
+    return result

@@ -1,0 +1,133 @@
+"""What every benchmark shares: the result row, timing, the table, and Django set-up.
+
+Why a ratio: these machines are noisy (2 shared cores), so an absolute time alone says
+little from one run to the next. Each benchmark also times a baseline doing the same job
+the plainest way, in the same run, and reports target / baseline.
+"""
+from __future__ import annotations
+
+import gc
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class Result:
+    """One row of the table. `absolute` and `baseline` are in `unit` (seconds or ms)."""
+
+    name: str
+    workload: str
+    absolute: float | None
+    baseline: float | None
+    target: str
+    met: bool | None
+    unit: str = "s"
+    ratio_target: str = ""
+    notes: list[str] = field(default_factory=list)
+    skipped: str = ""
+    figures: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ratio(self) -> float | None:
+        if self.absolute is None or not self.baseline:
+            return None
+        return self.absolute / self.baseline
+
+    def cells(self) -> list[str]:
+        if self.skipped:
+            return [self.name, self.workload, "skipped", "", "", self.target, f"n/a: {self.skipped}"]
+        ratio = self.ratio
+        met = {True: "yes", False: "NO", None: "?"}[self.met]
+        return [
+            self.name,
+            self.workload,
+            _fmt(self.absolute, self.unit),
+            _fmt(self.baseline, self.unit),
+            "" if ratio is None else f"{ratio:.2f}x" + (f" ({self.ratio_target})" if self.ratio_target else ""),
+            self.target,
+            met,
+        ]
+
+
+def _fmt(value: float | None, unit: str) -> str:
+    if value is None:
+        return ""
+    if unit == "ms":
+        return f"{value:.1f} ms"
+    return f"{value:.2f} s"
+
+
+HEADINGS = ["benchmark", "workload", "absolute", "baseline", "ratio", "target", "met?"]
+
+
+def table(results: Sequence[Result]) -> str:
+    """A plain-text table: benchmark | workload | absolute | baseline | ratio | target | met?"""
+    rows = [HEADINGS] + [r.cells() for r in results]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(HEADINGS))]
+    lines = []
+    for n, row in enumerate(rows):
+        lines.append(" | ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip())
+        if n == 0:
+            lines.append("-+-".join("-" * w for w in widths))
+    for r in results:
+        for note in r.notes:
+            lines.append(f"  {r.name}: {note}")
+    return "\n".join(lines)
+
+
+def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
+    """Wall time of one call (GC collected first so an earlier run's garbage is not billed here)."""
+    gc.collect()
+    start = time.perf_counter()
+    value = fn()
+    return time.perf_counter() - start, value
+
+
+def median_time(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
+    """Median wall time over `repeat` calls, and the last call's value."""
+    times = []
+    value = None
+    for _ in range(max(1, repeat)):
+        elapsed, value = timed(fn)
+        times.append(elapsed)
+    return statistics.median(times), value
+
+
+def percentile(values: Sequence[float], pct: float) -> float:
+    """Nearest-rank percentile (p99 of 200 samples is the 198th smallest)."""
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    rank = max(1, -(-len(ordered) * pct // 100))
+    return ordered[int(rank) - 1]
+
+
+def setup_django(database_url: str | None = None) -> str:
+    """Configure Django with bench.settings on a fresh database and migrate it; returns the URL used.
+
+    Without DATABASE_URL the benchmarks use a SQLite file in a temporary directory, so
+    they never touch the developer's db.sqlite3.
+    """
+    if database_url is None:
+        database_url = os.environ.get("BENCH_DATABASE_URL") or (
+            "sqlite:///" + os.path.join(tempfile.mkdtemp(prefix="homecare-bench-"), "bench.sqlite3")
+        )
+    os.environ["DATABASE_URL"] = database_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)
+    return database_url
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
