@@ -146,6 +146,18 @@ def _price_status(bid: Mapping[str, Any]) -> tuple[BidStatus, str, bool]:
     return BidStatus.ELIGIBLE, "", unresolved
 
 
+def entry_key(bid_ref: str, lot_key: str) -> str:
+    """The scoring key of one bid on one lot: a bid prices several lots, scoring wants one key per lot entry.
+
+    It starts with the bid reference, so the last tie-break (reference, ascending) is unchanged.
+    """
+    return f"{bid_ref}@{lot_key}"
+
+
+def _ref(key: str | None) -> str | None:
+    return None if key is None else key.rsplit("@", 1)[0]
+
+
 def tender_result_from_inputs(inputs: Mapping[str, Any]) -> TenderResult:
     """The scoring module's result for a stored snapshot of inputs."""
     if inputs.get("schema") != SCHEMA:
@@ -165,7 +177,7 @@ def tender_result_from_inputs(inputs: Mapping[str, Any]) -> TenderResult:
                 scores = {key: to_decimal(c["score"]) for key, c in (bid.get("consensus") or {}).items()}
             bids.append(
                 BidInput(
-                    bid_ref=bid["bid_ref"],
+                    bid_ref=entry_key(bid["bid_ref"], lot["key"]),
                     provider_key=bid["provider"],
                     lot_key=lot["key"],
                     status=status,
@@ -227,28 +239,49 @@ def _questions_detail(questions: list[Mapping[str, Any]], bid: Mapping[str, Any]
     return rows
 
 
+def _sensitivity_with_refs(sensitivity: dict[str, Any]) -> dict[str, Any]:
+    sensitivity["winner"] = _ref(sensitivity["winner"])
+    sensitivity["runner_up"] = _ref(sensitivity["runner_up"])
+    for split in sensitivity["splits"]:
+        split["winner"] = _ref(split["winner"])
+        split["ranking"] = [_ref(k) for k in split["ranking"]]
+    return sensitivity
+
+
+def _awards_with_refs(awards: dict[str, Any]) -> dict[str, Any]:
+    for lot in awards["lots"]:
+        lot["recommended"] = [_ref(k) for k in lot["recommended"]]
+        for passed in lot["passed_over"]:
+            passed["bid_ref"] = _ref(passed["bid_ref"])
+    for provider in awards["providers"]:
+        provider["bid_refs"] = list(dict.fromkeys(_ref(k) for k in provider["bid_refs"]))
+    return awards
+
+
 def results_from_inputs(inputs: Mapping[str, Any]) -> dict[str, Any]:
     """The complete stored result of an evaluation run, as a pure function of its inputs."""
     result = tender_result_from_inputs(inputs)
     questions = list(inputs["questions"])
-    by_ref = {bid["bid_ref"]: bid for lot in inputs["lots"] for bid in lot["bids"]}
-    provider_of = {ref: bid["provider"] for ref, bid in by_ref.items()}
+    provider_of = {bid["bid_ref"]: bid["provider"] for lot in inputs["lots"] for bid in lot["bids"]}
+    awards = _awards_with_refs(result.awards.to_dict())
     lots_out = []
     for lot_in, lot_result in zip(inputs["lots"], result.lots, strict=True):
-        award = result.awards.lot(lot_result.lot_key).to_dict()
+        award = next(dict(a) for a in awards["lots"] if a["lot_key"] == lot_result.lot_key)
         award.pop("lot_key", None)
         award.pop("hours_per_week", None)
         award.pop("provisional", None)
+        in_lot = {bid["bid_ref"]: bid for bid in lot_in["bids"]}  # the bid's entry for this lot
         bids_out = []
         for scored in lot_result.bids:
-            bid = by_ref[scored.bid_ref]
+            bid = in_lot[_ref(scored.bid_ref)]
             row = scored.to_dict()
             row.pop("lot_key", None)
             row.pop("provider_key", None)
+            row.pop("bid_ref", None)
             excluded = scored.status == "excluded"
             bids_out.append(
                 {
-                    "bid_ref": scored.bid_ref,
+                    "bid_ref": bid["bid_ref"],
                     "provider": bid["provider"],
                     "provider_id": bid.get("provider_id"),
                     **row,
@@ -261,7 +294,7 @@ def results_from_inputs(inputs: Mapping[str, Any]) -> dict[str, Any]:
                     "questions": [] if excluded else _questions_detail(questions, bid),
                 }
             )
-        sensitivity = lot_result.sensitivity.to_dict()
+        sensitivity = _sensitivity_with_refs(lot_result.sensitivity.to_dict())
         sensitivity["winner_provider"] = provider_of.get(sensitivity["winner"])
         sensitivity["runner_up_provider"] = provider_of.get(sensitivity["runner_up"])
         lot_dict = lot_result.to_dict()
@@ -273,7 +306,7 @@ def results_from_inputs(inputs: Mapping[str, Any]) -> dict[str, Any]:
                 "zone_code": lot_in["zone"],
                 "hours_per_week": lot_dict["hours_per_week"],
                 "provisional": lot_dict["provisional"],
-                "unresolved_clarifications": lot_dict["unresolved_clarifications"],
+                "unresolved_clarifications": [_ref(k) for k in lot_dict["unresolved_clarifications"]],
                 "lowest_acceptable_price": lot_dict["lowest_acceptable_price"],
                 "mean_acceptable_price": lot_dict["mean_acceptable_price"],
                 "cost_of_care_benchmark": lot_dict["cost_of_care_benchmark"],
@@ -315,7 +348,7 @@ def results_from_inputs(inputs: Mapping[str, Any]) -> dict[str, Any]:
         "provisional": any(lot.provisional for lot in result.lots),
         "questions": questions,
         "lots": lots_out,
-        "awards": result.awards.to_dict(),
+        "awards": awards,
         "excluded": sorted(excluded.values(), key=lambda e: e["bid_ref"]),
         "flagged": sorted(flagged.values(), key=lambda e: e["bid_ref"]),
     }

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.request import Request
@@ -88,10 +89,11 @@ class ConflictsView(APIView):
             "outstanding": [p.pk for p in selectors.conflicts_outstanding(assignment=assignment)],
         }
 
+    @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request: Request, reference: str) -> Response:
         return Response(self._body(request, _tender(reference)))
 
-    @extend_schema(request=s.DeclareInputSerializer)
+    @extend_schema(request=s.DeclareInputSerializer, responses=OpenApiTypes.OBJECT)
     def post(self, request: Request, reference: str) -> Response:
         tender = _tender(reference)
         data = _valid(s.DeclareInputSerializer, request)
@@ -102,6 +104,7 @@ class ConflictsView(APIView):
 class TenderBidsView(APIView):
     """The bids a panel member is to score, whether each may be read, and their progress."""
 
+    @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request: Request, reference: str) -> Response:
         tender = _tender(reference)
         if selectors.assignment_for(user=request.user, tender=tender) is None:
@@ -125,6 +128,7 @@ class TenderBidsView(APIView):
 class BidForEvaluationView(APIView):
     """A bid's quality answers for a panel member without a conflict; prices only once their envelope is open."""
 
+    @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request: Request, bid_reference: str) -> Response:
         bid = _bid(bid_reference)
         tender = bid.tender
@@ -158,6 +162,7 @@ class BidForEvaluationView(APIView):
 class MyScoresView(APIView):
     """The signed-in evaluator's own scores of a bid (blind: never anyone else's)."""
 
+    @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request: Request, bid_reference: str) -> Response:
         bid = _bid(bid_reference)
         if not selectors.evaluator_may_read(user=request.user, tender=bid.tender, provider=bid.provider):
@@ -176,6 +181,7 @@ class MyScoresView(APIView):
 
 
 class ModerationStartView(APIView):
+    @extend_schema(request=None, responses=OpenApiTypes.OBJECT)
     def post(self, request: Request, reference: str) -> Response:
         stages = services.moderation_start(tender=_tender(reference), user=request.user)
         return Response({"moderation_started_at": stages.moderation_started_at})
@@ -184,6 +190,7 @@ class ModerationStartView(APIView):
 class ModerationBoardView(APIView):
     """Individual and consensus scores per bid and question, divergent ones flagged (from moderation on)."""
 
+    @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request: Request, reference: str) -> Response:
         tender = _tender(reference)
         if not selectors.may_see_individual_scores(user=request.user, tender=tender):
@@ -235,12 +242,14 @@ class ConsensusView(APIView):
 
 
 class QualityLockView(APIView):
+    @extend_schema(request=None, responses=OpenApiTypes.OBJECT)
     def post(self, request: Request, reference: str) -> Response:
         stages = services.quality_lock(tender=_tender(reference), user=request.user)
         return Response({"quality_locked_at": stages.quality_locked_at})
 
 
 class PriceEnvelopeView(APIView):
+    @extend_schema(request=None, responses=OpenApiTypes.OBJECT)
     def post(self, request: Request, reference: str) -> Response:
         tender = services.price_envelope_open(tender=_tender(reference), user=request.user)
         pending = selectors.clarifications(tender=tender)
@@ -256,6 +265,7 @@ class PriceEnvelopeView(APIView):
 class ClarificationsView(APIView):
     """Abnormally low prices, the bidder's explanation and the decision (commissioner)."""
 
+    @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request: Request, reference: str) -> Response:
         tender = _tender(reference)
         if not selectors.may_see_prices(user=request.user, tender=tender):
@@ -282,6 +292,7 @@ class ClarificationsView(APIView):
 class CqcChecksView(APIView):
     """CQC checks of the bids: the latest per bid, or run them again (commissioner)."""
 
+    @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request: Request, reference: str) -> Response:
         tender = _tender(reference)
         _require_commissioning_reader(request.user)
@@ -333,7 +344,7 @@ class ResultView(APIView):
 
 
 class AwardView(APIView):
-    @extend_schema(request=s.AwardInputSerializer)
+    @extend_schema(request=s.AwardInputSerializer, responses=OpenApiTypes.OBJECT)
     def post(self, request: Request, reference: str) -> Response:
         data = _valid(s.AwardInputSerializer, request)
         tender = services.evaluation_award(tender=_tender(reference), user=request.user, note=data["note"])
