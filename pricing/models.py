@@ -123,12 +123,19 @@ class RatePreset(models.Model):
         values = self.assumption_values()
         if any(value is None for value in values.values()):
             return  # the missing fields get their own "required" errors
+        for name, value in values.items():
+            field = self._meta.get_field(name)
+            try:
+                values[name] = field.to_python(value)
+                field.run_validators(values[name])
+            except ValidationError:
+                return  # clean_fields reports it once, against the field
         try:
             assumptions_from_mapping(values)
-        except (TypeError, ValueError) as exc:
+        except (TypeError, ValueError) as exc:  # the pure model's own checks, e.g. running costs % vs surplus
             message = str(exc)
-            field = next((name for name in RATE_ASSUMPTION_FIELDS if message.startswith(name)), None)
-            raise ValidationError({field: message} if field else message) from exc
+            named = next((name for name in RATE_ASSUMPTION_FIELDS if message.startswith(name)), None)
+            raise ValidationError({named: message} if named else message) from exc
 
     def assumptions(self) -> RateAssumptions:
         """The model inputs as the pure cost model takes them; ValueError if they cannot be priced."""
