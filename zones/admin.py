@@ -10,6 +10,9 @@ class PostcodeDistrictInline(admin.TabularInline):
 
 @admin.register(Zone)
 class ZoneAdmin(admin.ModelAdmin):
-    list_display = ("name", "code", "local_authority", "rurality")
+    """Blank travel or miles scale the tender's cost-of-care preset by rurality (docs/cost_of_care.md, "Zones")."""
+
+    list_display = ("name", "code", "local_authority", "rurality", "travel_minutes_per_contact_hour",
+                    "miles_per_contact_hour")
     list_filter = ("rurality", "local_authority")
     inlines = [PostcodeDistrictInline]
