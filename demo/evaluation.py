@@ -253,9 +253,15 @@ def load_bids(tender: Tender, providers: dict[str, Provider]) -> dict[str, Bid]:
 
 
 def _comment(slug: str, number: int, score: int) -> str:
+    """An evaluator's comment: the descriptor, the answer's key claim, and why they went above or below the panel."""
     answer = next(b.answers for b in BIDS if b.slug == slug)[number - 1]
-    first = answer.split(";")[0].split(".")[0]
-    return f"{DESCRIPTORS[score]}. {first[:1].upper()}{first[1:]}."
+    claim = f'{DESCRIPTORS[score]}. Key claim: "{answer.split(";")[0].split(". ")[0].rstrip(".")}".'
+    agreed = CONSENSUS[slug][number - 1]
+    if score > agreed:
+        return f"{claim} Convincing and specific to the zone."
+    if score < agreed:
+        return f"{claim} Little evidence offered to back it."
+    return claim
 
 
 def _panel(tender: Tender, commissioner: User, staff: dict[str, User]) -> None:

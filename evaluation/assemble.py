@@ -47,7 +47,8 @@ RESULTS (EvaluationRun.results), schema 1::
          "bids": [{   # ranked first in rank order, then failed_quality, rejected_price, excluded
              "bid_ref", "provider", "provider_id", "status": ranked|excluded|failed_quality|rejected_price,
              "reason", "quality_score", "price_score", "total" (2-place strings or null), "rank",
-             "recommended", "submitted_at", "version", "digest",
+             "recommended", "passed_over" (why a ranked bid lost its place to the lots cap, or ""),
+             "submitted_at", "version", "digest",
              "hourly_price" (per billed hour), "price_per_contact_hour" (pennies),
              "price_check" (as in the inputs, money in pennies, or null),
              "clarification" (as in the inputs, or null), "clarification_unresolved",
@@ -271,6 +272,7 @@ def results_from_inputs(inputs: Mapping[str, Any]) -> dict[str, Any]:
         award.pop("hours_per_week", None)
         award.pop("provisional", None)
         in_lot = {bid["bid_ref"]: bid for bid in lot_in["bids"]}  # the bid's entry for this lot
+        passed = {p["bid_ref"]: p["reason"] for p in award["passed_over"]}
         bids_out = []
         for scored in lot_result.bids:
             bid = in_lot[_ref(scored.bid_ref)]
@@ -285,6 +287,7 @@ def results_from_inputs(inputs: Mapping[str, Any]) -> dict[str, Any]:
                     "provider": bid["provider"],
                     "provider_id": bid.get("provider_id"),
                     **row,
+                    "passed_over": passed.get(bid["bid_ref"], ""),
                     "version": bid.get("version"),
                     "digest": bid.get("digest", ""),
                     "hourly_price": money_text(bid["hourly_price"]),
