@@ -137,7 +137,7 @@ def _question(tender: Tender, ref: Any) -> QualityQuestion:
             raise RuleViolation(f"Q{ref.number} is not a question of {tender.reference}.", field="question")
         return ref
     text = str(ref).strip().upper().removeprefix("Q")
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit()) or len(text) > 4:
         raise RuleViolation(f"Unknown question {ref!r}: give its number, e.g. 1 or Q1.", field="question")
     question = tender.questions.filter(number=int(text)).first()
     if question is None:

@@ -366,6 +366,8 @@ def clarification(request: HttpRequest, reference: str, bid_reference: str, lot_
     if not _is_commissioner(request.user):
         raise PermissionDenied("Only a commissioner decides on price clarifications.")
     bid = _bid(tender, bid_reference)
+    if lot_number > 32767:  # beyond any lot number; the database column is a small integer
+        raise Http404("No such lot.")
     lot = get_object_or_404(Lot.objects.select_related("zone"), tender=tender, number=lot_number)
     current = selectors.clarifications(tender=tender).filter(bid=bid, lot=lot).first()
     if current is None:

@@ -40,7 +40,7 @@ class DeclarationSerializer(serializers.ModelSerializer):
 
 
 class DeclarationItemSerializer(serializers.Serializer):
-    provider = serializers.IntegerField()
+    provider = serializers.IntegerField(min_value=1)
     has_conflict = serializers.BooleanField()
     details = serializers.CharField(required=False, allow_blank=True, default="")
 
@@ -51,7 +51,7 @@ class DeclareInputSerializer(serializers.Serializer):
 
 class ScoreItemSerializer(serializers.Serializer):
     question = serializers.CharField(help_text="Question number, e.g. 1 or Q1.")
-    score = serializers.IntegerField(min_value=0)
+    score = serializers.IntegerField(min_value=0, max_value=32767)
     comment = serializers.CharField(allow_blank=True)
 
 
@@ -71,7 +71,7 @@ class IndividualScoreSerializer(serializers.ModelSerializer):
 
 class ConsensusInputSerializer(serializers.Serializer):
     question = serializers.CharField(help_text="Question number, e.g. 1 or Q1.")
-    score = serializers.IntegerField(min_value=0)
+    score = serializers.IntegerField(min_value=0, max_value=32767)
     rationale = serializers.CharField(allow_blank=True)
     change_reason = serializers.CharField(required=False, allow_blank=True, default="")
 
@@ -108,7 +108,7 @@ class ClarificationSerializer(serializers.ModelSerializer):
 
 class ClarificationInputSerializer(serializers.Serializer):
     bid = serializers.CharField(help_text="Bid reference.")
-    lot = serializers.IntegerField(help_text="Lot number.")
+    lot = serializers.IntegerField(min_value=1, max_value=32767, help_text="Lot number.")
     explanation = serializers.CharField(allow_blank=True)
     decision = serializers.ChoiceField(choices=["accepted", "rejected"])
     reason = serializers.CharField(allow_blank=True)

@@ -149,3 +149,22 @@ def test_the_award_rechecks_cqc_and_moves_the_tender_to_awarded(evaluated, commi
     assert tender.status == "awarded"
     assert AuditEntry.objects.filter(action="evaluation.awarded").exists()
     assert AuditEntry.objects.filter(action="evaluation.cqc_assessed", after__stage="award").count() == 1
+
+
+def test_a_published_quality_threshold_fails_a_weak_bid_before_price_scoring(evaluated, commissioner):
+    tender, _, _ = evaluated
+    # Stated before publication in real life; set here to show the rule end to end.
+    tender.quality_threshold_percent = 50
+    tender.save(update_fields=["quality_threshold_percent"])
+    run = services.evaluation_run(tender=tender, user=commissioner)
+    _, by_ref = _bids(run)
+    delta = by_ref["B-DELTA"]
+    assert delta["status"] == "failed_quality"
+    assert delta["reason"] == "quality score 24.00 is below the threshold of 30.00 (50.00% of 60.00)"
+    assert delta["price_score"] is None and delta["rank"] is None
+    # Delta's 36.00 no longer sets the lowest price: alpha's 38.40 does.
+    # alpha 44.40 + 40 = 84.40; bravo 51.60 + 40 x 38.40/48.00 = 83.60; charlie 48.00 + 40 x 38.40/42.00 = 84.57
+    assert by_ref["B-ALPHA"]["price_score"] == "40.00"
+    assert [(r, by_ref[r]["total"], by_ref[r]["rank"]) for r in ("B-CHARLIE", "B-ALPHA", "B-BRAVO")] == [
+        ("B-CHARLIE", "84.57", 1), ("B-ALPHA", "84.40", 2), ("B-BRAVO", "83.60", 3),
+    ]
