@@ -20,7 +20,7 @@ def register(request: HttpRequest) -> HttpResponse:
     """Public: register an organisation and its first user, then sign them in."""
     if request.user.is_authenticated and request.user.role == Role.PROVIDER:
         return redirect("bidding-portal")
-    form = RegistrationForm(request.POST or None)
+    form = RegistrationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             registration = services.provider_register(data=form.cleaned_data)
@@ -49,7 +49,7 @@ def organisation(request: HttpRequest) -> HttpResponse:
 @provider_required
 def add_user(request: HttpRequest) -> HttpResponse:
     provider = request.user.provider
-    form = AddUserForm(request.POST or None)
+    form = AddUserForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             user = services.provider_add_user(provider=provider, actor=request.user, data=form.cleaned_data)
@@ -75,7 +75,7 @@ def decide(request: HttpRequest, provider_id: int) -> HttpResponse:
     provider = Provider.objects.filter(pk=provider_id).first()
     if provider is None:
         raise Http404("No such provider.")
-    form = DecisionForm(request.POST or None)
+    form = DecisionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             if form.cleaned_data["decision"] == "approve":

@@ -245,7 +245,7 @@ def tender_document(request: HttpRequest, reference: str, document_id: int) -> H
 @provider_required
 def clarification_ask(request: HttpRequest, reference: str) -> HttpResponse:
     tender = _visible_tender(request, reference)
-    form = ClarificationForm(request.POST or None)
+    form = ClarificationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.clarification_ask(tender=tender, user=request.user, question=form.cleaned_data["question"])
@@ -335,7 +335,7 @@ def bid_prices(request: HttpRequest, reference: str) -> HttpResponse:
         initial[f"lot_{lot_id}"] = True
         initial[f"hourly_{lot_id}"] = price.hourly_price
         initial[f"package_{lot_id}"] = price.package_price if price.package_price is not None else ""
-    form = PricesForm(request.POST or None, lots=lots, initial=initial)
+    form = PricesForm(request.POST if request.method == "POST" else None, lots=lots, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.bid_update_draft(bid=bid, user=request.user, prices=form.cleaned_data["prices"])
@@ -360,7 +360,7 @@ def bid_locations(request: HttpRequest, reference: str) -> HttpResponse:
     draft = _draft_or_overview(request, bid)
     if isinstance(draft, HttpResponse):
         return draft
-    form = LocationsForm(request.POST or None, initial={"locations": "\n".join(draft.cqc_location_ids or [])})
+    form = LocationsForm(request.POST if request.method == "POST" else None, initial={"locations": "\n".join(draft.cqc_location_ids or [])})
     if request.method == "POST" and form.is_valid():
         try:
             services.bid_update_draft(bid=bid, user=request.user, cqc_location_ids=form.cleaned_data["locations"])
@@ -388,7 +388,7 @@ def bid_answer(request: HttpRequest, reference: str, number: int) -> HttpRespons
     if question is None:
         raise Http404("No such question.")
     saved = draft.answers.filter(question=question).first()
-    form = AnswerForm(request.POST or None, question=question, initial={"answer": saved.text if saved else ""})
+    form = AnswerForm(request.POST if request.method == "POST" else None, question=question, initial={"answer": saved.text if saved else ""})
     if request.method == "POST" and form.is_valid():
         try:
             services.bid_update_draft(bid=bid, user=request.user, answers={question.pk: form.cleaned_data["answer"]})
@@ -415,7 +415,7 @@ def bid_documents(request: HttpRequest, reference: str) -> HttpResponse:
     draft = _draft_or_overview(request, bid)
     if isinstance(draft, HttpResponse):
         return draft
-    form = DocumentForm(request.POST or None, request.FILES or None)
+    form = DocumentForm(request.POST if request.method == "POST" else None, request.FILES if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             document = services.bid_add_document(bid=bid, user=request.user, upload=form.cleaned_data["document"])
@@ -467,7 +467,7 @@ def bid_declarations(request: HttpRequest, reference: str) -> HttpResponse:
     draft = _draft_or_overview(request, bid)
     if isinstance(draft, HttpResponse):
         return draft
-    form = DeclarationsForm(request.POST or None, initial={"declarations": [k for k, v in (draft.declarations or {}).items() if v]})
+    form = DeclarationsForm(request.POST if request.method == "POST" else None, initial={"declarations": [k for k, v in (draft.declarations or {}).items() if v]})
     if request.method == "POST" and form.is_valid():
         try:
             services.bid_update_draft(bid=bid, user=request.user, declarations=form.cleaned_data["declarations"])
@@ -503,7 +503,7 @@ def _content_rows(version: BidVersion) -> dict[str, Any]:
 def bid_check(request: HttpRequest, reference: str) -> HttpResponse:
     """Check your answers, then submit. The submit button carries an idempotency key so a double click is harmless."""
     bid = _own_bid(request, reference)
-    form = SubmitForm(request.POST or None)
+    form = SubmitForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if not form.is_valid():
             messages.error(request, "Something went wrong with the form. Try again.")
@@ -627,7 +627,7 @@ def bid_reconfirm(request: HttpRequest, reference: str) -> HttpResponse:
 @provider_required
 def bid_withdraw(request: HttpRequest, reference: str) -> HttpResponse:
     bid = _own_bid(request, reference)
-    form = WithdrawForm(request.POST or None)
+    form = WithdrawForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.bid_withdraw(bid=bid, user=request.user, reason=form.cleaned_data["reason"])
@@ -668,7 +668,7 @@ def manage_clarification_answer(request: HttpRequest, reference: str, number: in
     clarification = Clarification.objects.filter(tender=tender, number=number).select_related("asked_by_provider").first()
     if clarification is None:
         raise Http404("No such clarification.")
-    form = ClarificationAnswerForm(request.POST or None, initial={"published_question": clarification.question})
+    form = ClarificationAnswerForm(request.POST if request.method == "POST" else None, initial={"published_question": clarification.question})
     if request.method == "POST" and form.is_valid():
         try:
             services.clarification_answer(
@@ -691,7 +691,7 @@ def manage_clarification_answer(request: HttpRequest, reference: str, number: in
 def manage_amend(request: HttpRequest, reference: str) -> HttpResponse:
     tender = _commissioned_tender(reference)
     lots = list(Lot.objects.filter(tender=tender).select_related("zone").order_by("number"))
-    form = AmendmentForm(request.POST or None, lots=lots, initial={"description": tender.description})
+    form = AmendmentForm(request.POST if request.method == "POST" else None, lots=lots, initial={"description": tender.description})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         uploads = [(f.name, f) for f in request.FILES.getlist("documents")]
@@ -721,7 +721,7 @@ def manage_amend(request: HttpRequest, reference: str) -> HttpResponse:
 def manage_register(request: HttpRequest, reference: str) -> HttpResponse:
     """The bid register: counts while sealed; the opening (after the deadline); the list once opened."""
     tender = _commissioned_tender(reference)
-    form = OpenBidsForm(request.POST or None)
+    form = OpenBidsForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         second = None
         if tender.opening_requires_two:

@@ -43,20 +43,21 @@ class PricesForm(forms.Form):
         for lot in self.lots:
             if not data.get(f"lot_{lot.pk}"):
                 continue
+            hourly = package = None
             try:
                 hourly = parse_price(data.get(f"hourly_{lot.pk}"), label=f"hourly price for lot {lot.number}")
             except BidInputError as exc:
                 self.add_error(f"hourly_{lot.pk}", exc.message)
-                continue
-            package = None
             if lot.package_pricing:
-                raw = data.get(f"package_{lot.pk}")
                 try:
-                    package = parse_price(raw, label=f"package price for lot {lot.number}", maximum=MAX_PACKAGE_PRICE)
+                    package = parse_price(
+                        data.get(f"package_{lot.pk}"), label=f"package price for lot {lot.number}", maximum=MAX_PACKAGE_PRICE
+                    )
                 except BidInputError as exc:
                     self.add_error(f"package_{lot.pk}", exc.message)
                     continue
-            prices[lot.pk] = (hourly, package)
+            if hourly is not None:
+                prices[lot.pk] = (hourly, package)
         if not prices and not self.errors:
             first = self.lots[0].pk if self.lots else None
             self.add_error(f"lot_{first}" if first else None, "Choose at least one lot you are bidding for.")

@@ -1,0 +1,136 @@
+"""Amendments: an addendum notifies every registered bidder, flags submitted bids, and is audited."""
+from datetime import UTC, timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from common.errors import DeadlinePassed, PermissionDeniedError, RuleViolation
+from common.models import AuditEntry
+from tenders import services
+from tenders.models import Amendment, Bid, Notification, NotificationKind, Tender, TenderDocument
+from tests.factories import ProviderFactory
+from tests.tenders.bidding_support import PDF_BYTES, open_tender, pass_deadline, submitted_bid, upload
+
+pytestmark = pytest.mark.django_db
+
+
+def test_extending_the_deadline_is_an_amendment(bidder, rival_bidder, commissioner):
+    tender = open_tender()
+    bid, _ = submitted_bid(tender, bidder)
+    services.bid_start(tender=tender, user=rival_bidder)  # a draft only
+    bystander = ProviderFactory()  # approved, but has shown no interest in this tender
+    old = tender.submission_deadline
+    new = old + timedelta(days=7)
+
+    amendment = services.amendment_create(tender=tender, user=commissioner, summary="Two more weeks for everyone.",
+                                          submission_deadline=new)
+
+    tender.refresh_from_db()
+    assert tender.submission_deadline == new and amendment.number == 1
+    assert amendment.changes[0]["field"] == "submission_deadline"
+    bid.refresh_from_db()
+    assert bid.needs_reconfirmation
+    assert not Bid.objects.get(provider=rival_bidder.provider).needs_reconfirmation
+    kinds = dict(Notification.objects.values_list("provider_id", "kind"))
+    assert kinds == {bidder.provider_id: NotificationKind.RECONFIRM, rival_bidder.provider_id: NotificationKind.AMENDMENT}
+    assert bystander.pk not in kinds
+    entry = AuditEntry.objects.get(action="tender.amended")
+    assert entry.actor == commissioner and entry.note == "Two more weeks for everyone."
+    assert entry.after["amendment"] == 1 and entry.after["bids_needing_reconfirmation"] == 1
+    assert entry.before["submission_deadline"].startswith(old.astimezone(UTC).strftime("%Y-%m-%dT%H:%M"))
+
+
+def test_an_amendment_can_change_lots_the_specification_and_add_documents(commissioner):
+    tender = open_tender()
+    lot = tender.lots.order_by("number").first()
+    amendment = services.amendment_create(
+        tender=tender, user=commissioner, summary="More hours in lot 1; revised specification; TUPE list.",
+        description="Revised specification.", lot_hours={lot.pk: Decimal("650")}, lot_ceilings={lot.pk: Decimal("21.50")},
+        documents=[("TUPE list", upload("tupe.pdf", PDF_BYTES))],
+    )
+    lot.refresh_from_db()
+    assert lot.hours_per_week == Decimal("650") and lot.ceiling_price == Decimal("21.50")
+    assert Tender.objects.get(pk=tender.pk).description == "Revised specification."
+    assert {c["field"] for c in amendment.changes} == {"description", "hours_per_week", "ceiling_price", "document"}
+    document = TenderDocument.objects.get()
+    assert document.amendment == amendment and document.title == "TUPE list"
+
+
+def test_reconfirming_after_an_amendment_makes_a_new_version_acknowledging_it(bidder, commissioner):
+    tender = open_tender()
+    bid, first = submitted_bid(tender, bidder)
+    services.amendment_create(tender=tender, user=commissioner, summary="Deadline moved.",
+                              submission_deadline=tender.submission_deadline + timedelta(days=1))
+    result = services.bid_reconfirm(bid=bid, user=bidder, idempotency_key="re-1")
+    bid.refresh_from_db()
+    assert not bid.needs_reconfirmation
+    assert result.version.number == 2 and result.version.content["amendments_acknowledged"] == 1
+    assert result.version.content["lots"] == first.version.content["lots"]
+    assert result.version.digest != first.version.digest
+    assert services.bid_reconfirm(bid=bid, user=bidder, idempotency_key="re-1").replayed
+
+
+def test_amendments_need_a_summary_a_change_and_a_future_deadline(commissioner):
+    tender = open_tender()
+    with pytest.raises(RuleViolation, match="Say what the amendment changes"):
+        services.amendment_create(tender=tender, user=commissioner, summary="", submission_deadline=None)
+    with pytest.raises(RuleViolation, match="changes nothing"):
+        services.amendment_create(tender=tender, user=commissioner, summary="Nothing")
+    with pytest.raises(RuleViolation, match="must be in the future"):
+        services.amendment_create(tender=tender, user=commissioner, summary="Oops",
+                                  submission_deadline=timezone.now() - timedelta(hours=1))
+    with pytest.raises(RuleViolation, match="close before the submission deadline"):
+        services.amendment_create(tender=tender, user=commissioner, summary="Oops",
+                                  clarification_deadline=tender.submission_deadline + timedelta(days=1))
+    assert not Amendment.objects.exists()
+
+
+def test_only_commissioners_amend_and_only_before_the_deadline(bidder, commissioner):
+    tender = open_tender()
+    with pytest.raises(PermissionDeniedError):
+        services.amendment_create(tender=tender, user=bidder, summary="Mine now", description="x")
+    pass_deadline(tender)
+    with pytest.raises(DeadlinePassed):
+        services.amendment_create(tender=tender, user=commissioner, summary="Late", description="x")
+
+
+def test_publishing_a_tender_notifies_every_approved_provider(commissioner, bidder):
+    from providers.models import ProviderStatus
+    from tests.factories import complete_tender
+
+    pending = ProviderFactory(status=ProviderStatus.PENDING)
+    tender = complete_tender()
+    services.tender_publish(tender=tender, user=commissioner)
+    notified = set(Notification.objects.filter(kind=NotificationKind.TENDER_PUBLISHED).values_list("provider_id", flat=True))
+    assert bidder.provider_id in notified and pending.pk not in notified
+
+
+def test_the_amendment_page_publishes_and_bidders_see_it(client, bidder, commissioner):
+    tender = open_tender()
+    submitted_bid(tender, bidder)
+    new = (tender.submission_deadline + timedelta(days=7)).astimezone(timezone.get_current_timezone())
+    client.force_login(commissioner)
+    response = client.post(f"/bidding/tenders/{tender.reference}/amend/", {
+        "summary": "Deadline extended by a week.", "description": tender.description,
+        "submission_day": new.day, "submission_month": new.month, "submission_year": new.year, "submission_time": "12:00",
+    })
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Amendment.objects.get().summary == "Deadline extended by a week."
+    client.force_login(bidder)
+    page = client.get(f"/portal/tenders/{tender.reference}/").content.decode()
+    assert "Amendment 1" in page and "Submission deadline moved" in page
+    assert "Needs re-confirming" in client.get("/portal/").content.decode()
+
+
+def test_the_amendment_page_shows_errors_in_a_summary(client, commissioner):
+    tender = open_tender()
+    client.force_login(commissioner)
+    response = client.post(f"/bidding/tenders/{tender.reference}/amend/", {
+        "summary": "", "submission_day": "31", "submission_month": "2", "submission_year": "2030",
+    })
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "There is a problem" in page
+    assert 'href="#id_summary"' in page and 'href="#id_submission_day"' in page
+    assert "must be a real date" in page
