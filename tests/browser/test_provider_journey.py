@@ -1,0 +1,106 @@
+"""A provider, in a real browser, from signing in to the receipt (Debian's Chromium through Playwright).
+
+Skipped with a reason when /usr/bin/chromium or the playwright package is missing. Never runs
+`playwright install`: it drives the system browser.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+from tenders.models import Bid, BidVersion
+from tests.factories import PASSWORD
+from tests.tenders.bidding_support import PDF_BYTES, open_tender
+
+# Playwright's sync API runs an event loop in this thread; Django's ORM must be allowed alongside it.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+try:
+    from playwright.sync_api import expect, sync_playwright
+except ImportError:  # pragma: no cover - depends on the machine
+    sync_playwright = None
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(sync_playwright is None, reason="the playwright package is not installed (pip install playwright)"),
+    pytest.mark.skipif(not shutil.which(CHROMIUM), reason=f"{CHROMIUM} is missing (apt-get install chromium)"),
+]
+
+
+@pytest.fixture
+def browser_page():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        context = browser.new_context(viewport={"width": 412, "height": 915})  # a phone-sized screen
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        errors: list[str] = []
+        page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+        yield page, errors
+        context.close()
+        browser.close()
+
+
+def test_a_provider_signs_in_bids_and_gets_a_receipt(live_server, browser_page, bidder, tmp_path):
+    page, console_errors = browser_page
+    tender = open_tender(lots=2, questions=2, word_limit=50)
+    lot = tender.lots.get(number=1)
+    policy = tmp_path / "safeguarding-policy.pdf"
+    policy.write_bytes(PDF_BYTES)
+
+    page.goto(f"{live_server.url}/accounts/login/?next=/portal/")
+    page.get_by_label("Username").fill(bidder.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Your bids")).to_be_visible()
+
+    page.get_by_role("link", name=tender.title, exact=True).click()
+    expect(page.get_by_text("50 contact + 10 travel minutes").first).to_be_visible()
+    page.get_by_role("button", name="Start your bid").click()
+    expect(page.get_by_role("heading", name="Complete your bid")).to_be_visible()
+
+    page.get_by_role("link", name="Lots and prices").click()
+    page.get_by_label(f"Lot 1: {lot.zone.name}").check()
+    price = page.get_by_label("Hourly price for lot 1")
+    price.fill("18.50")
+    # The live check answers from /api/pricing/check/ into the aria-live region under the field.
+    expect(page.locator(f"#id_hourly_{lot.pk}-check")).to_contain_text("per contact hour")
+    page.get_by_role("button", name="Save and continue").click()
+    expect(page.get_by_text("Your lots and prices have been saved.")).to_be_visible()
+
+    page.get_by_role("link", name="CQC locations").click()
+    page.get_by_label("Which CQC locations will deliver this service?").fill("1-123456789")
+    page.get_by_role("button", name="Save and continue").click()
+
+    page.get_by_role("link", name="Quality question 1").click()
+    page.locator("#id_answer").fill("We work to goals set by occupational therapists.")
+    page.get_by_role("button", name="Save and go to the next question").click()
+    page.locator("#id_answer").fill("We recruit locally and offer guaranteed hours.")
+    page.get_by_role("button", name="Save and return to your bid").click()
+
+    page.get_by_role("link", name="Supporting documents").click()
+    page.get_by_label("Upload a file").set_input_files(str(policy))
+    page.get_by_role("button", name="Upload file").click()
+    expect(page.get_by_text("safeguarding-policy.pdf has been uploaded.")).to_be_visible()
+    page.get_by_role("link", name="Return to your bid").click()
+
+    page.get_by_role("link", name="Declarations").click()
+    for box in page.locator("input[name=declarations]").all():
+        box.check()
+    page.get_by_role("button", name="Confirm and continue").click()
+
+    page.get_by_role("link", name="Check and submit your bid").click()
+    expect(page.get_by_role("heading", name="Check your bid before submitting it")).to_be_visible()
+    page.get_by_role("button", name="Submit bid").click()
+
+    expect(page.get_by_role("heading", name="Bid submitted")).to_be_visible()
+    bid = Bid.objects.get(provider=bidder.provider)
+    version = BidVersion.objects.get(bid=bid)
+    expect(page.locator("#digest")).to_have_text(version.digest)
+    assert version.content["lots"][0]["hourly_price"] == "18.50"
+    assert not [e for e in console_errors if "Content Security Policy" in e], console_errors
