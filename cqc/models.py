@@ -63,8 +63,7 @@ class ImportStatus(models.TextChoices):
 class ImportPhase(models.TextChoices):
     WAITING = "waiting", "Waiting to start"
     READING = "reading", "Reading the file"
-    COMPARING = "comparing", "Comparing with the stored ratings"
-    WRITING = "writing", "Writing the ratings"
+    WRITING = "writing", "Comparing and writing the locations"
     FINISHED = "finished", "Finished"
 
 

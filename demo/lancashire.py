@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from common.audit import audit_record
+from demo.cqc import load_demo_cqc
 from pricing.models import RatePreset
 from providers.models import Provider, ProviderStatus
 from tenders.models import Lot, QualityQuestion, ServiceType, Tender
@@ -271,6 +272,7 @@ def load_tenders(zones: dict[str, Zone], commissioner: User) -> dict[str, Tender
 def load_demo() -> dict[str, int]:
     zones = load_zones()
     providers = load_providers()
+    load_demo_cqc()  # CQC ratings for the six providers (demo/cqc.py), through the real import
     users = load_users(providers)
     tenders = load_tenders(zones, users["commissioner"])
     return {"zones": len(zones), "providers": len(providers), "users": len(users), "tenders": len(tenders)}
