@@ -276,3 +276,38 @@ def load_demo() -> dict[str, int]:
     users = load_users(providers)
     tenders = load_tenders(zones, users["commissioner"])
     return {"zones": len(zones), "providers": len(providers), "users": len(users), "tenders": len(tenders)}
+
+
+DEMO_CLARIFICATIONS = (
+    ("pendle", "Is travel time between visits paid within the hourly rate, or separately?",
+     "Within the hourly rate. The rate buys 60 minutes of provider time: 50 contact minutes and 10 minutes of travel."),
+    ("fylde", "For Central, will the 40% crisis and 60% domiciliary rehabilitation split be guaranteed?",
+     "No. The split is the council's current estimate; the hours a week per lot are the commitment."),
+)
+
+
+@transaction.atomic
+def load_demo_clarifications() -> int:
+    """Two answered clarifications on the crisis tender (idempotent: only if it has none yet)."""
+    from tenders.models import Clarification, ClarificationStatus
+
+    tender = Tender.objects.filter(reference="LCC-CRISIS-2017").first()
+    commissioner = User.objects.filter(username="commissioner").first()
+    if tender is None or commissioner is None or Clarification.objects.filter(tender=tender).exists():
+        return 0
+    now = timezone.now()
+    created = 0
+    for number, (slug, question, answer) in enumerate(DEMO_CLARIFICATIONS, start=1):
+        spec = next(p for p in PROVIDERS if p.slug == slug)
+        provider = Provider.objects.filter(cqc_provider_id=spec.cqc_provider_id).first()
+        asker = provider and provider.users.first()
+        if asker is None:
+            continue
+        clarification = Clarification.objects.create(
+            tender=tender, number=number, asked_by_provider=provider, asked_by=asker, asked_at=now - timedelta(days=2),
+            question=question, published_question=question, answer=answer, answered_by=commissioner,
+            answered_at=now - timedelta(days=1), status=ClarificationStatus.PUBLISHED,
+        )
+        audit_record(actor=commissioner, action="demo.clarification_loaded", obj=clarification, note="Lancashire demo data")
+        created += 1
+    return created

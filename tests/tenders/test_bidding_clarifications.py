@@ -112,3 +112,12 @@ def test_providers_cannot_reach_the_commissioners_clarification_pages(client, bi
     tender = open_tender()
     client.force_login(bidder)
     assert client.get(f"/bidding/tenders/{tender.reference}/clarifications/").status_code == 403
+
+
+def test_the_demo_clarifications_load_once():
+    from demo.lancashire import load_demo, load_demo_clarifications
+
+    load_demo()
+    assert load_demo_clarifications() == 2
+    assert load_demo_clarifications() == 0
+    assert Clarification.objects.filter(tender__reference="LCC-CRISIS-2017", status="published").count() == 2

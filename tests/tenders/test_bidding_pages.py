@@ -36,7 +36,7 @@ def test_a_provider_walks_from_the_tender_list_to_a_receipt(client, bidder):
 
     # Prices: a mistake is reported in a GOV.UK error summary linking to the field, and nothing is lost.
     prices = f"/portal/bids/{bid.reference}/prices/"
-    assert 'data-price-check-lot="%d"' % lot1.pk in client.get(prices).content.decode()
+    assert f'data-price-check-lot="{lot1.pk}"' in client.get(prices).content.decode()
     bad = client.post(prices, {f"lot_{lot1.pk}": "on", f"hourly_{lot1.pk}": "12.755", f"package_{lot1.pk}": ""})
     page = bad.content.decode()
     assert bad.status_code == 400
@@ -149,8 +149,8 @@ def test_after_the_deadline_the_edit_pages_send_the_provider_back_with_a_message
 
 
 def test_notifications_page_lists_and_marks_read(client, bidder, commissioner):
-    from tests.factories import complete_tender
     from tenders.services import tender_publish
+    from tests.factories import complete_tender
 
     tender_publish(tender=complete_tender(), user=commissioner)
     client.force_login(bidder)
