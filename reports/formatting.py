@@ -10,7 +10,8 @@ empty rather than a zero.
 - `both_bases(per_billed, contact_minutes, travel_minutes)` -> "£28.20 per billed hour (50 contact
   + 10 travel minutes) = £33.84 per contact hour"
 - `score(value)`, `percent(value)`, `hours(value)`
-- `uk_datetime(dt)` -> "19 December 2025, 09:30", `uk_date(d)` -> "Friday 2 January 2026",
+- `uk_datetime(dt)` -> "19 December 2025, 09:30", `short_datetime(dt)` -> "19 Dec 2025, 09:30",
+  `uk_date(d)` -> "Friday 2 January 2026",
   `short_date(d)` -> "2 Jan 2026"
 """
 
@@ -106,6 +107,16 @@ def uk_datetime(value: datetime | None) -> str:
         raise ValueError("a report time must be timezone-aware")
     local = value.astimezone(UK)
     return f"{local.day} {local:%B %Y, %H:%M}"
+
+
+def short_datetime(value: datetime | None) -> str:
+    """'8 Oct 2025, 09:47' in UK time (dense tables such as the audit trail)."""
+    if value is None:
+        return DASH
+    if value.tzinfo is None:
+        raise ValueError("a report time must be timezone-aware")
+    local = value.astimezone(UK)
+    return f"{local.day} {local:%b %Y, %H:%M}"
 
 
 def uk_date(value: date | datetime | None) -> str:
