@@ -17,7 +17,7 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 
-from bench.common import Result, log, setup_django, table
+from bench.common import Result, load_average, log, setup_django, table
 
 
 def _evaluation(smoke: bool) -> Result:
@@ -79,6 +79,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         results.append(BENCHMARKS[name](args.smoke))
         log(table(results[-1:]))
     print(table(results))
+    print(f"({load_average()} at the end of the run)")
     if args.json_path:
         with open(args.json_path, "w", encoding="utf-8") as fh:
             json.dump(

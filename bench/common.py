@@ -81,22 +81,39 @@ def table(results: Sequence[Result]) -> str:
     return "\n".join(lines)
 
 
-def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
-    """Wall time of one call (GC collected first so an earlier run's garbage is not billed here)."""
+@dataclass
+class Measure:
+    """Median wall and CPU seconds of a few calls, and the last call's value.
+
+    CPU time (this process only) is shown beside wall time because the machine is shared:
+    when wall is far above CPU, other work was competing for the two cores.
+    """
+
+    wall: float
+    cpu: float
+    value: Any = None
+
+
+def timed(fn: Callable[[], Any]) -> Measure:
+    """One call (GC collected first so an earlier run's garbage is not billed here)."""
     gc.collect()
+    cpu = time.process_time()
     start = time.perf_counter()
     value = fn()
-    return time.perf_counter() - start, value
+    return Measure(time.perf_counter() - start, time.process_time() - cpu, value)
 
 
-def median_time(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
-    """Median wall time over `repeat` calls, and the last call's value."""
-    times = []
-    value = None
-    for _ in range(max(1, repeat)):
-        elapsed, value = timed(fn)
-        times.append(elapsed)
-    return statistics.median(times), value
+def measure(fn: Callable[[], Any], repeat: int) -> Measure:
+    """Median wall and CPU time over `repeat` calls."""
+    runs = [timed(fn) for _ in range(max(1, repeat))]
+    return Measure(statistics.median(r.wall for r in runs), statistics.median(r.cpu for r in runs), runs[-1].value)
+
+
+def load_average() -> str:
+    try:
+        return "load average " + " ".join(f"{x:.1f}" for x in os.getloadavg()) + f" on {os.cpu_count()} cores"
+    except OSError:  # pragma: no cover - not on Linux
+        return ""
 
 
 def percentile(values: Sequence[float], pct: float) -> float:
