@@ -565,12 +565,11 @@ def _build(frame: pd.DataFrame, header_row: int, sheet: str | None, label: str) 
     days = pick(day)
 
     n = len(loc_ids)
-    if n:
+    bounds: list[tuple[int, int]] = []
+    if n:  # every row may have been rejected
         id_arr = np.asarray(loc_ids, dtype=object)
         starts = np.concatenate(([0], np.flatnonzero(id_arr[1:] != id_arr[:-1]) + 1)).tolist()
-    else:
-        starts = []
-    bounds = list(zip(starts, starts[1:] + [n], strict=True))
+        bounds = list(zip(starts, starts[1:] + [n], strict=True))
 
     locations: list[LocationRecord] = []
     for a, b in bounds:

@@ -48,9 +48,13 @@ def import_cqc_task(self, import_id: int) -> dict[str, Any]:
         cqc_import_fail(cqc_import=cqc_import, message="the import took too long and was stopped; nothing was changed")
     except TRANSIENT_ERRORS as exc:
         if self.request.retries >= self.max_retries:
+            logger.error("CQC import %s given up after %s attempts: %s", import_id, self.max_retries + 1, exc)
             cqc_import_fail(cqc_import=cqc_import, message=f"the import failed {self.max_retries + 1} times "
                                                            f"on a temporary problem and was given up: {exc}")
-            raise
-        raise self.retry(exc=exc, countdown=min(300, 5 * 2 ** self.request.retries)) from exc
+        elif self.request.is_eager:
+            # No broker, so no worker to come back later: retry here and now.
+            return self.apply(args=[import_id], retries=self.request.retries + 1, throw=False).result
+        else:
+            raise self.retry(exc=exc, countdown=min(300, 5 * 2 ** self.request.retries)) from exc
     cqc_import.refresh_from_db()
     return _summary(cqc_import)

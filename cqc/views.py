@@ -62,7 +62,7 @@ def import_new(request: HttpRequest) -> HttpResponse:
     """Upload CQC's ratings file. Small files are imported at once; large ones go to the worker."""
     if not can_import(request.user):
         raise PermissionDenied("Only a commissioner or an administrator can import CQC ratings.")
-    form = UploadForm(request.POST or None, request.FILES or None)
+    form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
     errors: list[tuple[str, str]] = []
     status = 200
     if request.method == "POST":

@@ -299,6 +299,15 @@ def test_it_rejects_bad_rows_with_their_row_number_and_reason(tmp_path):
     assert result.rows_read == 8
 
 
+def test_it_returns_no_locations_when_every_row_is_rejected(tmp_path):
+    path = sample(tmp_path, "csv", [location(rows=[("Overall", "Safe", "Brilliant", date(2024, 1, 5))])])
+
+    result = parse_ratings_file(path)
+
+    assert result.locations == []
+    assert result.rejected == [cqc.RejectedRow(2, "unknown Latest Rating 'Brilliant'")]
+
+
 def test_it_rejects_rows_that_give_a_location_a_second_provider(tmp_path):
     rows = build_rows([location(ratings={"Overall": "Good", "Safe": "Inadequate"})])
     rows[1][CQC_LOCATION_COLUMNS.index("Provider ID")] = "1-699999999"
