@@ -16,6 +16,7 @@ from django.utils import timezone
 from accounts.models import Role, User
 from common.audit import audit_record
 from demo.cqc import load_demo_cqc
+from demo.evaluation import load_demo_evaluation
 from pricing.models import RatePreset
 from providers.models import Provider, ProviderStatus
 from tenders.models import Lot, QualityQuestion, ServiceType, Tender
@@ -275,6 +276,7 @@ def load_demo() -> dict[str, int]:
     load_demo_cqc()  # CQC ratings for the six providers (demo/cqc.py), through the real import
     users = load_users(providers)
     tenders = load_tenders(zones, users["commissioner"])
+    load_demo_evaluation()  # LCC-REAB-2017: bids, panel, blind scores, moderation, prices, a run (demo/evaluation.py)
     return {"zones": len(zones), "providers": len(providers), "users": len(users), "tenders": len(tenders)}
 
 
