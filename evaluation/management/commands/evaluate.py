@@ -76,6 +76,8 @@ class Command(BaseCommand):
                 line = f" {mark}{rank}  {scores}  £{bid['hourly_price']:>6}  {bid['provider']}"
                 if bid["status"] != "ranked":
                     line += f"  [{bid['status']}: {bid['reason']}]"
+                elif bid.get("passed_over"):
+                    line += f"  [passed over: {bid['passed_over']}]"
                 self.stdout.write(line)
         awards = results["awards"]
         self.stdout.write("")
