@@ -187,3 +187,27 @@ def submission_problems(
     if missing:
         problems.append(Problem("declarations", "Confirm every declaration."))
     return problems
+
+
+def provider_price_message(
+    *, status: str, per_contact_hour: Decimal, model_minimum: Decimal, statutory_floor: Decimal,
+    gap_amount: Decimal, gap_percent: Decimal,
+) -> str:
+    """The cost-of-care check in words for the bidder (static/js/bid_price_check.js says the same as they type)."""
+    hourly = f"£{per_contact_hour:.2f} per contact hour"
+    if status == "below_statutory_floor":
+        return (
+            f"Warning: {hourly} is below £{statutory_floor:.2f}, the least that pays the National Living Wage with"
+            " on-costs for contact, travel and training time. The council must ask you to explain this price and may"
+            " reject it."
+        )
+    if status == "below_sustainable_minimum":
+        return (
+            f"Warning: {hourly} is £{abs(gap_amount):.2f} ({abs(gap_percent):.2f}%) below the cost-of-care model's"
+            f" sustainable minimum of £{model_minimum:.2f}. The council will ask you to explain this price."
+        )
+    if status == "above_ceiling":
+        return f"{hourly}. This price is above the lot's ceiling price."
+    if status == "far_above_model":
+        return f"{hourly}, {gap_percent:.2f}% above the cost-of-care model's minimum of £{model_minimum:.2f}."
+    return f"{hourly}: within the cost-of-care range (model minimum £{model_minimum:.2f})."

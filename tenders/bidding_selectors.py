@@ -9,8 +9,10 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from common.money import pennies
 from pricing.conversion import MinuteBasis, per_contact_hour
-from tenders.access import can_read_bid, is_own_bid
+from tenders.access import can_read_bid
+from tenders.bidding_rules import provider_price_message
 from tenders.models import (
     Amendment,
     Bid,
@@ -174,29 +176,26 @@ def contact_hour_price(*, tender: Tender, price: Decimal) -> Decimal | None:
 
 
 def lot_price_check(*, lot: Lot, price: Decimal) -> dict[str, Any] | None:
-    """The cost-of-care check for a price, as the price-check API answers it; None when it cannot be made."""
+    """The cost-of-care check for a price, worded for the bidder; None when it cannot be made."""
     try:
         from pricing.selectors import lot_price_check as check
     except ImportError:
         return None
     try:
         result = check(lot=lot, price=price)
+        figures = {
+            name: pennies(getattr(result, name))
+            for name in ("price_per_contact_hour", "model_minimum", "statutory_floor")
+        }
+        gap = figures["price_per_contact_hour"] - figures["model_minimum"]
+        status = str(getattr(result.status, "value", result.status))
+        message = provider_price_message(
+            status=status, per_contact_hour=figures["price_per_contact_hour"], model_minimum=figures["model_minimum"],
+            statutory_floor=figures["statutory_floor"], gap_amount=gap, gap_percent=gap / figures["model_minimum"] * 100,
+        )
     except Exception:  # noqa: BLE001 - a missing preset or a bad figure must not break the bid page
         return None
-    if result is None:
-        return None
-    get = result.get if isinstance(result, dict) else lambda name, default=None: getattr(result, name, default)
-    status = get("status")
-    return {
-        "status": str(status.value if hasattr(status, "value") else status or ""),
-        "message": get("message", ""),
-        "price_per_contact_hour": get("price_per_contact_hour"),
-        "needs_clarification": bool(get("needs_clarification", False)),
-    }
-
-
-def own_bid_or_none(*, user: Any, bid: Bid) -> Bid | None:
-    return bid if is_own_bid(user, bid) else None
+    return {"status": status, "message": message, "needs_clarification": bool(getattr(result, "needs_clarification", False))}
 
 
 def deadline_passed(tender: Tender, now: datetime | None = None) -> bool:

@@ -347,6 +347,8 @@ def bid_prices(request: HttpRequest, reference: str) -> HttpResponse:
             messages.success(request, "Your lots and prices have been saved.")
             return redirect("bidding-bid", reference=bid.reference)
     shown = {lot_id: p.hourly_price for lot_id, p in saved.items()}
+    if form.is_bound:  # re-rendered with errors: check the prices just typed, not the saved ones
+        shown = {lot_id: hourly for lot_id, (hourly, _package) in getattr(form, "cleaned_data", {}).get("prices", {}).items()}
     checks = {row["lot"].pk: row for row in _price_rows(tender, lots, shown)}
     rows = [{**row, **checks[row["lot"].pk]} for row in form.rows()]
     return _page(request, "bidding/prices.html", {
@@ -519,8 +521,7 @@ def bid_check(request: HttpRequest, reference: str) -> HttpResponse:
         except DomainError as exc:
             messages.error(request, exc.message)
             return redirect("bidding-check", reference=bid.reference)
-        if not result.replayed:
-            messages.success(request, "Your bid has been submitted.")
+        # The receipt page's panel says "Bid submitted"; a flash message would only repeat it.
         return redirect("bidding-receipt", reference=bid.reference, number=result.version.number)
     draft = _draft_or_overview(request, bid)
     if isinstance(draft, HttpResponse):

@@ -85,3 +85,16 @@ def test_a_draft_without_lots_is_incomplete():
     problems = submission_problems(lots=LOTS, questions=[], prices=[], answers={}, location_ids=["1-123456789"],
                                    declarations=dict.fromkeys(DECLARATIONS, True))
     assert [p.field for p in problems] == ["prices"]
+
+
+def test_the_price_check_is_worded_for_the_bidder():
+    from tenders.bidding_rules import provider_price_message
+
+    figures = dict(per_contact_hour=Decimal("15.30"), model_minimum=Decimal("17.08"), statutory_floor=Decimal("10.78"),
+                   gap_amount=Decimal("-1.78"), gap_percent=Decimal("-10.42"))
+    below = provider_price_message(status="below_sustainable_minimum", **figures)
+    assert below.startswith("Warning: £15.30 per contact hour is £1.78 (10.42%) below")
+    assert "explain this price" in below
+    floor = provider_price_message(status="below_statutory_floor", **figures)
+    assert "National Living Wage" in floor and "£10.78" in floor
+    assert provider_price_message(status="within_range", **figures).startswith("£15.30 per contact hour: within")
