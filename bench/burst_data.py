@@ -55,9 +55,10 @@ def burst_tender(*, providers: int, deadline: datetime, prefix: str = "BURST", t
             QualityQuestion.objects.create(tender=tender, number=n, text=f"Question {n}", weight=Decimal(10))
             for n in (1, 2)
         ]
+        base = Provider.objects.count()  # numbers stay unique when several burst tenders share a database
         Provider.objects.bulk_create(
-            Provider(name=f"{prefix} provider {i:04d}", companies_house_number=f"{70000000 + i:08d}",
-                     cqc_provider_id=f"1-{700000000 + i}", status=ProviderStatus.APPROVED)
+            Provider(name=f"{prefix} provider {i:04d}", companies_house_number=f"{70000000 + base + i:08d}",
+                     cqc_provider_id=f"1-{700000000 + base + i}", status=ProviderStatus.APPROVED)
             for i in range(providers)
         )
         made = list(Provider.objects.filter(name__startswith=f"{prefix} provider ").order_by("name"))

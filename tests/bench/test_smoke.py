@@ -1,0 +1,76 @@
+"""Each benchmark runs at a tiny size through the same code as `python -m bench`, so none of them rots.
+
+Timings are not checked here (tiny sizes measure nothing); that each benchmark completes,
+fills its table row and that its correctness checks hold is.
+"""
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import pytest
+from django.conf import settings
+
+from bench import api_list, award_pdf, cqc_import, deadline_burst, evaluation
+from bench.common import Result, table
+
+
+def _ran(result: Result) -> None:
+    assert not result.skipped, result.skipped
+    assert result.absolute and result.absolute > 0
+    assert result.baseline and result.baseline > 0
+    assert result.name in table([result])
+
+
+def test_it_runs_the_evaluation_benchmark_and_the_baseline_agrees_with_the_exact_result():
+    result = evaluation.run(evaluation.SMOKE)
+    _ran(result)
+    assert result.figures["disagreements"] == []
+
+
+@pytest.mark.django_db
+def test_it_runs_the_cqc_import_benchmark():
+    result = cqc_import.run(cqc_import.SMOKE)
+    _ran(result)
+    assert result.figures["locations"] == result.figures["new"] > 0
+    assert result.figures["reimport_unchanged"] == result.figures["locations"]
+
+
+@pytest.mark.django_db
+def test_it_runs_the_api_list_benchmark_and_counts_its_queries():
+    result = api_list.run(api_list.SMOKE)
+    _ran(result)
+    assert result.figures["tenders_listed"] == api_list.SMOKE.tenders
+    assert 0 < result.figures["queries"] <= 6
+
+
+@pytest.mark.skipif(bool(award_pdf.pango_missing()), reason="WeasyPrint needs Pango (libpango-1.0-0)")
+def test_it_runs_the_award_pdf_benchmark():
+    result = award_pdf.run(award_pdf.SMOKE)
+    _ran(result)
+    assert result.figures["pages"] >= 1
+
+
+def _server_url() -> str:
+    db = settings.DATABASES["default"]
+    auth = quote(db.get("USER") or "postgres", safe="")
+    if db.get("PASSWORD"):
+        auth += ":" + quote(db["PASSWORD"], safe="")
+    return f"postgres://{auth}@{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}"
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(
+    "postgresql" not in settings.DATABASES["default"]["ENGINE"],
+    reason="the deadline-burst benchmark needs PostgreSQL; .ci/run runs it with DATABASE_URL set",
+)
+def test_it_runs_the_deadline_burst_benchmark_through_gunicorn():
+    url = _server_url()
+    if deadline_burst.postgres_unreachable(url):
+        pytest.skip(deadline_burst.postgres_unreachable(url))
+    result = deadline_burst.run(deadline_burst.SMOKE, pg_url=url)
+    _ran(result)
+    figures = result.figures
+    assert figures["stored"] == deadline_burst.SMOKE.providers
+    assert figures["lost"] == figures["duplicated"] == figures["failed_requests"] == figures["bad_digests"] == 0
+    assert figures["rush"]["lost"] == figures["rush"]["duplicated"] == figures["rush"]["failed"] == 0
+    assert figures["audit_chain_ok"]
