@@ -3,9 +3,11 @@
 An import goes queued -> running -> done | failed. The file is parsed first, outside any
 transaction (pure, `cqc.parse`); a file that cannot be read fails the import with the
 parser's message and touches no location. The upsert then runs in ONE transaction:
-new and changed locations are written with `bulk_create(update_conflicts=True)` in
-batches, unchanged ones (same content digest) are left alone, and the counts, the import's
-final status and its audit entry are written in the same transaction.
+each location's content digest is compared with the stored one; new and changed
+locations are upserted in batches (INSERT ... ON CONFLICT DO UPDATE; COPY into a
+temporary table first on PostgreSQL), unchanged ones are left alone, and the counts, the
+import's final status and its audit entry are written in the same transaction. A
+60,000-row file (about 8,000 locations) takes 2-3 s of CPU, most of it reading the file.
 
 Progress (why it is visible while the transaction runs): the import row's phase and
 counters are written outside the main transaction, in autocommit: phase "reading" before
@@ -361,7 +363,7 @@ def _upsert(
     """Write new and changed locations; (new, updated, unchanged). Runs inside the import's transaction."""
     existing = dict(CQCLocation.objects.values_list("location_id", "content_digest"))
     new = updated = unchanged = 0
-    sql, convert = _upsert_statement(cqc_import.pk, now)
+    statement, per_statement, convert = _upsert_statement(cqc_import.pk, now)
     done = 0
     for batch in _batches(prepared, BATCH_SIZE):
         rows = []
@@ -376,30 +378,43 @@ def _upsert(
                 updated += 1
             rows.append(convert(location_id, values))
         if rows:
-            with connection.cursor() as cursor:
-                cursor.executemany(sql, rows)
+            if connection.vendor == "postgresql":
+                _copy_upsert(rows)
+            else:
+                with connection.cursor() as cursor:
+                    for chunk in _batches(rows, per_statement):
+                        cursor.execute(statement(len(chunk)), [value for row in chunk for value in row])
         done += len(batch)
         progress.report(done)
     return new, updated, unchanged
 
 
-def _upsert_statement(import_pk: int, now: Any) -> tuple[str, Callable[[str, dict[str, Any]], tuple[Any, ...]]]:
-    """One INSERT ... ON CONFLICT (location_id) DO UPDATE, the same SQL on PostgreSQL and SQLite 3.24+.
+def _upsert_statement(
+    import_pk: int, now: Any
+) -> tuple[Callable[[int], str], int, Callable[[str, dict[str, Any]], tuple[Any, ...]]]:
+    """Multi-row INSERT ... ON CONFLICT (location_id) DO UPDATE: the same SQL on PostgreSQL and SQLite 3.24+.
 
-    Raw SQL because it is several times faster than bulk_create for tens of thousands of
-    rows (no model instances, no per-field preparation); values are adapted with the
+    Returns (SQL for n rows, rows per statement, row -> parameters). Raw SQL because it is
+    several times faster than bulk_create for tens of thousands of rows (no model
+    instances, no per-field preparation, many rows per round trip); values go through the
     backend's own adapters so they are stored exactly as the ORM stores them.
     """
     ops = connection.ops
     fields = [CQCLocation._meta.get_field(name) for name in ("location_id", *_WRITTEN_FIELDS)]
-    columns = [f.column for f in fields]
-    quoted = [ops.quote_name(c) for c in columns]
+    quoted = [ops.quote_name(f.column) for f in fields]
     updates = ", ".join(f"{q} = excluded.{q}" for q in quoted[1:])
-    sql = (
-        f"INSERT INTO {ops.quote_name(CQCLocation._meta.db_table)} ({', '.join(quoted)}) "
-        f"VALUES ({', '.join(['%s'] * len(quoted))}) "
-        f"ON CONFLICT ({ops.quote_name('location_id')}) DO UPDATE SET {updates}"
-    )
+    head = f"INSERT INTO {ops.quote_name(CQCLocation._meta.db_table)} ({', '.join(quoted)}) VALUES "
+    tail = f" ON CONFLICT ({ops.quote_name('location_id')}) DO UPDATE SET {updates}"
+    one = "(" + ", ".join(["%s"] * len(quoted)) + ")"
+    max_params = connection.features.max_query_params or 20_000
+    per_statement = max(1, min(500, max_params // len(quoted)))
+    cache: dict[int, str] = {}
+
+    def statement(n: int) -> str:
+        if n not in cache:
+            cache[n] = head + ", ".join([one] * n) + tail
+        return cache[n]
+
     json_fields = {f.name for f in fields if f.get_internal_type() == "JSONField"}
     stamp = ops.adapt_datetimefield_value(now)
 
@@ -418,7 +433,31 @@ def _upsert_statement(import_pk: int, now: Any) -> tuple[str, Callable[[str, dic
                 row.append(values[name])
         return tuple(row)
 
-    return sql, convert
+    return statement, per_statement, convert
+
+
+_STAGE = "cqc_location_stage"
+
+
+def _copy_upsert(rows: Sequence[tuple[Any, ...]]) -> None:
+    """PostgreSQL: COPY the rows into a temporary table, then one INSERT ... SELECT ... ON CONFLICT.
+
+    COPY is several times faster than multi-row INSERTs with client-side parameter binding.
+    """
+    ops = connection.ops
+    quoted = [ops.quote_name(CQCLocation._meta.get_field(name).column) for name in ("location_id", *_WRITTEN_FIELDS)]
+    columns = ", ".join(quoted)
+    table = ops.quote_name(CQCLocation._meta.db_table)
+    updates = ", ".join(f"{q} = excluded.{q}" for q in quoted[1:])
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS {_STAGE} ON COMMIT DROP AS "
+                       f"SELECT {columns} FROM {table} WITH NO DATA")
+        cursor.execute(f"TRUNCATE {_STAGE}")
+        with cursor.cursor.copy(f"COPY {_STAGE} ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        cursor.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {_STAGE} "
+                       f"ON CONFLICT ({ops.quote_name('location_id')}) DO UPDATE SET {updates}")
 
 
 class _Progress:

@@ -184,3 +184,29 @@ def test_progress_is_visible_to_other_connections_while_the_transaction_runs(rat
         observer.close()
 
     assert seen == [(2, "running"), (4, "running"), (5, "running")]
+
+
+def test_a_60000_row_file_imports_in_a_few_seconds(tmp_path):
+    import time
+
+    from cqc.sample import write_sample
+
+    path = tmp_path / "big.csv"
+    write_sample(path, n_rows=60_000)
+
+    def timed():
+        wall, cpu = time.perf_counter(), time.process_time()
+        result = cqc_import_file(path_or_file=path)
+        return result, time.perf_counter() - wall, time.process_time() - cpu
+
+    first, wall, cpu = timed()
+    again, wall_again, cpu_again = timed()
+
+    print(f"imported 60,000 rows ({first.count_new} locations) in {wall:.2f}s ({cpu:.2f}s CPU); "
+          f"re-import {wall_again:.2f}s ({cpu_again:.2f}s CPU)")
+    assert first.rows_read == 60_000 and first.count_rejected == 0
+    assert again.count_unchanged == first.count_new
+    # ~2-3 s on a quiet machine (SQLite and PostgreSQL). CPU time is bounded tightly and wall
+    # time loosely, so a busy CI machine does not fail the test.
+    assert cpu < 8 and cpu_again < 8
+    assert wall < 30 and wall_again < 30
