@@ -1,8 +1,15 @@
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from types import SimpleNamespace
+from typing import Any, NamedTuple
+
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Model, QuerySet
 from rest_framework import serializers
 
 from tenders.models import Lot, QualityQuestion, Tender
+from tenders.selectors import tender_children_by_tender, tender_rows
 
 
 class LotSerializer(serializers.ModelSerializer):
@@ -46,3 +53,121 @@ class TenderSerializer(serializers.ModelSerializer):
 class TransitionSerializer(serializers.Serializer):
     action = serializers.ChoiceField(choices=["publish", "close", "open", "start_evaluation", "award", "contracted", "cancel"])
     reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+# --- The list's fast path -------------------------------------------------------------------
+#
+# GET /api/tenders/ lists every visible tender with its lots and questions. Built the usual
+# way (prefetch, one model instance per tender, lot, zone and question, then each serializer
+# field reading its attribute) 500 tenders of 10 lots took seconds, almost all of it Python
+# rather than SQL (docs/benchmarks.md). The fast path reads plain rows (`values()`) and runs
+# each field's own `to_representation` on them, so the output is the serializer's, byte for
+# byte (tests/tenders/test_api_queries.py compares the two); a field it cannot map to a
+# column makes it step aside for the ordinary path.
+
+# Model properties the list shows: the columns they need and how they are computed.
+_DERIVED: dict[str, tuple[tuple[str, ...], Callable[[Any], Any]]] = {
+    "minute_basis_label": (("contact_minutes", "travel_minutes"), Tender.minute_basis_label.fget),
+}
+
+
+class _Column(NamedTuple):
+    """One output field: the values() lookups it reads and the serializer field that shows them."""
+
+    name: str
+    field: serializers.Field
+    lookups: tuple[str, ...]
+    compute: Callable[[Any], Any] | None = None  # a model property, computed from the looked-up columns
+
+    def render(self, row: dict[str, Any]) -> Any:
+        if self.compute is not None:
+            value = self.compute(SimpleNamespace(**{n: row[n] for n in self.lookups}))
+        else:
+            value = row[self.lookups[0]]
+        if value is None:  # as Serializer.to_representation: None is shown as None
+            return None
+        if isinstance(self.field, serializers.SlugRelatedField):
+            return value  # the looked-up slug is already what the field would show
+        return self.field.to_representation(value)
+
+
+def _lookup(model: type[Model], source: str) -> str | None:
+    """'zone.name' -> 'zone__name' when every step is a real field (and the last one a column)."""
+    parts = source.split(".")
+    for index, part in enumerate(parts):
+        try:
+            field = model._meta.get_field(part)
+        except FieldDoesNotExist:
+            return None
+        if index < len(parts) - 1:
+            if not (field.many_to_one or field.one_to_one) or field.related_model is None:
+                return None
+            model = field.related_model
+        elif field.is_relation or not field.concrete:
+            return None
+    return "__".join(parts)
+
+
+def _columns(fields: Mapping[str, serializers.Field], model: type[Model]) -> list[_Column] | None:
+    """How to show each field from a plain row, or None if one of them needs a model instance."""
+    columns = []
+    for name, field in fields.items():
+        if field.source in _DERIVED:
+            needs, compute = _DERIVED[field.source]
+            columns.append(_Column(name, field, needs, compute))
+            continue
+        if isinstance(field, serializers.SlugRelatedField):
+            source = f"{field.source}.{field.slug_field}"
+        elif isinstance(field, (serializers.BaseSerializer, serializers.RelatedField)) or field.source == "*":
+            return None
+        else:
+            source = field.source
+        lookup = _lookup(model, source)
+        if lookup is None:
+            return None
+        columns.append(_Column(name, field, (lookup,)))
+    return columns
+
+
+def _render(columns: list[_Column], row: dict[str, Any]) -> dict[str, Any]:
+    return {column.name: column.render(row) for column in columns}
+
+
+def _lookups(columns: list[_Column]) -> list[str]:
+    return [lookup for column in columns for lookup in column.lookups]
+
+
+def tender_list_data(tenders: QuerySet[Tender]) -> list[dict[str, Any]] | None:
+    """What `TenderSerializer(tenders, many=True).data` gives, read as plain rows (3 queries).
+
+    None when the serializer has a field this path cannot read from a column; the caller
+    then uses the serializer itself.
+    """
+    serializer = TenderSerializer()
+    nested = {}
+    for name, field in serializer.fields.items():
+        if isinstance(field, serializers.ListSerializer) and field.source == name:
+            child = field.child
+            nested[name] = (child, getattr(getattr(child, "Meta", None), "model", None))
+    if set(nested) != {"lots", "questions"} or {model for _, model in nested.values()} != {Lot, QualityQuestion}:
+        return None
+    own = {n: f for n, f in serializer.fields.items() if n not in nested}
+    tender_columns = _columns(own, Tender)
+    child_columns = {name: _columns(child.fields, model) for name, (child, model) in nested.items()}
+    if tender_columns is None or any(c is None for c in child_columns.values()):
+        return None
+
+    rows = tender_rows(tenders=tenders, fields=_lookups(tender_columns))
+    ids = [row["id"] for row in rows]
+    children = {
+        name: tender_children_by_tender(model=model, tender_ids=ids, fields=_lookups(child_columns[name]))
+        for name, (_, model) in nested.items()
+    }
+    order = list(serializer.fields)
+    data = []
+    for row in rows:
+        item = _render(tender_columns, row)
+        for name, columns in child_columns.items():
+            item[name] = [_render(columns, child) for child in children[name].get(row["id"], [])]
+        data.append({name: item[name] for name in order})
+    return data

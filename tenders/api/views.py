@@ -7,7 +7,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from tenders import services
-from tenders.api.serializers import TenderSerializer, TransitionSerializer
+from tenders.api.serializers import TenderSerializer, TransitionSerializer, tender_list_data
 from tenders.selectors import tender_list
 
 
@@ -20,6 +20,14 @@ class TenderViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return tender_list(user=self.request.user)
+
+    def list(self, request: Request, *args, **kwargs) -> Response:
+        """Every visible tender with its lots and questions, read as plain rows (docs/benchmarks.md)."""
+        if self.paginator is None:
+            data = tender_list_data(self.filter_queryset(self.get_queryset()))
+            if data is not None:
+                return Response(data)
+        return super().list(request, *args, **kwargs)
 
     @extend_schema(request=TransitionSerializer, responses=TenderSerializer)
     @action(detail=True, methods=["post"])
