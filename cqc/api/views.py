@@ -49,7 +49,7 @@ class ImportListView(APIView):
 
     parser_classes = [MultiPartParser, FormParser]
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(operation_id="cqc_imports_list", responses=OpenApiTypes.OBJECT)
     def get(self, request: Request) -> Response:
         _commissioning_side(request)
         return Response([import_data(i) for i in selectors.import_list()])
