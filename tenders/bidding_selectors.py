@@ -2,16 +2,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.utils import timezone
 
 from common.money import pennies
 from pricing.conversion import MinuteBasis, per_contact_hour
-from tenders.access import can_read_bid
 from tenders.bidding_rules import provider_price_message
 from tenders.models import (
     Amendment,
@@ -159,14 +156,6 @@ def bid_register(*, tender: Tender) -> RegisterSummary:
     )
 
 
-def readable_bids(*, user: Any) -> list[Bid]:
-    """Every bid whose content `user` may read (own bids; opened tenders' bids for the panel and commissioners)."""
-    if getattr(user, "provider_id", None) and getattr(user, "role", None) == "provider":
-        return list(Bid.objects.filter(provider_id=user.provider_id).select_related("tender", "provider"))
-    candidates = Bid.objects.filter(tender__opened_at__isnull=False).select_related("tender", "provider")
-    return [bid for bid in candidates if can_read_bid(user, bid)]
-
-
 def contact_hour_price(*, tender: Tender, price: Decimal) -> Decimal | None:
     """The price re-expressed per contact hour on the tender's minute basis (display only)."""
     try:
@@ -196,7 +185,3 @@ def lot_price_check(*, lot: Lot, price: Decimal) -> dict[str, Any] | None:
     except Exception:  # noqa: BLE001 - a missing preset or a bad figure must not break the bid page
         return None
     return {"status": status, "message": message, "needs_clarification": bool(getattr(result, "needs_clarification", False))}
-
-
-def deadline_passed(tender: Tender, now: datetime | None = None) -> bool:
-    return (now or timezone.now()) >= tender.submission_deadline

@@ -88,3 +88,14 @@ def test_my_organisation_over_the_api(api_as, bidder):
         "username": "alice2", "email": "a2@example.com", "first_name": "Al", "last_name": "Two",
         "password": "kettle-moorland-lantern-42"}, format="json")
     assert added.status_code == 201 and added.json()["username"] == "alice2"
+
+
+def test_the_admin_action_approves_through_the_service(client, waiting):
+    provider, _ = waiting
+    root = UserFactory(username="root", role="admin", is_staff=True, is_superuser=True)
+    client.force_login(root)
+    response = client.post("/admin/providers/provider/", {"action": "approve_selected", "_selected_action": [provider.pk]})
+    assert response.status_code == 302
+    provider.refresh_from_db()
+    assert provider.status == ProviderStatus.APPROVED
+    assert AuditEntry.objects.get(action="provider.approved").actor == root
