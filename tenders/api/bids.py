@@ -207,7 +207,10 @@ class DocumentUploadSerializer(serializers.Serializer):
 class SubmitSerializer(serializers.Serializer):
     idempotency_key = serializers.CharField(
         max_length=64, required=False, allow_blank=True,
-        help_text="Send the same key on a retry to get the same receipt back; or use the Idempotency-Key header.",
+        help_text=(
+            "Send the same key on a retry to get the same receipt back (or use the Idempotency-Key header);"
+            " use a new key for each new submission, e.g. a fresh UUID."
+        ),
     )
 
 
