@@ -168,3 +168,17 @@ def test_adding_a_preset_with_a_taken_slug_is_refused(commissioner):
 def test_an_estimate_is_named_once():
     assert str(RatePreset.objects.get(slug="2026-27")) == "Minimum price 2026/27 (estimate)"
     assert str(RatePreset.objects.get(slug="2017-18")).endswith("(estimate)")
+
+
+def test_flush_keeps_the_shipped_presets_and_never_overwrites_an_edit(commissioner):
+    from pricing.signals import ensure_shipped_presets
+
+    preset_update(preset=RatePreset.objects.get(slug="2023-24"), user=commissioner, data={"pence_per_mile": "50"})
+    RatePreset.objects.filter(slug="2020-21").delete()
+    ensure_shipped_presets(sender=None)  # as flush sends it: no apps registry
+    assert pennies_total("2020-21") == Decimal("20.69")
+    assert RatePreset.objects.get(slug="2023-24").pence_per_mile == Decimal("50")
+
+
+def pennies_total(slug: str) -> Decimal:
+    return preset_cost_of_care(preset=RatePreset.objects.get(slug=slug)).total.quantize(Decimal("0.01"))
