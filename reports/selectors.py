@@ -1,0 +1,764 @@
+"""The award report's context, read from the database: the current evaluation run and its tender.
+
+`award_report_context(tender=..., generated_at=...)` fills `reports.context.ReportContext`
+(read that module's docstring for what each part means). Every score, rank, total, price
+check and recommendation comes from the current `EvaluationRun.results`, as stored when the
+evaluation ran: nothing is recomputed here, so a report regenerated from the same run shows
+the same figures (and `context_digest` proves it). The rest is read as it stands: the tender
+and its lots, questions, bidders, CQC assessments and ratings, clarifications, conflict
+declarations and the audit trail up to the generation time.
+
+The contract award notice date is the day the report is generated (UK date) unless the caller
+passes one: the standstill end date in the report follows from it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+
+from common.errors import RuleViolation
+from common.models import AuditEntry
+from cqc.models import CQCImport, CQCLocation, ImportStatus
+from evaluation.models import (
+    BidAssessment,
+    ConsensusScore,
+    EvaluationRun,
+    EvaluatorAssignment,
+    TenderEvaluation,
+)
+from evaluation.models import (
+    ConflictDeclaration as ConflictDeclarationRow,
+)
+from evaluation.models import (
+    IndividualScore as IndividualScoreRow,
+)
+from evaluation.models import (
+    PriceClarification as PriceClarificationRow,
+)
+from reports.context import (
+    AuditRow,
+    Authority,
+    Bidder,
+    BidRow,
+    ClarificationDecision,
+    ConflictDeclaration,
+    CqcEvidence,
+    CqcSnapshotRow,
+    Exclusion,
+    IndividualScore,
+    LotSection,
+    LotSensitivity,
+    PriceClarification,
+    Question,
+    QuestionScore,
+    ReportContext,
+    RowStatus,
+    SensitivityRow,
+    TenderClarification,
+    TenderSummary,
+    TimelineEvent,
+    question_contribution,
+)
+from reports.formatting import UK
+from tenders.models import Bid, Clarification, ClarificationStatus, Lot, Tender
+
+NOT_SCORED_CONFLICT = "Did not score: declared an interest in this bidder"
+NOT_SCORED = "No score recorded"
+
+
+def current_run(*, tender: Tender) -> EvaluationRun | None:
+    """The tender's current evaluation run, if it has been evaluated."""
+    return EvaluationRun.objects.filter(tender=tender, is_current=True).first()
+
+
+def _dec(value: Any) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    return Decimal(str(value))
+
+
+def _dt(value: Any) -> datetime | None:
+    if not value:
+        return None
+    if isinstance(value, datetime):
+        return value
+    return datetime.fromisoformat(str(value))
+
+
+def _date(value: Any) -> date | None:
+    if not value:
+        return None
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+class _People:
+    """Usernames to the names a report prints (full name, else the username)."""
+
+    def __init__(self) -> None:
+        self._names: dict[str, str] = {}
+
+    def load(self, usernames: Iterable[str]) -> None:
+        wanted = {u for u in usernames if u and u not in self._names}
+        if not wanted:
+            return
+        for user in get_user_model().objects.filter(username__in=wanted):
+            self._names[user.username] = user.get_full_name() or user.username
+        for name in wanted:
+            self._names.setdefault(name, name)
+
+    def name(self, username: str | None) -> str:
+        if not username:
+            return ""
+        return self._names.get(username, username)
+
+    def of(self, user: Any) -> str:
+        if user is None:
+            return ""
+        return user.get_full_name() or user.get_username()
+
+
+def _authority(tender: Tender, lots: list[Lot]) -> Authority:
+    """The authority from settings.REPORT_AUTHORITY (a dict of Authority's fields), else the zones' council."""
+    configured: Mapping[str, Any] = getattr(settings, "REPORT_AUTHORITY", None) or {}
+    name = configured.get("name") or next((lot.zone.local_authority for lot in lots if lot.zone.local_authority), "")
+    return Authority(
+        name=name or "The contracting authority",
+        address_lines=tuple(configured.get("address_lines", ())),
+        contact_name=configured.get("contact_name", ""),
+        contact_email=configured.get("contact_email", ""),
+        signatory_name=configured.get("signatory_name", ""),
+        signatory_title=configured.get("signatory_title", ""),
+    )
+
+
+def _formula_explanation(formula: str, quality_weight: Decimal, price_weight: Decimal) -> str:
+    qw, pw = f"{quality_weight.normalize():f}", f"{price_weight.normalize():f}"
+    quality = f"Quality score = {qw} × the weighted sum of consensus scores / the maximum available."
+    if formula == "relative_to_mean":
+        price = (
+            f"Price score = {pw} × (1 − (price − mean acceptable price) / mean), per contact hour: {pw} at or below"
+            " the lot's mean acceptable price, 0 at twice the mean or more."
+        )
+    elif formula == "banded_cost_of_care":
+        price = (
+            f"Price score = {pw} × the share of the band the price per contact hour falls in, measured above the"
+            " zone's cost-of-care benchmark."
+        )
+    else:
+        price = f"Price score = {pw} × lowest acceptable price per contact hour in the lot / the bid's price per contact hour."
+    return f"{price} {quality}"
+
+
+def _tender_summary(tender: Tender, run: EvaluationRun, stages: TenderEvaluation | None) -> TenderSummary:
+    rules = run.results.get("rules") or {}
+    quality_weight = _dec(rules.get("quality_weight")) or tender.quality_weight
+    price_weight = _dec(rules.get("price_weight")) or tender.price_weight
+    formula = rules.get("price_formula") or tender.price_formula
+    threshold = rules.get("quality_threshold_percent", tender.quality_threshold_percent)
+    return TenderSummary(
+        reference=tender.reference,
+        title=tender.title,
+        service_label=tender.get_service_type_display(),
+        description=tender.description,
+        quality_weight=quality_weight,
+        price_weight=price_weight,
+        price_formula=formula,
+        price_formula_label=dict(tender._meta.get_field("price_formula").choices).get(formula, formula),
+        price_formula_explanation=_formula_explanation(formula, quality_weight, price_weight),
+        contact_minutes=int(run.inputs["tender"]["contact_minutes"]),
+        travel_minutes=int(run.inputs["tender"]["travel_minutes"]),
+        submission_deadline=tender.submission_deadline,
+        cost_model_name=tender.rate_preset.name if tender.rate_preset_id else "",
+        published_at=tender.published_at,
+        clarification_deadline=tender.clarification_deadline,
+        opened_at=tender.opened_at,
+        price_envelope_opened_at=tender.price_envelope_opened_at,
+        awarded_at=tender.awarded_at,
+        contract_start=tender.contract_start,
+        contract_end=tender.contract_end,
+        max_providers_per_lot=int(rules.get("max_providers_per_lot", tender.max_providers_per_lot)),
+        max_lots_per_provider=rules.get("max_lots_per_provider", tender.max_lots_per_provider),
+        unrated_policy_label=tender.get_unrated_policy_display(),
+        fail_on_zero_score=bool(rules.get("fail_on_zero_score", tender.fail_on_zero_score)),
+        quality_threshold_percent=_dec(threshold),
+        standstill_mandatory=tender.standstill_mandatory,
+        contract_conditions=tender.contract_conditions,
+    )
+
+
+def _questions(run: EvaluationRun, guidance: Mapping[int, str]) -> tuple[Question, ...]:
+    return tuple(
+        Question(
+            number=int(q["number"]),
+            title=q["text"],
+            text="",
+            weight=Decimal(str(q["weight"])),
+            max_score=int(q["max_score"]),
+            guidance=guidance.get(int(q["number"]), ""),
+        )
+        for q in run.results["questions"]
+    )
+
+
+def _locations(run: EvaluationRun) -> dict[str, CQCLocation]:
+    ids = {
+        str(location_id)
+        for lot in run.results["lots"]
+        for bid in lot["bids"]
+        for location_id in ((bid.get("cqc") or {}).get("location_ids") or ())
+    }
+    return {row.location_id: row for row in CQCLocation.objects.filter(location_id__in=ids)}
+
+
+def _overall(location_ids: Iterable[str], locations: Mapping[str, CQCLocation]) -> str:
+    ratings = []
+    for location_id in location_ids:
+        row = locations.get(location_id)
+        rating = (row.overall_rating if row else "") or "Not yet rated"
+        if rating not in ratings:
+            ratings.append(rating)
+    return " / ".join(ratings)
+
+
+def _question_scores(
+    bid: Mapping[str, Any],
+    *,
+    quality_weight: Decimal,
+    total_weight: Decimal,
+    evaluators: tuple[str, ...],
+    conflicted: set[str],
+    people: _People,
+) -> tuple[QuestionScore, ...]:
+    out = []
+    for q in bid.get("questions") or ():
+        by_evaluator = {s["evaluator"]: s for s in q.get("individual") or ()}
+        individual = []
+        for username in evaluators:
+            scored = by_evaluator.get(username)
+            if scored is not None:
+                individual.append(IndividualScore(people.name(username), _dec(scored["score"]), scored.get("comment", "")))
+            else:
+                note = NOT_SCORED_CONFLICT if username in conflicted else NOT_SCORED
+                individual.append(IndividualScore(people.name(username), None, note))
+        consensus = _dec(q.get("consensus"))
+        weight = _dec(q["weight"]) or Decimal(0)
+        weighted = None
+        if consensus is not None and total_weight:
+            weighted = question_contribution(
+                quality_weight=quality_weight, question_weight=weight, total_question_weight=total_weight,
+                score=consensus, max_score=int(q["max_score"]),
+            )  # fmt: skip
+        rationale = q.get("rationale", "")
+        if q.get("changed_after_lock") and q.get("change_reason"):
+            rationale = f"{rationale} (Changed after quality was locked: {q['change_reason']})"
+        out.append(
+            QuestionScore(
+                question_number=int(q["number"]),
+                consensus=consensus,
+                max_score=int(q["max_score"]),
+                weighted=weighted,
+                rationale=rationale,
+                individual=tuple(individual),
+            )
+        )
+    return tuple(out)
+
+
+def _status_reason(bid: Mapping[str, Any]) -> str:
+    if bid.get("recommended"):
+        return "Recommended for award"
+    if bid.get("passed_over"):
+        return f"Not recommended: {bid['passed_over']}"
+    reason = bid.get("reason") or ""
+    if bid.get("status") == RowStatus.EXCLUDED:
+        return f"Excluded: {reason.removeprefix('CQC: ')}. Price not evaluated." if reason else "Excluded."
+    return reason
+
+
+def _bid_row(
+    bid: Mapping[str, Any],
+    *,
+    provider_key: str,
+    question_scores: tuple[QuestionScore, ...],
+    locations: Mapping[str, CQCLocation],
+) -> BidRow:
+    status = RowStatus(bid["status"])
+    cqc = bid.get("cqc") or {}
+    check = bid.get("price_check") or {}
+    # An excluded bid is not evaluated on price, so its price is not shown (as with an unopened envelope).
+    priced = status is not RowStatus.EXCLUDED
+    return BidRow(
+        bid_ref=bid["bid_ref"],
+        provider_key=provider_key,
+        provider_name=bid["provider"],
+        status=status,
+        status_reason=_status_reason(bid),
+        quality_score=_dec(bid.get("quality_score")),
+        price_score=_dec(bid.get("price_score")),
+        total=_dec(bid.get("total")),
+        rank=bid.get("rank"),
+        recommended=bool(bid.get("recommended")),
+        question_scores=question_scores,
+        price_per_billed_hour=_dec(bid.get("hourly_price")) if priced else None,
+        price_per_contact_hour=_dec(bid.get("price_per_contact_hour")) if priced else None,
+        model_minimum=_dec(check.get("model_minimum")) if priced else None,
+        gap_amount=_dec(check.get("gap_amount")) if priced else None,
+        gap_percent=_dec(check.get("gap_percent")) if priced else None,
+        price_check=(check.get("status") or None) if priced else None,
+        price_check_message=check.get("message", "") if priced else "",
+        cqc_rating=_overall(cqc.get("location_ids") or (), locations),
+        cqc_outcome=cqc.get("outcome", ""),
+        submitted_at=_dt(bid.get("submitted_at")),
+    )
+
+
+def _sensitivity(data: Mapping[str, Any] | None, names: Mapping[str, str]) -> LotSensitivity | None:
+    if not data:
+        return None
+
+    def name(ref: str | None) -> str | None:
+        return None if ref is None else names.get(ref, ref)
+
+    rows = tuple(
+        SensitivityRow(
+            quality_weight=Decimal(str(split["quality_weight"])),
+            price_weight=Decimal(str(split["price_weight"])),
+            is_tender_split=bool(split["is_tender_split"]),
+            winner=name(split.get("winner")),
+            ranking=tuple(name(ref) or "" for ref in split.get("ranking") or ()),
+            winner_changed=bool(split.get("winner_changed")),
+        )
+        for split in data.get("splits") or ()
+    )
+    return LotSensitivity(
+        rows=rows,
+        winner=name(data.get("winner")),
+        runner_up=name(data.get("runner_up")),
+        runner_up_price_to_win=_dec(data.get("runner_up_price_to_win")),
+        runner_up_price_cut_percent=_dec(data.get("runner_up_price_cut_percent")),
+        winner_price_to_lose=_dec(data.get("winner_price_to_lose")),
+        winner_price_rise_percent=_dec(data.get("winner_price_rise_percent")),
+    )
+
+
+def _ratings_source(locations: Iterable[CQCLocation]) -> str:
+    imports = {row.changed_by_import_id for row in locations if row.changed_by_import_id}
+    chosen = (
+        CQCImport.objects.filter(pk__in=imports).order_by("-finished_at", "-pk").first()
+        if imports
+        else CQCImport.objects.filter(status=ImportStatus.DONE).order_by("-finished_at", "-pk").first()
+    )
+    if chosen is None:
+        return "CQC ratings held in the system"
+    when = chosen.finished_at or chosen.created_at
+    return f"CQC care directory with ratings ({chosen.filename}, imported {when.astimezone(UK):%-d %B %Y})"
+
+
+def _clarification_question(check: Mapping[str, Any]) -> str:
+    message = check.get("message", "")
+    return (
+        f"{message} The bidder was asked to explain how the price covers care workers' pay at or above the"
+        " National Living Wage for contact, travel and training time, the statutory on-costs and its running"
+        " costs, with evidence."
+    ).strip()
+
+
+def _audit(tender: Tender, bids: list[Bid], run: EvaluationRun, generated_at: datetime) -> tuple[AuditRow, ...]:
+    """This tender's audit entries: the tender, its bids, clarifications and evaluation objects (not reports)."""
+    bid_ids = [b.pk for b in bids]
+    objects: dict[str, Iterable[Any]] = {
+        "tenders.Tender": [tender.pk],
+        "tenders.Bid": bid_ids,
+        "tenders.Clarification": Clarification.objects.filter(tender=tender).values_list("pk", flat=True),
+        "evaluation.EvaluationRun": EvaluationRun.objects.filter(tender=tender).values_list("pk", flat=True),
+        "evaluation.TenderEvaluation": TenderEvaluation.objects.filter(tender=tender).values_list("pk", flat=True),
+        "evaluation.EvaluatorAssignment": EvaluatorAssignment.objects.filter(tender=tender).values_list("pk", flat=True),
+        "evaluation.ConflictDeclaration": ConflictDeclarationRow.objects.filter(
+            assignment__tender=tender
+        ).values_list("pk", flat=True),
+        "evaluation.IndividualScore": IndividualScoreRow.objects.filter(bid_id__in=bid_ids).values_list("pk", flat=True),
+        "evaluation.ConsensusScore": ConsensusScore.objects.filter(bid_id__in=bid_ids).values_list("pk", flat=True),
+        "evaluation.BidAssessment": BidAssessment.objects.filter(bid_id__in=bid_ids).values_list("pk", flat=True),
+        "evaluation.PriceClarification": PriceClarificationRow.objects.filter(bid_id__in=bid_ids).values_list(
+            "pk", flat=True
+        ),
+    }
+    condition = Q()
+    for object_type, ids in objects.items():
+        wanted = [str(pk) for pk in ids]
+        if wanted:
+            condition |= Q(object_type=object_type, object_id__in=wanted)
+    entries = AuditEntry.objects.filter(condition, at__lte=generated_at).order_by("sequence")
+    return tuple(
+        AuditRow(
+            sequence=e.sequence, at=e.at, actor=e.actor_label, action=e.action, object_repr=e.object_repr,
+            note=e.note, hash=e.hash,
+        )  # fmt: skip
+        for e in entries
+    )
+
+
+TIMELINE_ACTIONS = {
+    "tender.published": ("Publication", "Tender published."),
+    "tender.closed": ("Deadline", "Tender closed for submissions."),
+    "tender.opened": ("Opening", "Bids opened."),
+    "tender.in_evaluation": ("Evaluation", "Evaluation started."),
+    "evaluation.moderation_started": ("Moderation", "Moderation started: individual scoring closed."),
+    "evaluation.quality_locked": ("Moderation", "Consensus quality scores locked."),
+    "evaluation.price_envelope_opened": ("Evaluation", "Price envelopes opened; prices checked against the model."),
+    "tender.awarded": ("Award", "Award decision recorded."),
+    "tender.amended": ("Amendment", "Tender amended and bidders notified."),
+}
+
+
+def _timeline(
+    tender: Tender, run: EvaluationRun, audit: tuple[AuditRow, ...], bids: list[Bid], people: _People
+) -> tuple[TimelineEvent, ...]:
+    events: list[TimelineEvent] = []
+    seen_actions: set[str] = set()
+    people.load(row.actor for row in audit if row.action in TIMELINE_ACTIONS)
+    for row in audit:
+        if row.object_repr.startswith(tender.reference) and row.action in TIMELINE_ACTIONS:
+            stage, text = TIMELINE_ACTIONS[row.action]
+            if row.action in seen_actions and row.action != "tender.amended":
+                continue
+            seen_actions.add(row.action)
+            events.append(TimelineEvent(row.at, stage, text, people.name(row.actor)))
+    if "tender.published" not in seen_actions and tender.published_at:
+        events.append(TimelineEvent(tender.published_at, "Publication", "Tender published."))
+    if tender.clarification_deadline:
+        events.append(TimelineEvent(tender.clarification_deadline, "Clarifications", "Deadline for clarification questions."))
+    for c in Clarification.objects.filter(tender=tender, status=ClarificationStatus.PUBLISHED).order_by("number"):
+        if c.answered_at:
+            events.append(TimelineEvent(c.answered_at, "Clarifications", f"Clarification {c.number} answered and published."))
+    submitted = [b for b in bids if b.submitted_at]
+    late = [b for b in submitted if b.submitted_at > tender.submission_deadline]
+    events.append(
+        TimelineEvent(
+            tender.submission_deadline, "Deadline",
+            f"Submission deadline: {len(submitted)} bid{'s' if len(submitted) != 1 else ''} received"
+            f"{', none late' if not late else f', {len(late)} late'}.",
+        )
+    )  # fmt: skip
+    if "tender.opened" not in seen_actions and tender.opened_at:
+        events.append(TimelineEvent(tender.opened_at, "Opening", "Bids opened (quality envelopes)."))
+    assessed = {}
+    for lot in run.results["lots"]:
+        for bid in lot["bids"]:
+            cqc = bid.get("cqc") or {}
+            if cqc.get("assessed_at"):
+                assessed.setdefault(bid["bid_ref"], cqc)
+    if assessed:
+        first = min(_dt(c["assessed_at"]) for c in assessed.values())
+        excluded = sum(1 for c in assessed.values() if c.get("outcome") == "excluded")
+        flagged = sum(1 for c in assessed.values() if c.get("outcome") == "flagged")
+        events.append(
+            TimelineEvent(
+                first, "Evaluation",
+                f"CQC ratings checked for {len(assessed)} bids: {excluded} excluded, {flagged} flagged for due diligence.",
+            )
+        )  # fmt: skip
+    clarifications: dict[str, Mapping[str, Any]] = {}
+    for lot in run.results["lots"]:
+        for bid in lot["bids"]:
+            if bid.get("clarification"):
+                clarifications[f"{bid['provider']}, lot {lot['lot']}"] = bid["clarification"]
+    for label, c in clarifications.items():
+        if c.get("raised_at"):
+            events.append(TimelineEvent(_dt(c["raised_at"]), "Evaluation", f"Abnormally low price queried: {label}."))
+        if c.get("decided_at"):
+            decision = ClarificationDecision(c["status"]).label.lower() if c.get("status") else "decided"
+            events.append(
+                TimelineEvent(_dt(c["decided_at"]), "Evaluation", f"Price clarification ({label}): {decision}.",
+                              people.name(c.get("decided_by")))
+            )  # fmt: skip
+    events.append(
+        TimelineEvent(
+            run.run_at, "Evaluation",
+            f"Evaluation run {run.number}: scores, ranks and recommendations calculated and stored"
+            f" (results digest {run.results_digest[:12]}).",
+            people.name(run.run_by.get_username()) if run.run_by else run.run_by_label,
+        )
+    )  # fmt: skip
+    if "tender.awarded" not in seen_actions and tender.awarded_at:
+        events.append(TimelineEvent(tender.awarded_at, "Award", "Award decision recorded."))
+    events.sort(key=lambda e: e.at)
+    return tuple(events)
+
+
+def _conflicts(tender: Tender, people: _People) -> tuple[tuple[ConflictDeclaration, ...], dict[str, set[str]]]:
+    """Each panel member's declarations, and the usernames conflicted per provider ID."""
+    out = []
+    conflicted: dict[str, set[str]] = {}
+    assignments = EvaluatorAssignment.objects.filter(tender=tender).select_related("user").order_by(
+        "is_moderator", "user__username"
+    )
+    for assignment in assignments:
+        declarations = list(assignment.declarations.select_related("provider").order_by("provider__name"))
+        if not declarations:
+            continue
+        interests = [d for d in declarations if d.has_conflict]
+        for d in interests:
+            conflicted.setdefault(str(d.provider_id), set()).add(assignment.user.username)
+        role = assignment.role_label
+        action = ""
+        if interests:
+            names = ", ".join(d.provider.name for d in interests)
+            action = (
+                f"Did not see or score the bid of {names}." if not assignment.is_moderator
+                else f"Took no part in moderating the bid of {names}."
+            )  # fmt: skip
+        out.append(
+            ConflictDeclaration(
+                person=f"{people.of(assignment.user)} ({role})",
+                role=role,
+                declared_at=min(d.declared_at for d in declarations),
+                has_interest=bool(interests),
+                details="; ".join(f"{d.provider.name}: {d.details}" for d in interests) or "No interests to declare.",
+                action=action,
+            )
+        )
+    return tuple(out), conflicted
+
+
+def award_report_context(
+    *,
+    tender: Tender,
+    generated_at: datetime,
+    generated_by: str = "",
+    award_notice_published_on: date | None = None,
+    run: EvaluationRun | None = None,
+) -> ReportContext:
+    """Everything the award report, assessment summaries, letters and exports show for `tender`.
+
+    Raises RuleViolation when the tender has no evaluation run. `generated_at` (aware) is
+    taken once by the caller; the audit trail is cut at it and, unless given, the award
+    notice is taken to be published that day.
+    """
+    if generated_at.tzinfo is None:
+        raise ValueError("generated_at must be timezone-aware")
+    run = run or current_run(tender=tender)
+    if run is None:
+        raise RuleViolation(f"{tender.reference} has not been evaluated yet: run the evaluation before the award report.")
+    results = run.results
+    lots_db = {lot.number: lot for lot in Lot.objects.filter(tender=tender).select_related("zone")}
+    bids = list(Bid.objects.filter(tender=tender).select_related("provider").order_by("reference"))
+    bids_by_ref = {b.reference: b for b in bids}
+    stages = TenderEvaluation.objects.filter(tender=tender).first()
+    summary = _tender_summary(tender, run, stages)
+    guidance = dict(tender.questions.values_list("number", "guidance"))
+    questions = _questions(run, guidance)
+    total_weight = sum((q.weight for q in questions), Decimal(0))
+    locations = _locations(run)
+
+    evaluators = tuple(
+        EvaluatorAssignment.objects.filter(tender=tender, is_moderator=False)
+        .order_by("user__username")
+        .values_list("user__username", flat=True)
+    )
+    people = _People()
+    usernames: set[str] = set(evaluators)
+    for lot in results["lots"]:
+        for bid in lot["bids"]:
+            for q in bid.get("questions") or ():
+                usernames.update(s["evaluator"] for s in q.get("individual") or ())
+            if bid.get("clarification"):
+                usernames.add(bid["clarification"].get("decided_by") or "")
+    seen_evaluators = list(evaluators)
+    for lot in results["lots"]:
+        for bid in lot["bids"]:
+            for q in bid.get("questions") or ():
+                for s in q.get("individual") or ():
+                    if s["evaluator"] not in seen_evaluators:
+                        seen_evaluators.append(s["evaluator"])
+    evaluators = tuple(seen_evaluators)
+    people.load(usernames)
+    conflicts, conflicted = _conflicts(tender, people)
+
+    provider_key_of: dict[str, str] = {}
+    names_by_ref: dict[str, str] = {}
+    for lot in results["lots"]:
+        for bid in lot["bids"]:
+            provider_id = bid.get("provider_id")
+            if provider_id is None and bid["bid_ref"] in bids_by_ref:
+                provider_id = bids_by_ref[bid["bid_ref"]].provider_id
+            provider_key_of[bid["bid_ref"]] = str(provider_id if provider_id is not None else bid["bid_ref"])
+            names_by_ref[bid["bid_ref"]] = bid["provider"]
+
+    quality_weight = summary.quality_weight
+    sections = []
+    clarifications = []
+    for lot in results["lots"]:
+        lot_db = lots_db.get(int(lot["lot"]))
+        rows = []
+        floor = None
+        for bid in lot["bids"]:
+            key = provider_key_of[bid["bid_ref"]]
+            scores = _question_scores(
+                bid, quality_weight=quality_weight, total_weight=total_weight, evaluators=evaluators,
+                conflicted=conflicted.get(key, set()), people=people,
+            )  # fmt: skip
+            row = _bid_row(bid, provider_key=key, question_scores=scores, locations=locations)
+            rows.append(row)
+            check = bid.get("price_check") or {}
+            if floor is None and check.get("statutory_floor"):
+                floor = _dec(check["statutory_floor"])
+            clarification = bid.get("clarification")
+            if clarification:
+                clarifications.append(
+                    PriceClarification(
+                        provider_key=key, provider_name=bid["provider"], bid_ref=bid["bid_ref"],
+                        lot_number=int(lot["lot"]), price_per_billed_hour=_dec(bid["hourly_price"]),
+                        price_per_contact_hour=_dec(bid["price_per_contact_hour"]),
+                        model_minimum=_dec(check.get("model_minimum")) or Decimal(0),
+                        statutory_floor=_dec(check.get("statutory_floor")) or Decimal(0),
+                        question=_clarification_question(check),
+                        requested_at=_dt(clarification.get("raised_at")) or run.run_at,
+                        response=clarification.get("explanation", ""),
+                        decision=clarification.get("status") or ClarificationDecision.PENDING,
+                        decided_at=_dt(clarification.get("decided_at")),
+                        decided_by=people.name(clarification.get("decided_by")),
+                        rationale=clarification.get("decision_reason", ""),
+                    )
+                )  # fmt: skip
+        award = lot.get("award") or {}
+        sections.append(
+            LotSection(
+                number=int(lot["lot"]),
+                zone_name=lot["zone"],
+                hours_per_week=Decimal(str(lot["hours_per_week"])),
+                contact_minutes=summary.contact_minutes,
+                model_minimum=_dec(lot.get("cost_of_care_benchmark")),
+                statutory_floor=floor,
+                ceiling_price=lot_db.ceiling_price if lot_db else None,
+                lowest_acceptable_price=_dec(lot.get("lowest_acceptable_price")),
+                contract_type_label=lot_db.get_contract_type_display() if lot_db else "Block",
+                places=int(award.get("places") or summary.max_providers_per_lot),
+                provisional=bool(lot.get("provisional")),
+                rows=tuple(rows),
+                sensitivity=_sensitivity(lot.get("sensitivity"), names_by_ref),
+            )
+        )
+
+    bidders = []
+    for ref in sorted(provider_key_of, key=lambda r: (names_by_ref[r], r)):
+        bid = bids_by_ref.get(ref)
+        provider = bid.provider if bid else None
+        version = None
+        if bid is not None:
+            version = next(
+                (v for lot in run.inputs["lots"] for v in lot["bids"] if v["bid_ref"] == ref), None
+            )
+        bidders.append(
+            Bidder(
+                provider_key=provider_key_of[ref],
+                name=names_by_ref[ref],
+                bid_ref=ref,
+                unique_identifier=f"Companies House {provider.companies_house_number}" if provider else "",
+                cqc_provider_id=provider.cqc_provider_id if provider else "",
+                contact_name=provider.contact_name if provider else "",
+                contact_email=provider.contact_email if provider else "",
+                submitted_at=bid.submitted_at if bid else None,
+                receipt_digest=(version or {}).get("digest", ""),
+            )
+        )
+
+    assessments = {
+        a.bid.reference: a
+        for a in BidAssessment.objects.filter(bid__tender=tender).select_related("bid", "assessed_by").order_by(
+            "bid", "assessed_at", "pk"
+        )
+    }  # the latest per bid wins
+    exclusions = []
+    for entry in results.get("excluded") or ():
+        evidence = tuple(
+            CqcEvidence(
+                location_id=e["location_id"],
+                location_name=locations[e["location_id"]].location_name if e["location_id"] in locations else "",
+                service_group=e.get("service_group", ""),
+                domain=e.get("domain", ""),
+                rating=e.get("rating"),
+                publication_date=_date(e.get("publication_date")),
+            )
+            for e in entry.get("evidence") or ()
+        )
+        assessment = assessments.get(entry["bid_ref"])
+        relied_on = [locations[e.location_id] for e in evidence if e.location_id in locations]
+        exclusions.append(
+            Exclusion(
+                provider_key=provider_key_of.get(entry["bid_ref"], entry["bid_ref"]),
+                provider_name=entry["provider"],
+                bid_ref=entry["bid_ref"],
+                reason=f"{entry['reason'].removeprefix('CQC: ')}.",
+                lot_numbers=tuple(int(n) for n in entry.get("lots") or ()),
+                evidence=evidence,
+                decided_at=assessment.assessed_at if assessment else None,
+                decided_by=(people.of(assessment.assessed_by) or "the system") if assessment else "",
+                ratings_source=_ratings_source(relied_on),
+            )
+        )
+
+    snapshot = []
+    outcome_of: dict[str, tuple[str, tuple[str, ...]]] = {}
+    for lot in results["lots"]:
+        for bid in lot["bids"]:
+            cqc = bid.get("cqc") or {}
+            outcome_of.setdefault(bid["bid_ref"], (cqc.get("outcome", ""), tuple(cqc.get("location_ids") or ())))
+    source = _ratings_source(locations.values())
+    for bidder in bidders:
+        outcome, location_ids = outcome_of.get(bidder.bid_ref, ("", ()))
+        for location_id in location_ids:
+            loc = locations.get(location_id)
+            snapshot.append(
+                CqcSnapshotRow(
+                    provider_key=bidder.provider_key, provider_name=bidder.name, bid_ref=bidder.bid_ref,
+                    cqc_provider_id=bidder.cqc_provider_id, location_id=location_id,
+                    location_name=loc.location_name if loc else "Not found in the CQC data",
+                    overall=(loc.overall_rating or None) if loc else None,
+                    safe=(loc.safe or None) if loc else None,
+                    effective=(loc.effective or None) if loc else None,
+                    caring=(loc.caring or None) if loc else None,
+                    responsive=(loc.responsive or None) if loc else None,
+                    well_led=(loc.well_led or None) if loc else None,
+                    publication_date=loc.publication_date if loc else None,
+                    outcome=outcome, source=source,
+                )
+            )  # fmt: skip
+
+    tender_clarifications = tuple(
+        TenderClarification(
+            number=c.number, question=c.published_question or c.question, answer=c.answer,
+            asked_at=c.asked_at, answered_at=c.answered_at,
+        )  # fmt: skip
+        for c in Clarification.objects.filter(tender=tender, status=ClarificationStatus.PUBLISHED).order_by("number")
+    )
+    audit = _audit(tender, bids, run, generated_at)
+    timeline = _timeline(tender, run, audit, [b for b in bids if b.reference in provider_key_of], people)
+    return ReportContext(
+        tender=summary,
+        authority=_authority(tender, list(lots_db.values())),
+        generated_at=generated_at,
+        generated_by=generated_by,
+        questions=questions,
+        lots=tuple(sections),
+        bidders=tuple(bidders),
+        exclusions=tuple(exclusions),
+        price_clarifications=tuple(clarifications),
+        tender_clarifications=tender_clarifications,
+        conflicts=conflicts,
+        timeline=timeline,
+        audit=audit,
+        cqc_snapshot=tuple(snapshot),
+        award_notice_published_on=award_notice_published_on or generated_at.astimezone(UK).date(),
+        standstill_observed=True,
+        evaluators=tuple(people.name(u) for u in evaluators),
+    )
