@@ -5,10 +5,11 @@
     python -m bench --smoke              # tiny sizes: checks they run, measures nothing useful
     python -m bench --json out.json      # also write every figure as JSON
 
-Names: evaluation, burst, pdf, cqc, api. The database is a SQLite file in a temporary
-directory (or BENCH_DATABASE_URL); the deadline burst makes and drops its own PostgreSQL
-database on 127.0.0.1 (BENCH_PG_URL, default postgres://postgres@127.0.0.1:5432) and is
-skipped with a message when PostgreSQL is not there.
+Names: evaluation, burst, pdf, cqc, api. The in-process benchmarks use a SQLite file in a
+temporary directory, or a fresh PostgreSQL database made (and dropped) on the server
+DATABASE_URL points at, or BENCH_DATABASE_URL as it is. The deadline burst makes and drops
+its own PostgreSQL database on 127.0.0.1 (BENCH_PG_URL, default
+postgres://postgres@127.0.0.1:5432) and is skipped with a message when PostgreSQL is not there.
 """
 from __future__ import annotations
 

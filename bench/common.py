@@ -128,11 +128,13 @@ def percentile(values: Sequence[float], pct: float) -> float:
 def setup_django(database_url: str | None = None) -> str:
     """Configure Django with bench.settings on a fresh database and migrate it; returns the URL used.
 
-    Without DATABASE_URL the benchmarks use a SQLite file in a temporary directory, so
-    they never touch the developer's db.sqlite3.
+    BENCH_DATABASE_URL is used as it is. Otherwise, when DATABASE_URL names a PostgreSQL
+    server, a fresh database `bench_<pid>_app` is made there and dropped at exit (the one
+    DATABASE_URL names is never touched); without either, a SQLite file in a temporary
+    directory. The developer's db.sqlite3 is never used.
     """
     if database_url is None:
-        database_url = os.environ.get("BENCH_DATABASE_URL") or (
+        database_url = os.environ.get("BENCH_DATABASE_URL") or _fresh_postgres(os.environ.get("DATABASE_URL", "")) or (
             "sqlite:///" + os.path.join(tempfile.mkdtemp(prefix="homecare-bench-"), "bench.sqlite3")
         )
     os.environ["DATABASE_URL"] = database_url
@@ -144,6 +146,34 @@ def setup_django(database_url: str | None = None) -> str:
 
     call_command("migrate", verbosity=0, interactive=False)
     return database_url
+
+
+def _fresh_postgres(url: str) -> str:
+    """A new, empty database on the PostgreSQL server `url` points at, dropped when the process exits."""
+    if not url.startswith(("postgres://", "postgresql://", "pgsql://")):
+        return ""
+    import atexit
+
+    import psycopg
+
+    server = url.rsplit("/", 1)[0]
+    name = f"bench_{os.getpid()}_app"
+
+    def admin(sql: str) -> None:
+        with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
+            conn.execute(sql)
+
+    admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin(f'CREATE DATABASE "{name}"')
+
+    def drop() -> None:
+        from django.db import connections
+
+        connections.close_all()
+        admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    atexit.register(drop)
+    return f"{server}/{name}"
 
 
 def log(message: str) -> None:
