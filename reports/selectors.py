@@ -15,6 +15,7 @@ passes one: the standstill end date in the report follows from it.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -42,6 +43,7 @@ from evaluation.models import (
 from evaluation.models import (
     PriceClarification as PriceClarificationRow,
 )
+from providers.models import Provider
 from reports.context import (
     AuditRow,
     Authority,
@@ -762,3 +764,62 @@ def award_report_context(
         standstill_observed=True,
         evaluators=tuple(people.name(u) for u in evaluators),
     )
+
+
+# --- Pages and API ------------------------------------------------------------------------
+
+
+def evaluated_tenders() -> list[Tender]:
+    """Tenders with a current evaluation run, newest run first: the ones reports can be made for."""
+    runs = EvaluationRun.objects.filter(is_current=True).select_related("tender").order_by("-run_at", "-pk")
+    return [run.tender for run in runs]
+
+
+def tender_reports(*, tender: Tender, limit: int = 100) -> list[Any]:
+    """The tender's generated reports, newest first."""
+    from reports.models import GeneratedReport
+
+    return list(
+        GeneratedReport.objects.filter(tender=tender)
+        .select_related("tender", "provider", "evaluation_run", "requested_by")
+        .order_by("-created_at", "-pk")[:limit]
+    )
+
+
+@dataclass(frozen=True)
+class BidderOutcome:
+    """A bidder in the current run and the lots it is recommended for (for the reports page)."""
+
+    provider: Provider
+    bid_ref: str
+    recommended_lots: tuple[int, ...]
+    excluded: bool
+
+    @property
+    def is_successful(self) -> bool:
+        return bool(self.recommended_lots)
+
+
+def bidder_outcomes(*, tender: Tender) -> list[BidderOutcome]:
+    """Every bidder of the current run, by name, with its recommended lots (from the stored results)."""
+    run = current_run(tender=tender)
+    if run is None:
+        return []
+    lots: dict[int, list[int]] = {}
+    refs: dict[int, str] = {}
+    excluded: dict[int, bool] = {}
+    for lot in run.results["lots"]:
+        for bid in lot["bids"]:
+            if bid.get("provider_id") is None:
+                continue
+            pid = int(bid["provider_id"])
+            refs[pid] = bid["bid_ref"]
+            lots.setdefault(pid, [])
+            if bid.get("recommended"):
+                lots[pid].append(int(lot["lot"]))
+            excluded[pid] = excluded.get(pid, False) or bid.get("status") == RowStatus.EXCLUDED
+    providers = Provider.objects.filter(pk__in=refs).order_by("name")
+    return [
+        BidderOutcome(provider=p, bid_ref=refs[p.pk], recommended_lots=tuple(lots[p.pk]), excluded=excluded[p.pk])
+        for p in providers
+    ]

@@ -1,3 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from reports import views
+
+urlpatterns = [
+    path("reports/", views.index, name="reports-index"),
+    path("reports/download/<int:pk>/", views.download, name="reports-download"),
+    path("reports/<slug:reference>/", views.tender_reports, name="reports-tender"),
+]
