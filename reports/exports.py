@@ -11,6 +11,11 @@
   percentages, 0 for whole numbers.
 - `neutralise_formula(text)`: makes a text cell inert in spreadsheet programs.
 
+The frames are built with pandas (object dtype, so Decimals and whole numbers stay what they
+are) and the CSV is written by pandas; the XLSX cells are written with openpyxl from the
+frame, because pandas' Excel writer turns a missing value into an empty *string* cell,
+which Excel then counts as text.
+
 Values: money is rounded to the penny and scores to 2 places (half up), the precision the
 award report shows, so the export and the report agree figure for figure. Figures stay
 Decimal in the frame (never float); a missing figure is None (an empty cell).
