@@ -11,7 +11,8 @@ import time
 from datetime import timedelta
 
 import pytest
-from django.db import connection, connections
+from django.conf import settings
+from django.db import connections
 from django.utils import timezone
 
 from common.errors import DeadlinePassed, RuleViolation
@@ -20,13 +21,15 @@ from tenders.models import BidVersion, BidVersionStatus, LateSubmissionAttempt, 
 from tests.factories import ProviderFactory, UserFactory
 from tests.tenders.bidding_support import complete_draft, open_tender
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _postgres_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL (set DATABASE_URL); SQLite serialises writes anyway")
+pytestmark = [
+    pytest.mark.postgres,
+    # Skipped before any database set-up, so SQLite runs never pay for (or flush after) a transactional test.
+    pytest.mark.skipif(
+        "postgresql" not in settings.DATABASES["default"]["ENGINE"],
+        reason="needs PostgreSQL (set DATABASE_URL); SQLite serialises writes anyway",
+    ),
+    pytest.mark.django_db(transaction=True),
+]
 
 
 def _run(workers: int, work) -> list[object]:
