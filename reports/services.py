@@ -165,9 +165,10 @@ def _progress(report_id: int, done: int, total: int, label: str) -> None:
 def _start(report_id: int, now: Any) -> GeneratedReport | None:
     """Mark the row running; None when it is already finished (done or failed) or gone."""
     with transaction.atomic():
-        report = GeneratedReport.objects.select_for_update().select_related("tender", "provider").filter(
-            pk=report_id
-        ).first()
+        # of=self: PostgreSQL cannot lock the nullable side (provider) of an outer join.
+        report = GeneratedReport.objects.select_for_update(of=("self",)).select_related(
+            "tender", "provider", "evaluation_run"
+        ).filter(pk=report_id).first()
         if report is None or report.is_finished:
             return None
         report.status = ReportStatus.RUNNING
@@ -255,7 +256,7 @@ def _store(
     saved_name = ""
     try:
         with transaction.atomic():
-            report = GeneratedReport.objects.select_for_update().select_related("tender").get(pk=report_id)
+            report = GeneratedReport.objects.select_for_update(of=("self",)).select_related("tender").get(pk=report_id)
             if report.is_finished:
                 return report  # another attempt finished it first
             report.file.save(filename, ContentFile(data), save=False)

@@ -209,3 +209,31 @@ def test_asking_twice_while_queued_returns_the_same_row(tender, legal):
     first = services.report_request(tender=tender, kind=ReportKind.AWARD_REPORT, user=legal)
     second = services.report_request(tender=tender, kind=ReportKind.AWARD_REPORT, user=legal)
     assert first.pk == second.pk and first.status == ReportStatus.QUEUED
+
+
+needs_broker = pytest.mark.skipif(
+    not os.environ.get("CELERY_BROKER_URL"),
+    reason="CELERY_BROKER_URL is not set: no broker, so tasks run eagerly and there is no worker to reach",
+)
+
+
+@needs_broker
+@pytest.mark.celery_worker
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_on_redis_generates_a_report_and_stores_the_file_and_digest():
+    from tests.factories import UserFactory
+
+    commissioner = UserFactory(username="carol-w", role="commissioner")
+    evaluator = UserFactory(username="erin-w", role="evaluator")
+    moderator = UserFactory(username="morag-w", role="moderator")
+    tender = evaluated_tender(commissioner, evaluator, moderator)
+    report = services.report_create_for_system(tender=tender, kind=ReportKind.EVALUATION_MATRIX_XLSX)
+    result = generate_report.delay(report.pk).get(timeout=180)
+    report.refresh_from_db()
+    assert result["status"] == "done" and report.status == ReportStatus.DONE
+    assert result["sha256"] == report.sha256 and len(report.sha256) == 64
+    # The worker has its own MEDIA_ROOT (a temporary directory): read the file where it stored it.
+    with open(result["path"], "rb") as fh:
+        data = fh.read()
+    assert hashlib.sha256(data).hexdigest() == report.sha256 and len(data) == report.size
+    assert data[:2] == b"PK"  # an XLSX is a zip
