@@ -365,13 +365,16 @@ def _ratings_source(locations: Iterable[CQCLocation]) -> str:
     return f"CQC care directory with ratings ({chosen.filename}, imported {when.astimezone(UK):%-d %B %Y})"
 
 
-def _clarification_question(check: Mapping[str, Any]) -> str:
-    message = check.get("message", "")
+def _clarification_question(check: Mapping[str, Any], price: Any, contact_minutes: int, travel_minutes: int) -> str:
+    """What the bidder was asked about an abnormally low price, in the words of the price check."""
+    below = "the statutory floor" if check.get("status") == "below_statutory_floor" else "the sustainable minimum"
     return (
-        f"{message} The bidder was asked to explain how the price covers care workers' pay at or above the"
-        " National Living Wage for contact, travel and training time, the statutory on-costs and its running"
-        " costs, with evidence."
-    ).strip()
+        f"Your price of £{price} per billed hour ({contact_minutes} contact + {travel_minutes} travel minutes) is"
+        f" £{check.get('price_per_contact_hour')} per contact hour, below {below} of the cost-of-care model for"
+        f" this zone (£{check.get('model_minimum')} per contact hour; statutory floor £{check.get('statutory_floor')})."
+        " Please explain how it covers care workers' pay at or above the National Living Wage for contact, travel"
+        " and training time, the statutory on-costs and your running costs, with evidence."
+    )
 
 
 def _audit(tender: Tender, bids: list[Bid], run: EvaluationRun, generated_at: datetime) -> tuple[AuditRow, ...]:
@@ -623,7 +626,9 @@ def award_report_context(
                         price_per_contact_hour=_dec(bid["price_per_contact_hour"]),
                         model_minimum=_dec(check.get("model_minimum")) or Decimal(0),
                         statutory_floor=_dec(check.get("statutory_floor")) or Decimal(0),
-                        question=_clarification_question(check),
+                        question=_clarification_question(
+                            check, bid["hourly_price"], summary.contact_minutes, summary.travel_minutes
+                        ),
                         requested_at=_dt(clarification.get("raised_at")) or run.run_at,
                         response=clarification.get("explanation", ""),
                         decision=clarification.get("status") or ClarificationDecision.PENDING,
