@@ -22,6 +22,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -180,6 +181,7 @@ def run(size: Size = FULL, pg_url: str = PG_URL) -> Result:
     _admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)', pg_url)
     _admin(f'CREATE DATABASE "{database}"', pg_url)
     server = None
+    server_log = tempfile.TemporaryFile()  # not a pipe: nobody reads it while the server runs
     try:
         log(f"  migrating {database} ...")
         _run([python, "manage.py", "migrate", "--noinput", "-v", "0"], env)
@@ -190,9 +192,14 @@ def run(size: Size = FULL, pg_url: str = PG_URL) -> Result:
             [gunicorn, "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(size.workers),
              "--threads", str(size.threads), "--worker-class", "gthread", "--backlog", "2048",
              "--log-level", "warning", "--timeout", "120"],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=server_log,
         )
-        _wait_until_up(port, server)
+        try:
+            _wait_until_up(port, server)
+        except RuntimeError:
+            server_log.seek(0)
+            log(server_log.read()[-3000:].decode("utf-8", "replace"))
+            raise
         bidders, rush_bidders = fixture["BURST"]["bidders"], fixture["RUSH"]["bidders"]
         # Warm every worker up (imports, connections) with a few bare requests before timing.
         warm = [Call(0, f"warm-{n}", "/bench/bare-insert/", bidders[0]["token"], json.dumps({"key": f"warm-{n}"}).encode())
@@ -221,6 +228,7 @@ def run(size: Size = FULL, pg_url: str = PG_URL) -> Result:
             except subprocess.TimeoutExpired:
                 server.kill()
                 server.wait()
+        server_log.close()
         _admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)', pg_url)
 
     result = _result(size, workload, target, bidders, bid_calls, bare_calls, state, bid_seconds, bare_seconds)
