@@ -7,9 +7,9 @@ Pages, the API and the admin all ask here, so there is one place to audit.
   tender is sealed, i.e. until a commissioner has performed the opening
   (`Tender.opened_at`, set by `tenders.services.tender_open`). That includes
   commissioners, evaluators, legal, administrators and superusers.
-* After opening: commissioners, moderators and legal may read submitted content;
-  an evaluator only where `evaluation.selectors.evaluator_may_read` allows it
-  (assignment and no declared conflict). Administrators (IT) never read content.
+* After opening: commissioners and legal may read submitted content; an evaluator
+  or moderator only where `evaluation.selectors.evaluator_may_read` allows it
+  (assigned to the tender and no declared conflict with this provider). Administrators (IT) never read content.
 * Drafts are only ever visible to the bidding provider.
 """
 from __future__ import annotations
@@ -21,7 +21,7 @@ from tenders.models import Bid, BidVersion, BidVersionStatus, Tender
 from tenders.transitions import TenderStatus
 
 # Roles that may read opened bids without a per-tender panel check.
-_OPENED_READERS = frozenset({Role.COMMISSIONER, Role.MODERATOR, Role.LEGAL})
+_OPENED_READERS = frozenset({Role.COMMISSIONER, Role.LEGAL})
 
 
 def _authenticated(user: Any) -> bool:
@@ -50,7 +50,7 @@ def can_read_bid(user: Any, bid: Bid) -> bool:
     role = getattr(user, "role", None)
     if role in _OPENED_READERS:
         return True
-    if role == Role.EVALUATOR:
+    if role in (Role.EVALUATOR, Role.MODERATOR):
         # Imported here so the evaluation app can replace the seam without an import cycle.
         from evaluation import selectors as evaluation_selectors
 

@@ -111,10 +111,21 @@ def test_stored_files_are_not_served_directly(client, bidder, sealed):
     assert client.get(f"/media/{document.file.name}").status_code == 404
 
 
-def test_after_opening_commissioners_moderators_and_legal_read_the_bid(client, commissioner, moderator, legal, sealed):
+def test_a_moderator_reads_only_where_the_panel_rules_allow(client, monkeypatch, commissioner, moderator, sealed):
+    bid, _document = sealed
+    close_and_open(bid.tender, commissioner)
+    client.force_login(moderator)
+    monkeypatch.setattr("evaluation.selectors.evaluator_may_read", lambda **kwargs: False)
+    assert client.get(f"/bidding/bids/{bid.reference}/").status_code == 403
+    assert client.get(f"/api/bids/{bid.reference}/").status_code == 403
+    monkeypatch.setattr("evaluation.selectors.evaluator_may_read", lambda **kwargs: True)
+    assert client.get(f"/api/bids/{bid.reference}/").json()["live"]["lots"][0]["hourly_price"] == PRICE
+
+
+def test_after_opening_commissioners_and_legal_read_the_bid(client, commissioner, legal, sealed):
     bid, document = sealed
     close_and_open(bid.tender, commissioner)
-    for user in (commissioner, moderator, legal):
+    for user in (commissioner, legal):
         client.force_login(user)
         page = client.get(f"/bidding/bids/{bid.reference}/")
         assert page.status_code == 200 and PRICE in page.content.decode()
