@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -51,6 +52,8 @@ class MyAssignmentsView(APIView):
 
     @extend_schema(responses=s.AssignmentSerializer(many=True))
     def get(self, request: Request) -> Response:
+        if not request.user.is_commissioning_side:
+            raise PermissionDenied("Evaluation is for the council's panel.")
         return Response(s.AssignmentSerializer(selectors.assignments_of(user=request.user), many=True).data)
 
 
