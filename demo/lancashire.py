@@ -277,6 +277,7 @@ def load_demo() -> dict[str, int]:
     users = load_users(providers)
     tenders = load_tenders(zones, users["commissioner"])
     load_demo_evaluation()  # LCC-REAB-2017: bids, panel, blind scores, moderation, prices, a run (demo/evaluation.py)
+    load_demo_clarifications()  # two answered questions on the crisis tender, which providers can bid on
     return {"zones": len(zones), "providers": len(providers), "users": len(users), "tenders": len(tenders)}
 
 
