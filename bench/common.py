@@ -134,8 +134,8 @@ def setup_django(database_url: str | None = None) -> str:
     directory. The developer's db.sqlite3 is never used.
     """
     if database_url is None:
-        database_url = os.environ.get("BENCH_DATABASE_URL") or _fresh_postgres(os.environ.get("DATABASE_URL", "")) or (
-            "sqlite:///" + os.path.join(tempfile.mkdtemp(prefix="homecare-bench-"), "bench.sqlite3")
+        database_url = (
+            os.environ.get("BENCH_DATABASE_URL") or _fresh_postgres(os.environ.get("DATABASE_URL", "")) or _fresh_sqlite()
         )
     os.environ["DATABASE_URL"] = database_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
@@ -146,6 +146,16 @@ def setup_django(database_url: str | None = None) -> str:
 
     call_command("migrate", verbosity=0, interactive=False)
     return database_url
+
+
+def _fresh_sqlite() -> str:
+    """A SQLite file in a new temporary directory, removed when the process exits."""
+    import atexit
+    import shutil
+
+    folder = tempfile.mkdtemp(prefix="homecare-bench-")
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return "sqlite:///" + os.path.join(folder, "bench.sqlite3")
 
 
 def _fresh_postgres(url: str) -> str:
