@@ -5,6 +5,7 @@ from .base import env
 if DEBUG:  # noqa: F405
     raise ImproperlyConfigured("DEBUG must be off in production.")  # noqa: F405
 
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)  # noqa: F405
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = True
