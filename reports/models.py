@@ -27,6 +27,8 @@ class ReportKind(models.TextChoices):
 PER_BIDDER_KINDS = frozenset(
     {ReportKind.ASSESSMENT_SUMMARY, ReportKind.STANDSTILL_LETTER, ReportKind.UNSUCCESSFUL_LETTER}
 )
+# Sorted, so the constraint (and its migration) is the same whatever the set's iteration order.
+PER_BIDDER_KIND_VALUES = sorted(kind.value for kind in PER_BIDDER_KINDS)
 
 
 class ReportStatus(models.TextChoices):
@@ -90,8 +92,8 @@ class GeneratedReport(models.Model):
             ),
             models.CheckConstraint(
                 name="report_per_bidder_names_provider",
-                condition=Q(kind__in=[k.value for k in PER_BIDDER_KINDS], provider__isnull=False)
-                | (~Q(kind__in=[k.value for k in PER_BIDDER_KINDS]) & Q(provider__isnull=True)),
+                condition=Q(kind__in=PER_BIDDER_KIND_VALUES, provider__isnull=False)
+                | (~Q(kind__in=PER_BIDDER_KIND_VALUES) & Q(provider__isnull=True)),
             ),
         ]
 
