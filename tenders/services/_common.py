@@ -1,0 +1,112 @@
+"""Helpers shared by the tender services: roles, locking, transitions, notifications."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
+
+from accounts.models import Role
+from common.audit import audit_record
+from common.errors import PermissionDeniedError, TransitionNotAllowed
+from providers.models import ProviderStatus
+from tenders.access import is_own_bid
+from tenders.models import (
+    Bid,
+    Clarification,
+    Notification,
+    Tender,
+)
+from tenders.transitions import ALLOWED, TenderStatus
+
+LONDON = ZoneInfo("Europe/London")
+
+
+
+
+
+def _require_role(user: Any, *roles: str) -> None:
+    if not (getattr(user, "is_authenticated", False) and (user.role in roles or user.is_superuser)):
+        raise PermissionDeniedError("Only a commissioner can change a tender's status.")
+
+
+def _ensure_can(tender: Tender, target: TenderStatus) -> None:
+    current = TenderStatus(tender.status)
+    if target not in ALLOWED[current]:
+        allowed = ", ".join(sorted(s.label for s in ALLOWED[current])) or "none (final)"
+        raise TransitionNotAllowed(
+            f"A tender that is {current.label.lower()} cannot become {target.label.lower()}. Allowed next: {allowed}."
+        )
+
+
+def _transition(
+    *, tender: Tender, target: TenderStatus, user: Any, now: datetime, note: str = "", extra: dict[str, Any] | None = None
+) -> Tender:
+    """Move a locked tender to `target` if the table allows it, and audit the change."""
+    current = TenderStatus(tender.status)
+    _ensure_can(tender, target)
+    tender.status = target.value
+    fields = ["status"]
+    for name, value in (extra or {}).items():
+        setattr(tender, name, value)
+        fields.append(name)
+    tender.save(update_fields=fields)
+    audit_record(
+        actor=user,
+        action=f"tender.{target.value}",
+        obj=tender,
+        before={"status": current.value},
+        after={"status": target.value, **{k: v for k, v in (extra or {}).items()}},
+        note=note,
+        at=now,
+    )
+    return tender
+
+
+def _locked(tender: Tender) -> Tender:
+    return Tender.objects.select_for_update().get(pk=tender.pk)
+
+
+
+def _london(value: datetime) -> str:
+    return timezone.localtime(value, LONDON).strftime("%H:%M:%S on %-d %B %Y")
+
+
+def _london_minute(value: datetime) -> str:
+    return timezone.localtime(value, LONDON).strftime("%H:%M on %-d %B %Y")
+
+
+def _require_provider_user(user: Any, *, approved: bool = True) -> None:
+    if not (getattr(user, "is_authenticated", False) and user.role == Role.PROVIDER and user.provider_id):
+        raise PermissionDeniedError("Only a provider's own users can do this.")
+    if approved and user.provider.status != ProviderStatus.APPROVED:
+        raise PermissionDeniedError(
+            "Your organisation's registration has not been approved yet, so it cannot bid or ask questions."
+        )
+
+
+def _require_own_bid(user: Any, bid: Bid) -> None:
+    if not is_own_bid(user, bid):
+        # The same answer whether the bid exists or not: a rival learns nothing.
+        raise PermissionDeniedError("You can only work on your own organisation's bids.")
+
+
+def _interested_provider_ids(tender: Tender) -> set[int]:
+    """Registered bidders: providers with a bid on the tender or a question about it."""
+    ids = set(Bid.objects.filter(tender=tender).values_list("provider_id", flat=True))
+    ids |= set(Clarification.objects.filter(tender=tender).values_list("asked_by_provider_id", flat=True))
+    return ids
+
+
+def _notify(*, provider_ids: Iterable[int], tender: Tender | None, kind: str, message: str, link: str, now: datetime) -> int:
+    rows = [
+        Notification(provider_id=pid, tender=tender, kind=kind, message=message, link=link, created_at=now)
+        for pid in sorted(set(provider_ids))
+    ]
+    Notification.objects.bulk_create(rows)
+    return len(rows)
+
+
+

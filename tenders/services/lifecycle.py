@@ -1,0 +1,157 @@
+"""Tender lifecycle: publish, close, open, evaluate, award, contract, cancel; each checked and audited."""
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Role
+from common.errors import RuleViolation
+from providers.models import Provider, ProviderStatus
+from tenders.models import (
+    NotificationKind,
+    Tender,
+)
+from tenders.services._common import (
+    _ensure_can,
+    _locked,
+    _london_minute,
+    _notify,
+    _require_role,
+    _transition,
+)
+from tenders.transitions import TenderStatus
+
+
+def tender_publish_problems(*, tender: Tender, now: datetime) -> list[str]:
+    """Everything that stops a tender being published, in words a commissioner can act on."""
+    problems = []
+    if tender.quality_weight + tender.price_weight != Decimal("100"):
+        problems.append(
+            f"Quality weight ({tender.quality_weight}) and price weight ({tender.price_weight}) must add up to 100."
+        )
+    if not tender.lots.exists():
+        problems.append("Add at least one lot.")
+    if not tender.questions.exists():
+        problems.append("Add at least one quality question.")
+    if tender.submission_deadline <= now:
+        problems.append("The submission deadline must be in the future.")
+    if tender.clarification_deadline and tender.clarification_deadline > tender.submission_deadline:
+        problems.append("Clarification questions must close before the submission deadline.")
+    if tender.rate_preset_id is None:
+        problems.append("Choose the cost-of-care model prices will be checked against.")
+    return problems
+
+
+@transaction.atomic
+def tender_publish(*, tender: Tender, user: Any) -> Tender:
+    """Draft -> published, once the tender is complete and its deadline is ahead."""
+    _require_role(user, Role.COMMISSIONER, Role.ADMIN)
+    now = timezone.now()
+    tender = _locked(tender)
+    _ensure_can(tender, TenderStatus.PUBLISHED)
+    if tender.status == TenderStatus.DRAFT:
+        problems = tender_publish_problems(tender=tender, now=now)
+        if problems:
+            raise RuleViolation("The tender cannot be published: " + " ".join(problems))
+    tender = _transition(tender=tender, target=TenderStatus.PUBLISHED, user=user, now=now, extra={"published_at": now})
+    _notify_tender_published(tender=tender, now=now)
+    return tender
+
+
+@transaction.atomic
+def tender_close(*, tender: Tender, user: Any = None) -> Tender:
+    """Published -> closed, only once the server clock has passed the deadline; no user means the scheduler."""
+    if user is not None:
+        _require_role(user, Role.COMMISSIONER)
+    now = timezone.now()
+    tender = _locked(tender)
+    _ensure_can(tender, TenderStatus.CLOSED)
+    if now < tender.submission_deadline:
+        raise RuleViolation("The tender cannot close before its submission deadline.")
+    return _transition(tender=tender, target=TenderStatus.CLOSED, user=user or "system", now=now)
+
+
+def tenders_close_due() -> list[str]:
+    """Close every published tender whose deadline has passed (run by Celery beat)."""
+    closed = []
+    due = Tender.objects.filter(status=TenderStatus.PUBLISHED, submission_deadline__lte=timezone.now())
+    for tender in due:
+        tender_close(tender=tender)
+        closed.append(tender.reference)
+    return closed
+
+
+@transaction.atomic
+def tender_open(*, tender: Tender, user: Any, second_user: Any = None) -> Tender:
+    """Closed -> opened: unseal the bids. Audited with who and when."""
+    _require_role(user, Role.COMMISSIONER)
+    now = timezone.now()
+    tender = _locked(tender)
+    _ensure_can(tender, TenderStatus.OPENED)
+    if now < tender.submission_deadline:
+        raise RuleViolation("Bids cannot be opened before the submission deadline has passed.")
+    note = ""
+    if tender.opening_requires_two:
+        if second_user is None or second_user.pk == user.pk:
+            raise RuleViolation("This tender's opening needs a second, different commissioner.")
+        _require_role(second_user, Role.COMMISSIONER)
+        note = f"Opened jointly with {second_user.get_username()}."
+    return _transition(tender=tender, target=TenderStatus.OPENED, user=user, now=now, note=note, extra={"opened_at": now})
+
+
+@transaction.atomic
+def tender_start_evaluation(*, tender: Tender, user: Any) -> Tender:
+    _require_role(user, Role.COMMISSIONER)
+    now = timezone.now()
+    return _transition(tender=_locked(tender), target=TenderStatus.IN_EVALUATION, user=user, now=now)
+
+
+@transaction.atomic
+def tender_award(*, tender: Tender, user: Any, note: str = "") -> Tender:
+    """In evaluation -> awarded; standstill starts when the award notice is published."""
+    _require_role(user, Role.COMMISSIONER)
+    now = timezone.now()
+    return _transition(tender=_locked(tender), target=TenderStatus.AWARDED, user=user, now=now, note=note, extra={"awarded_at": now})
+
+
+@transaction.atomic
+def tender_mark_contracted(*, tender: Tender, user: Any) -> Tender:
+    _require_role(user, Role.COMMISSIONER)
+    now = timezone.now()
+    return _transition(tender=_locked(tender), target=TenderStatus.CONTRACTED, user=user, now=now)
+
+
+@transaction.atomic
+def tender_cancel(*, tender: Tender, user: Any, reason: str) -> Tender:
+    """Cancel from any state that is not final; a reason is required for the record."""
+    _require_role(user, Role.COMMISSIONER)
+    if not reason.strip():
+        raise RuleViolation("Give a reason for cancelling the tender.", field="reason")
+    now = timezone.now()
+    return _transition(tender=_locked(tender), target=TenderStatus.CANCELLED, user=user, now=now, note=reason)
+
+
+# ---------------------------------------------------------------------------
+# Sealed bidding, clarifications and amendments (issue 6).
+#
+# Every operation takes the server clock once (`now`) after locking the rows it
+# decides on, and compares it with the tender's deadline under that lock: the
+# browser's clock never matters. Bid content only ever changes in a draft
+# version; submitting freezes the draft's rows into canonical JSON whose
+# SHA-256 digest is the provider's receipt.
+
+def _notify_tender_published(*, tender: Tender, now: datetime) -> None:
+    """Every approved provider hears about a newly published tender."""
+    provider_ids = Provider.objects.filter(status=ProviderStatus.APPROVED).values_list("pk", flat=True)
+    _notify(
+        provider_ids=provider_ids, tender=tender, kind=NotificationKind.TENDER_PUBLISHED,
+        message=(
+            f"New tender: {tender.title} ({tender.reference}). Bids close at"
+            f" {_london_minute(tender.submission_deadline)} (UK time)."
+        ),
+        link=f"/portal/tenders/{tender.reference}/", now=now,
+    )
