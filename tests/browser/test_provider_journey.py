@@ -1,62 +1,25 @@
 """A provider, in a real browser, from signing in to the receipt (Debian's Chromium through Playwright).
 
-Skipped with a reason when /usr/bin/chromium or the playwright package is missing. Never runs
-`playwright install`: it drives the system browser.
+Runs at desktop and phone width (tests/browser/conftest.py).
 """
 from __future__ import annotations
 
-import os
-import shutil
-
-import pytest
+from playwright.sync_api import expect
 
 from tenders.models import Bid, BidVersion
+from tests.browser.conftest import assert_accessible, sign_in
 from tests.factories import PASSWORD
 from tests.tenders.bidding_support import PDF_BYTES, open_tender
 
-# Playwright's sync API runs an event loop in this thread; Django's ORM must be allowed alongside it.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-try:
-    from playwright.sync_api import expect, sync_playwright
-except ImportError:  # pragma: no cover - depends on the machine
-    sync_playwright = None
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(sync_playwright is None, reason="the playwright package is not installed (pip install playwright)"),
-    pytest.mark.skipif(not shutil.which(CHROMIUM), reason=f"{CHROMIUM} is missing (apt-get install chromium)"),
-]
-
-
-@pytest.fixture
-def browser_page():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        context = browser.new_context(viewport={"width": 412, "height": 915})  # a phone-sized screen
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        errors: list[str] = []
-        page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-        yield page, errors
-        context.close()
-        browser.close()
-
-
-def test_a_provider_signs_in_bids_and_gets_a_receipt(live_server, browser_page, bidder, tmp_path):
-    page, console_errors = browser_page
+def test_a_provider_signs_in_bids_and_gets_a_receipt(live_server, page, bidder, tmp_path):
+    console_errors = page.console_errors
     tender = open_tender(lots=2, questions=2, word_limit=50)
     lot = tender.lots.get(number=1)
     policy = tmp_path / "safeguarding-policy.pdf"
     policy.write_bytes(PDF_BYTES)
 
-    page.goto(f"{live_server.url}/accounts/login/?next=/portal/")
-    page.get_by_label("Username").fill(bidder.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, live_server.url, bidder.username, PASSWORD, next_url="/portal/")
     expect(page.get_by_role("heading", name="Your bids")).to_be_visible()
 
     page.get_by_role("link", name=tender.title, exact=True).click()
@@ -99,6 +62,7 @@ def test_a_provider_signs_in_bids_and_gets_a_receipt(live_server, browser_page, 
     page.get_by_role("button", name="Submit bid").click()
 
     expect(page.get_by_role("heading", name="Bid submitted")).to_be_visible()
+    assert_accessible(page)
     bid = Bid.objects.get(provider=bidder.provider)
     version = BidVersion.objects.get(bid=bid)
     expect(page.locator("#digest")).to_have_text(version.digest)
