@@ -27,7 +27,7 @@ VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 375, 
 SERIOUS = frozenset({"serious", "critical"})
 
 try:
-    from playwright.sync_api import Page, sync_playwright
+    from playwright.sync_api import sync_playwright
 except ImportError:  # pragma: no cover - depends on the machine
     sync_playwright = None  # type: ignore[assignment]
 
