@@ -34,6 +34,27 @@ class UnratedPolicy(models.TextChoices):
     EXCLUDE = "exclude", "Exclude locations not yet rated"
 
 
+class CeilingRule(models.TextChoices):
+    """What the published evaluation rules do with a bid priced above its lot's ceiling."""
+
+    NOT_RANKED = "not_ranked", "Non-compliant: not ranked, with the reason recorded"
+    RANKED_NOT_RECOMMENDED = "ranked_not_recommended", "Non-compliant: ranked for information, never recommended"
+
+
+class CqcGateScope(models.TextChoices):
+    """Which CQC locations the Inadequate-rating exclusion looks at."""
+
+    PROVIDER_WIDE = "provider_wide", "Every location CQC lists under the bidder's CQC provider ID, plus any it names"
+    NAMED_LOCATIONS = "named_locations", "Only the locations named in the bid"
+
+
+class TieBreakRule(models.TextChoices):
+    """How equal total scores are ordered; part of the published evaluation rules."""
+
+    QUALITY_PRICE_LOTS = "quality_price_lots", "Higher quality score, then lower price per contact hour, then a drawing of lots"
+    SUBMISSION_TIME = "submission_time", "Higher quality score, then lower price per contact hour, then earlier submission"
+
+
 class ContractType(models.TextChoices):
     BLOCK = "block", "Block"
     SPOT = "spot", "Spot"
@@ -87,6 +108,23 @@ class Tender(models.Model):
         default=True, help_text="Procurement Act 2023: voluntary for light-touch contracts, mandatory by default."
     )
     opening_requires_two = models.BooleanField(default=False, help_text="Opening needs two different commissioners.")
+    # Published evaluation rules (issue 15): fixed at set-up, applied by evaluation/assemble.py.
+    ceiling_rule = models.CharField(
+        max_length=30, choices=CeilingRule.choices, default=CeilingRule.NOT_RANKED,
+        help_text="What happens to a bid priced above its lot's ceiling. It is never recommended.",
+    )
+    cqc_gate_scope = models.CharField(
+        max_length=20, choices=CqcGateScope.choices, default=CqcGateScope.PROVIDER_WIDE,
+        help_text="Which CQC locations the Inadequate-rating exclusion looks at.",
+    )
+    tie_break_rule = models.CharField(
+        max_length=30, choices=TieBreakRule.choices, default=TieBreakRule.QUALITY_PRICE_LOTS,
+        help_text="How equal total scores are ordered.",
+    )
+    tie_break_seed = models.CharField(
+        max_length=64, blank=True, default="",
+        help_text="Seed of the drawing of lots, stored when first drawn so any re-run reproduces it.",
+    )
     contract_conditions = models.TextField(blank=True)
 
     created_at = models.DateTimeField(auto_now_add=True)
@@ -103,6 +141,9 @@ class Tender(models.Model):
                 condition=Q(quality_weight=Decimal("100") - F("price_weight")),
             ),
             models.CheckConstraint(name="tender_contact_minutes_positive", condition=Q(contact_minutes__gt=0)),
+            models.CheckConstraint(name="tender_ceiling_rule_valid", condition=Q(ceiling_rule__in=CeilingRule.values)),
+            models.CheckConstraint(name="tender_cqc_gate_scope_valid", condition=Q(cqc_gate_scope__in=CqcGateScope.values)),
+            models.CheckConstraint(name="tender_tie_break_rule_valid", condition=Q(tie_break_rule__in=TieBreakRule.values)),
         ]
 
     def __str__(self) -> str:
@@ -152,6 +193,11 @@ class Lot(models.Model):
     package_hours = models.DecimalField(
         max_digits=6, decimal_places=2, null=True, blank=True, help_text="Hours in one package, where priced per package."
     )
+    # The published weighting of the price score: hourly price score x (100 - w)% + package price score x w%.
+    package_price_weight = models.DecimalField(
+        max_digits=5, decimal_places=2, default=Decimal("0"), validators=percent,
+        help_text="Share (%) of the price score taken from the package price; the hourly price counts for the rest.",
+    )
 
     class Meta:
         ordering = ["tender", "number"]
@@ -159,10 +205,40 @@ class Lot(models.Model):
             models.UniqueConstraint(fields=["tender", "number"], name="lot_number_unique_per_tender"),
             models.UniqueConstraint(fields=["tender", "zone"], name="lot_zone_unique_per_tender"),
             models.CheckConstraint(name="lot_hours_positive", condition=Q(hours_per_week__gt=0)),
+            models.CheckConstraint(
+                name="lot_package_weight_is_a_percentage",
+                condition=Q(package_price_weight__gte=0) & Q(package_price_weight__lte=100),
+            ),
+            # A package price can only count when the lot asks for one, and a package has hours.
+            models.CheckConstraint(
+                name="lot_package_weight_needs_package_pricing",
+                condition=Q(package_price_weight=0) | Q(package_pricing=True),
+            ),
+            models.CheckConstraint(
+                name="lot_package_pricing_needs_hours",
+                condition=Q(package_pricing=False) | Q(package_hours__gt=0),
+            ),
         ]
 
     def __str__(self) -> str:
         return f"Lot {self.number}: {self.zone.name}"
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.package_pricing and not (self.package_hours and self.package_hours > 0):
+            errors["package_hours"] = "Enter the hours in one package: the package price is checked against them."
+        weight = self.package_price_weight or Decimal("0")
+        if weight and not self.package_pricing:
+            errors["package_price_weight"] = "Only a lot that asks for a package price can give the package price a weight."
+        elif not Decimal("0") <= weight <= Decimal("100"):
+            errors["package_price_weight"] = "The package price weight must be between 0 and 100."
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def hourly_price_weight(self) -> Decimal:
+        """The share (%) of the price score taken from the hourly price."""
+        return Decimal("100") - (self.package_price_weight or Decimal("0"))
 
 
 class QualityQuestion(models.Model):
