@@ -214,8 +214,18 @@ TENDERS = (
 )
 
 
+def _first_of_month_after(day: date, months: int) -> date:
+    month = day.month - 1 + months
+    return date(day.year + month // 12, month % 12 + 1, 1)
+
+
+def _current_preset(on: date, fallback: RatePreset) -> RatePreset:
+    """The shipped preset in force on `on` (the latest that starts on or before it)."""
+    return RatePreset.objects.filter(effective_from__lte=on).order_by("-effective_from").first() or fallback
+
+
 def load_tenders(zones: dict[str, Zone], commissioner: User) -> dict[str, Tender]:
-    preset = _preset("2016-17", "2016/17", date(2016, 4, 1))
+    historical_preset = _preset("2016-17", "2016/17", date(2016, 4, 1))
     now = timezone.now()
     tenders = {}
     for spec in TENDERS:
@@ -224,23 +234,31 @@ def load_tenders(zones: dict[str, Zone], commissioner: User) -> dict[str, Tender
             tenders[spec.reference] = tender
             continue
         if spec.status == TenderStatus.OPENED:
+            # The historical reablement tender keeps its 2017 dates and the 2016/17 model.
             dates = dict(
                 clarification_deadline=_at(2017, 1, 13), submission_deadline=_at(2017, 1, 27),
                 published_at=_at(2016, 12, 5, 9), opened_at=_at(2017, 1, 30, 10),
+                contract_start=date(2017, 4, 1), contract_end=date(2020, 3, 31),
             )
+            preset = historical_preset
         else:
+            # Tenders open for bids run on today's calendar: the deadline four weeks ahead, the
+            # contract starting on the first of a month at least two months after it, for three years.
             deadline = (now + timedelta(days=28)).astimezone(LONDON).replace(hour=12, minute=0, second=0, microsecond=0)
-            dates = dict(clarification_deadline=deadline - timedelta(days=14), submission_deadline=deadline)
+            start = _first_of_month_after(deadline.date(), 2)
+            dates = dict(
+                clarification_deadline=deadline - timedelta(days=14), submission_deadline=deadline,
+                contract_start=start, contract_end=date(start.year + 3, start.month, 1) - timedelta(days=1),
+            )
             if spec.status == TenderStatus.PUBLISHED:
                 dates["published_at"] = now
+            preset = _current_preset(start, historical_preset)
         tender = Tender.objects.create(
             reference=spec.reference,
             title=spec.title,
             service_type=spec.service_type,
             description=spec.description,
             status=spec.status.value,
-            contract_start=date(2017, 4, 1),
-            contract_end=date(2020, 3, 31),
             rate_preset=preset,
             max_providers_per_lot=2 if spec.service_type == ServiceType.HOMECARE else 1,
             max_lots_per_provider=3 if spec.service_type == ServiceType.REABLEMENT else None,
@@ -256,7 +274,9 @@ def load_tenders(zones: dict[str, Zone], commissioner: User) -> dict[str, Tender
                 tender=tender, number=number, zone=zones[code], hours_per_week=hours,
                 package_pricing=spec.service_type == ServiceType.REABLEMENT,
                 package_hours=Decimal("30") if spec.service_type == ServiceType.REABLEMENT else None,
-                guaranteed_minimum_hours=Decimal("458") if code == "crisis-north" else None,
+                # The interim North tender guaranteed 458 hours, more than the 360 the lot buys; a
+                # guarantee can never exceed the lot's hours, so the demo guarantees 300 of them.
+                guaranteed_minimum_hours=Decimal("300") if code == "crisis-north" else None,
             )
         for number, (text, weight) in enumerate(QUESTIONS[spec.service_type], start=1):
             QualityQuestion.objects.create(

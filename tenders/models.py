@@ -71,7 +71,8 @@ class Tender(models.Model):
     status = models.CharField(max_length=20, choices=TenderStatusChoices.choices, default=TenderStatus.DRAFT.value)
 
     clarification_deadline = models.DateTimeField(null=True, blank=True)
-    submission_deadline = models.DateTimeField()
+    # Empty only while a draft is being built; publishing needs it (constraint below).
+    submission_deadline = models.DateTimeField(null=True, blank=True)
     contract_start = models.DateField(null=True, blank=True)
     contract_end = models.DateField(null=True, blank=True)
 
@@ -144,6 +145,10 @@ class Tender(models.Model):
             models.CheckConstraint(name="tender_ceiling_rule_valid", condition=Q(ceiling_rule__in=CeilingRule.values)),
             models.CheckConstraint(name="tender_cqc_gate_scope_valid", condition=Q(cqc_gate_scope__in=CqcGateScope.values)),
             models.CheckConstraint(name="tender_tie_break_rule_valid", condition=Q(tie_break_rule__in=TieBreakRule.values)),
+            models.CheckConstraint(
+                name="tender_deadline_set_unless_draft",
+                condition=Q(status="draft") | Q(submission_deadline__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -156,7 +161,7 @@ class Tender(models.Model):
                 errors["price_weight"] = (
                     f"Quality weight ({self.quality_weight}) and price weight ({self.price_weight}) must add up to 100."
                 )
-        if self.clarification_deadline and self.submission_deadline and self.clarification_deadline > self.submission_deadline:
+        if self.clarification_deadline and self.submission_deadline and self.clarification_deadline >= self.submission_deadline:
             errors["clarification_deadline"] = "Clarification questions must close before the submission deadline."
         if self.contract_start and self.contract_end and self.contract_end <= self.contract_start:
             errors["contract_end"] = "The contract must end after it starts."
@@ -205,6 +210,12 @@ class Lot(models.Model):
             models.UniqueConstraint(fields=["tender", "number"], name="lot_number_unique_per_tender"),
             models.UniqueConstraint(fields=["tender", "zone"], name="lot_zone_unique_per_tender"),
             models.CheckConstraint(name="lot_hours_positive", condition=Q(hours_per_week__gt=0)),
+            # A council cannot guarantee more hours than the lot buys.
+            models.CheckConstraint(
+                name="lot_guaranteed_hours_within_lot_hours",
+                condition=Q(guaranteed_minimum_hours__isnull=True)
+                | (Q(guaranteed_minimum_hours__gte=0) & Q(guaranteed_minimum_hours__lte=F("hours_per_week"))),
+            ),
             models.CheckConstraint(
                 name="lot_package_weight_is_a_percentage",
                 condition=Q(package_price_weight__gte=0) & Q(package_price_weight__lte=100),
