@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from accounts import permissions
 from accounts.models import Role
 from evaluation.assemble import SCHEMA, money_text, score_spread
 from evaluation.models import (
@@ -101,26 +102,15 @@ def conflicted_user_ids(*, tender: Tender, provider: Provider | int) -> set[int]
 
 
 def evaluator_may_read(*, user: Any, tender: Any, provider: Any) -> bool:
-    """Whether a panel member may open this provider's bid.
+    """Whether a panel member may open this provider's bid (the rule lives in `accounts.permissions.panel_may_read`).
 
     True only when the user is assigned to the tender (as evaluator or moderator), the
     bids are opened, the user has declared conflicts for every bidding provider, and
     has declared no conflict with this one.
     """
-    if not getattr(user, "is_authenticated", False) or tender is None or provider is None:
+    if tender is None or provider is None:
         return False
-    if tender.opened_at is None or tender.status not in READABLE_STATUSES:
-        return False
-    assignment = assignment_for(user=user, tender=tender)
-    if assignment is None:
-        return False
-    declarations = declarations_of(assignment=assignment)
-    provider_id = getattr(provider, "pk", provider)
-    for bidder in bidding_providers(tender=tender):
-        if bidder.pk not in declarations:
-            return False
-    own = declarations.get(provider_id)
-    return own is not None and not own.has_conflict
+    return permissions.panel_may_read(user, tender, provider)
 
 
 def read_refusal(*, user: Any, tender: Tender, provider: Provider) -> str:
