@@ -11,3 +11,5 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="homecare-test-media-"))  # noqa: F405
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 AXES_ENABLED = False  # tests that exercise throttling turn it on with override_settings
+# Tests sign in at the real time and then travel (time-machine) years either way; re-authentication tests set their own.
+REAUTH_MAX_AGE = 60 * 60 * 24 * 365 * 30

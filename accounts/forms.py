@@ -1,0 +1,57 @@
+"""Forms for signing in again and setting up a one-time-password device."""
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import authenticate
+from django_otp import devices_for_user
+
+CODE_HELP = "The 6-digit code from your authenticator app."
+
+
+def confirmed_devices(user: Any) -> list[Any]:
+    return list(devices_for_user(user, confirmed=True))
+
+
+class ConfirmPasswordForm(forms.Form):
+    """The user's own password again, and a one-time code when they have a confirmed device."""
+
+    password = forms.CharField(
+        label="Password", strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "class": "govuk-input govuk-!-width-one-half"}),
+        error_messages={"required": "Enter your password"},
+    )
+    otp_token = forms.CharField(
+        label="Security code", required=False, help_text=CODE_HELP,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric",
+                                      "class": "govuk-input govuk-input--width-10", "spellcheck": "false"}),
+    )
+
+    def __init__(self, *args: Any, request: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.request = request
+        self.user = request.user
+        self.devices = confirmed_devices(self.user)
+        self.device: Any = None
+        if not self.devices:
+            del self.fields["otp_token"]
+        else:
+            self.fields["otp_token"].required = True
+            self.fields["otp_token"].error_messages["required"] = "Enter the security code from your authenticator app"
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        # authenticate() goes through django-axes, so guessing here counts towards the lock-out.
+        user = authenticate(self.request, username=self.user.get_username(), password=password)
+        if user is None or user.pk != self.user.pk:
+            raise forms.ValidationError("The password is not right")
+        return password
+
+    def clean_otp_token(self) -> str:
+        token = self.cleaned_data.get("otp_token", "").replace(" ", "")
+        for device in self.devices:
+            if device.verify_token(token):
+                self.device = device
+                return token
+        raise forms.ValidationError("The security code is not right or has expired")
