@@ -5,6 +5,7 @@ from celery import Celery
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
-app = Celery("homecare")
+# Every task's base class decides where it runs: Celery, background threads, or eagerly.
+app = Celery("homecare", task_cls="common.tasks:TaskBase")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()

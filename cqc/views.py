@@ -91,7 +91,7 @@ def import_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """An import's status; while it runs, static/js/cqc_progress.js polls the API and updates the bar."""
+    """An import's status; while it runs, static/js/progress.js polls the API and updates the bar."""
     _commissioning_side(request)
     cqc_import = CQCImport.objects.select_related("uploaded_by").filter(pk=pk).first()
     if cqc_import is None:

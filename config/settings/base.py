@@ -26,6 +26,9 @@ if not SECRET_KEY:
         )
     SECRET_KEY = "insecure-local-development-key-do-not-use-in-production"
 
+# Key of the audit trail's HMAC chain (common/audit.py): environment only, never the database; a fixed one only with DEBUG.
+AUDIT_HMAC_KEY = env.str("AUDIT_HMAC_KEY", default="") or ("insecure-local-audit-key-do-not-use-in-production" if DEBUG else "")
+
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -145,6 +148,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # Every list answers {count, next, previous, results}: 50 a page, ?page_size= up to 200 (common/pagination.py).
+    "DEFAULT_PAGINATION_CLASS": "common.pagination.DefaultPagination",
+    "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "common.api.exception_handler",
     "COERCE_DECIMAL_TO_STRING": True,
 }
@@ -162,6 +168,8 @@ CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=CELERY_BROKER_URL or None)
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
+# No broker: queued tasks run on the local server's own threads after commit (common/tasks.py).
+TASKS_RUN_IN_BACKGROUND = env.bool("TASKS_RUN_IN_BACKGROUND", default=not CELERY_BROKER_URL)
 CELERY_TASK_TIME_LIMIT = 600
 CELERY_TASK_SOFT_TIME_LIMIT = 540
 CELERY_TASK_ACKS_LATE = True

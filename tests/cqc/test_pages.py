@@ -37,7 +37,7 @@ def test_a_commissioner_uploads_a_file_and_sees_the_counts(client, commissioner)
     assert response.redirect_chain[-1][0] == reverse("cqc-import-detail", args=[cqc_import.pk])
     html = response.content.decode()
     assert "Imported ratings.csv: 12 new, 0 updated, 0 unchanged, 0 rows rejected." in html
-    assert "data-cqc-import-status-url" not in html  # finished: nothing to poll
+    assert "data-progress-url" not in html  # finished: nothing to poll
     assert_csp_safe(html)
 
 
@@ -79,8 +79,8 @@ def test_a_running_import_page_polls_its_progress_from_a_static_script(client, c
 
     html = client.get(reverse("cqc-import-detail", args=[cqc_import.pk])).content.decode()
 
-    assert f'data-cqc-import-status-url="/api/cqc/imports/{cqc_import.pk}/"' in html
-    assert '<script src="/static/js/cqc_progress.js" defer></script>' in html
+    assert f'data-progress-url="/api/cqc/imports/{cqc_import.pk}/"' in html
+    assert '<script src="/static/js/progress.js" defer></script>' in html
     assert "<progress" in html
     assert_csp_safe(html)
 

@@ -129,7 +129,7 @@ def test_a_commissioner_generates_the_award_report_from_the_page_and_downloads_i
     assert report.status == ReportStatus.DONE and report.requested_by == commissioner
     html = client.get(url).content.decode()
     assert report.sha256 in html and reverse("reports-download", args=[report.pk]) in html
-    assert "report_progress.js" not in html  # nothing left to poll
+    assert "js/progress.js" not in html  # nothing left to poll
     download = client.get(reverse("reports-download", args=[report.pk]))
     assert b"".join(download.streaming_content).startswith(b"%PDF-")
 
@@ -151,8 +151,8 @@ def test_a_queued_report_shows_progress_polled_by_a_static_script_and_no_downloa
         status=ReportStatus.RUNNING, progress_done=3, progress_total=5, progress_label="Lot 2 of 2: Zone"
     )
     html = client_for(legal).get(reverse("reports-tender", args=[tender.reference])).content.decode()
-    assert f'data-report-status-url="{reverse("api-report", args=[report.pk])}"' in html
-    assert "Lot 2 of 2: Zone (3 of 5)" in html and "js/report_progress.js" in html
+    assert f'data-progress-url="{reverse("api-report", args=[report.pk])}"' in html
+    assert "Lot 2 of 2: Zone (3 of 5)" in html and "js/progress.js" in html
     assert reverse("reports-download", args=[report.pk]) not in html
     assert_csp_clean(html)
     assert client_for(legal).get(reverse("reports-download", args=[report.pk])).status_code == 404
