@@ -88,6 +88,11 @@ class ConsensusScore(models.Model):
     question = models.ForeignKey("tenders.QualityQuestion", on_delete=models.PROTECT, related_name="+")
     score = models.PositiveSmallIntegerField()
     rationale = models.TextField()
+    # Procurement Regulations 2024 reg 31: the reasons given to bidders. Written for the bidder,
+    # naming no evaluator and quoting no individual score; `rationale` stays inside the council.
+    feedback_to_bidder = models.TextField(
+        blank=True, help_text="What the bidder is told about this score in its assessment summary."
+    )
     moderator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField()
     differs_from_individuals = models.BooleanField(

@@ -25,6 +25,9 @@ class Provider(models.Model):
     contact_name = models.CharField(max_length=200, blank=True)
     contact_email = models.EmailField(blank=True)
     contact_phone = models.CharField(max_length=30, blank=True)
+    # Regulation 31 of the Procurement Regulations 2024: assessment summaries give the winning
+    # supplier's name, postal address, email and unique identifier (Companies House number).
+    registered_address = models.TextField(blank=True, help_text="Registered office postal address.")
     status = models.CharField(max_length=10, choices=ProviderStatus.choices, default=ProviderStatus.PENDING)
     created_at = models.DateTimeField(auto_now_add=True)
     decided_at = models.DateTimeField(null=True, blank=True, help_text="When the registration was approved or rejected.")

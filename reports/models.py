@@ -73,6 +73,9 @@ class GeneratedReport(models.Model):
     created_at = models.DateTimeField()
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    issued_at = models.DateTimeField(
+        null=True, blank=True, help_text="When a per-bidder document was issued to the bidder through the portal."
+    )
     attempts = models.PositiveSmallIntegerField(default=0)
     error = models.TextField(blank=True)
 

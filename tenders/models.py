@@ -105,8 +105,20 @@ class Tender(models.Model):
         max_digits=5, decimal_places=2, null=True, blank=True, validators=percent,
         help_text="A bid scoring below this % of the quality marks fails.",
     )
-    standstill_mandatory = models.BooleanField(
-        default=True, help_text="Procurement Act 2023: voluntary for light-touch contracts, mandatory by default."
+    # Procurement Act 2023 s.9 and Sch 1: homecare, crisis care and reablement are "light touch"
+    # social services; s.51: the mandatory standstill does not apply to a light-touch contract,
+    # though the authority may observe one voluntarily.
+    light_touch = models.BooleanField(
+        default=True,
+        help_text="A light-touch contract (Procurement Act 2023 s.9): homecare, crisis care and reablement are.",
+    )
+    standstill_observed = models.BooleanField(
+        default=True,
+        help_text="Light-touch contracts only: observe a voluntary standstill. Other contracts always observe one (s.51).",
+    )
+    standstill_working_days = models.PositiveSmallIntegerField(
+        default=8, validators=[MinValueValidator(1)],
+        help_text="Working days of standstill from the contract award notice (s.51: at least 8 where mandatory).",
     )
     opening_requires_two = models.BooleanField(default=False, help_text="Opening needs two different commissioners.")
     # Published evaluation rules (issue 15): fixed at set-up, applied by evaluation/assemble.py.
@@ -145,6 +157,11 @@ class Tender(models.Model):
             models.CheckConstraint(name="tender_ceiling_rule_valid", condition=Q(ceiling_rule__in=CeilingRule.values)),
             models.CheckConstraint(name="tender_cqc_gate_scope_valid", condition=Q(cqc_gate_scope__in=CqcGateScope.values)),
             models.CheckConstraint(name="tender_tie_break_rule_valid", condition=Q(tie_break_rule__in=TieBreakRule.values)),
+            # s.51: a contract that is not light-touch always has a standstill of at least 8 working days.
+            models.CheckConstraint(
+                name="tender_standstill_mandatory_unless_light_touch",
+                condition=Q(light_touch=True) | (Q(standstill_observed=True) & Q(standstill_working_days__gte=8)),
+            ),
             models.CheckConstraint(
                 name="tender_deadline_set_unless_draft",
                 condition=Q(status="draft") | Q(submission_deadline__isnull=False),
@@ -165,6 +182,11 @@ class Tender(models.Model):
             errors["clarification_deadline"] = "Clarification questions must close before the submission deadline."
         if self.contract_start and self.contract_end and self.contract_end <= self.contract_start:
             errors["contract_end"] = "The contract must end after it starts."
+        if not self.light_touch and not (self.standstill_observed and (self.standstill_working_days or 0) >= 8):
+            errors["standstill_working_days"] = (
+                "A contract that is not light-touch has a mandatory standstill of at least 8 working days"
+                " (Procurement Act 2023 s.51)."
+            )
         if errors:
             raise ValidationError(errors)
 
@@ -176,6 +198,16 @@ class Tender(models.Model):
     def minute_basis_label(self) -> str:
         total = self.contact_minutes + self.travel_minutes
         return f"per {total} minutes of provider time = {self.contact_minutes} contact + {self.travel_minutes} travel minutes"
+
+    @property
+    def standstill_mandatory(self) -> bool:
+        """Procurement Act 2023 s.51 applies: the contract is not light-touch."""
+        return not self.light_touch
+
+    @property
+    def standstill_applies(self) -> bool:
+        """A standstill runs after the contract award notice: mandatory, or voluntary and chosen."""
+        return self.standstill_mandatory or self.standstill_observed
 
     @property
     def is_sealed(self) -> bool:
@@ -272,6 +304,14 @@ class QualityQuestion(models.Model):
         return f"Q{self.number}"
 
 
+class BidOutcome(models.TextChoices):
+    """What the bidder was told at award (set when the assessment summaries are issued)."""
+
+    PENDING = "", "No outcome yet"
+    SUCCESSFUL = "successful", "Successful"
+    UNSUCCESSFUL = "unsuccessful", "Unsuccessful"
+
+
 class BidStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
     SUBMITTED = "submitted", "Submitted"
@@ -289,6 +329,10 @@ class Bid(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=12, choices=BidOutcome.choices, default=BidOutcome.PENDING, blank=True)
+    outcome_issued_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the assessment summary was issued to the bidder through the portal."
+    )
 
     class Meta:
         ordering = ["tender", "reference"]
@@ -296,6 +340,13 @@ class Bid(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+    @property
+    def status_for_bidder(self) -> str:
+        """The bid's status as its bidder sees it: the outcome once issued, else the bid status."""
+        if self.outcome:
+            return BidOutcome(self.outcome).label
+        return BidStatus(self.status).label
 
 
 class BidVersionStatus(models.TextChoices):
@@ -504,3 +555,88 @@ class LateSubmissionAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"late attempt {self.tender.reference} {self.provider} {self.attempted_at:%Y-%m-%d %H:%M:%S}"
+
+
+class TenderAward(models.Model):
+    """The award sequence of one tender under the Procurement Act 2023, as recorded events.
+
+    Order (one step at a time; `tenders.services.award` refuses a step out of order):
+    award decision -> assessment summaries issued (s.50) -> contract award notice published
+    (s.50, Find a Tender UK6) -> standstill (s.51) -> contract entered into -> contract details
+    notice published (s.53, UK7: within 30 days, 120 for a light-touch contract).
+    Letters and summaries are dated from these fields, never from when a document is generated.
+    """
+
+    tender = models.OneToOneField(Tender, on_delete=models.PROTECT, related_name="award")
+    evaluation_run = models.ForeignKey(
+        "evaluation.EvaluationRun", on_delete=models.PROTECT, related_name="+",
+        help_text="The stored evaluation run the award decision relies on.",
+    )
+    decided_at = models.DateTimeField()
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # The standstill terms in force at the decision (copied from the tender so later edits cannot move them).
+    light_touch = models.BooleanField()
+    standstill_observed = models.BooleanField()
+    standstill_working_days = models.PositiveSmallIntegerField()
+
+    summaries_issued_at = models.DateTimeField(null=True, blank=True)
+    summaries_issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    award_notice_published_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the contract award notice was published on Find a Tender."
+    )
+    award_notice_id = models.CharField(
+        max_length=40, blank=True, help_text="Find a Tender notice identifier, e.g. 2025/S 000-012345."
+    )
+    award_notice_recorded_at = models.DateTimeField(null=True, blank=True)
+    award_notice_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    standstill_ends_on = models.DateField(
+        null=True, blank=True,
+        help_text="Last day of the standstill (UK calendar), worked out when the notice is recorded.",
+    )
+
+    contracted_at = models.DateTimeField(null=True, blank=True, help_text="When the contract was entered into.")
+    contracted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    details_notice_published_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the contract details notice was published on Find a Tender."
+    )
+    details_notice_id = models.CharField(max_length=40, blank=True)
+    details_notice_recorded_at = models.DateTimeField(null=True, blank=True)
+    details_notice_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                name="award_notice_after_summaries",
+                condition=Q(award_notice_published_at__isnull=True) | Q(summaries_issued_at__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="award_notice_has_id",
+                condition=Q(award_notice_published_at__isnull=True) | ~Q(award_notice_id=""),
+            ),
+            models.CheckConstraint(
+                name="contracted_after_award_notice",
+                condition=Q(contracted_at__isnull=True) | Q(award_notice_published_at__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="details_notice_after_contract",
+                condition=Q(details_notice_published_at__isnull=True)
+                | (Q(contracted_at__isnull=False) & ~Q(details_notice_id="")),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Award of {self.tender.reference}"
+
+    @property
+    def standstill_applies(self) -> bool:
+        return (not self.light_touch) or self.standstill_observed
