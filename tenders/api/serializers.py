@@ -50,6 +50,16 @@ class TenderSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class TenderSummarySerializer(TenderSerializer):
+    """A tender and its lots without the quality questions: the light form of the list."""
+
+    questions = None
+
+    class Meta(TenderSerializer.Meta):
+        fields = [name for name in TenderSerializer.Meta.fields if name != "questions"]
+        read_only_fields = fields
+
+
 class TransitionSerializer(serializers.Serializer):
     action = serializers.ChoiceField(choices=["publish", "close", "open", "start_evaluation", "award", "contracted", "cancel"])
     reason = serializers.CharField(required=False, allow_blank=True, default="")
@@ -137,19 +147,24 @@ def _lookups(columns: list[_Column]) -> list[str]:
     return [lookup for column in columns for lookup in column.lookups]
 
 
-def tender_list_data(tenders: QuerySet[Tender]) -> list[dict[str, Any]] | None:
-    """What `TenderSerializer(tenders, many=True).data` gives, read as plain rows (3 queries).
+_NESTED_MODELS: dict[str, type[Model]] = {"lots": Lot, "questions": QualityQuestion}
+
+
+def tender_list_data(
+    tenders: QuerySet[Tender], serializer_class: type[TenderSerializer] = TenderSerializer
+) -> list[dict[str, Any]] | None:
+    """What `serializer_class(tenders, many=True).data` gives, read as plain rows (3 queries at most).
 
     None when the serializer has a field this path cannot read from a column; the caller
     then uses the serializer itself.
     """
-    serializer = TenderSerializer()
+    serializer = serializer_class()
     nested = {}
     for name, field in serializer.fields.items():
         if isinstance(field, serializers.ListSerializer) and field.source == name:
             child = field.child
             nested[name] = (child, getattr(getattr(child, "Meta", None), "model", None))
-    if set(nested) != {"lots", "questions"} or {model for _, model in nested.values()} != {Lot, QualityQuestion}:
+    if any(_NESTED_MODELS.get(name) is not model for name, (_, model) in nested.items()):
         return None
     own = {n: f for n, f in serializer.fields.items() if n not in nested}
     tender_columns = _columns(own, Tender)

@@ -6,8 +6,14 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.reauth import ensure_recent_authentication
 from tenders import services
-from tenders.api.serializers import TenderSerializer, TransitionSerializer, tender_list_data
+from tenders.api.serializers import (
+    TenderSerializer,
+    TenderSummarySerializer,
+    TransitionSerializer,
+    tender_list_data,
+)
 from tenders.selectors import tender_list
 
 
@@ -22,12 +28,25 @@ class TenderViewSet(viewsets.ReadOnlyModelViewSet):
         return tender_list(user=self.request.user)
 
     def list(self, request: Request, *args, **kwargs) -> Response:
-        """Every visible tender with its lots and questions, read as plain rows (docs/benchmarks.md)."""
-        if self.paginator is None:
-            data = tender_list_data(self.filter_queryset(self.get_queryset()))
-            if data is not None:
-                return Response(data)
-        return super().list(request, *args, **kwargs)
+        """Visible tenders with their lots and questions, a page at a time (common/pagination.py)."""
+        return self._page(TenderSerializer)
+
+    @extend_schema(responses=TenderSummarySerializer(many=True))
+    @action(detail=False, methods=["get"], serializer_class=TenderSummarySerializer)
+    def summary(self, request: Request) -> Response:
+        """The light list: the same tenders, filters and pages, with lots but without quality questions."""
+        return self._page(TenderSummarySerializer)
+
+    def _page(self, serializer_class: type[TenderSerializer]) -> Response:
+        # The page's ids first (count + one slice), then the rows of just that page read as plain
+        # values (docs/benchmarks.md): the same few queries whatever the page size.
+        queryset = self.filter_queryset(self.get_queryset())
+        ids = list(self.paginate_queryset(queryset.values_list("pk", flat=True)))
+        rows = queryset.filter(pk__in=ids)
+        data = tender_list_data(rows, serializer_class)
+        if data is None:
+            data = serializer_class(rows, many=True, context=self.get_serializer_context()).data
+        return self.get_paginated_response(data)
 
     @extend_schema(request=TransitionSerializer, responses=TenderSerializer)
     @action(detail=True, methods=["post"])
@@ -37,6 +56,8 @@ class TenderViewSet(viewsets.ReadOnlyModelViewSet):
         data = TransitionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         verb = data.validated_data["action"]
+        if verb in ("open", "award"):
+            ensure_recent_authentication(request)  # cannot be undone: a recent sign-in for session callers
         user = request.user
         if verb == "publish":
             tender = services.tender_publish(tender=tender, user=user)

@@ -217,7 +217,7 @@ def test_a_tender_without_a_preset_gets_a_400_saying_so(api_as, commissioner, la
 def test_anyone_signed_in_lists_the_shipped_presets_with_their_totals(api_as, bidder):
     response = api_as(bidder).get("/api/pricing/presets/")
     assert response.status_code == 200
-    totals = {p["slug"]: p["total"] for p in response.json()}
+    totals = {p["slug"]: p["total"] for p in response.json()["results"]}
     assert totals["2016-17"] == "16.70"
     assert totals["2020-21"] == "20.69"
     assert totals["2025-26"] == "32.14"

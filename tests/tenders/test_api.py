@@ -15,7 +15,7 @@ def test_it_lists_tenders_with_lots_zones_and_hours(api_as, commissioner):
     load_demo()
     response = api_as(commissioner).get("/api/tenders/")
     assert response.status_code == 200
-    by_ref = {t["reference"]: t for t in response.json()}
+    by_ref = {t["reference"]: t for t in response.json()["results"]}
     reablement = by_ref["LCC-REAB-2017"]
     assert [(lot["zone_name"], lot["hours_per_week"]) for lot in reablement["lots"]] == [
         ("Lancaster", "1128.00"),
@@ -30,7 +30,7 @@ def test_it_lists_tenders_with_lots_zones_and_hours(api_as, commissioner):
 
 def test_providers_do_not_see_draft_tenders(api_as, bidder):
     load_demo()
-    refs = {t["reference"] for t in api_as(bidder).get("/api/tenders/").json()}
+    refs = {t["reference"] for t in api_as(bidder).get("/api/tenders/").json()["results"]}
     assert "LCC-HOME-2017" not in refs
     assert "LCC-CRISIS-2017" in refs
 
