@@ -17,6 +17,11 @@ Use:
 
     # DRF: permission_classes = [IsAuthenticated, RecentAuthentication]
 
+    # Only some branches of a view (one button among several):
+    if name in ("open-prices", "award") and (answer := reauthentication_redirect(request)):
+        return answer
+    # ... and in an API view: ensure_recent_authentication(request)  (403 when stale)
+
 A GET is sent to the "confirm your password" page and then back to the same URL. A POST
 cannot be replayed safely (its body is not kept), so the user is sent to the confirmation
 and then back to the page the form was on (`next` in the form, else a same-site
@@ -40,6 +45,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from rest_framework.authentication import SessionAuthentication
+from rest_framework.exceptions import PermissionDenied as DRFPermissionDenied
 from rest_framework.permissions import BasePermission
 
 SESSION_KEY = "accounts.authenticated_at"
@@ -102,6 +108,16 @@ def confirmation_url(request: HttpRequest) -> str:
     return f"{reverse('reauthenticate')}?{urlencode({'next': return_url(request)})}"
 
 
+def reauthentication_redirect(request: HttpRequest, max_age: int | None = None) -> HttpResponse | None:
+    """The redirect to the confirmation page when the last sign-in is too old, else None."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if is_recently_authenticated(request, max_age):
+        return None
+    messages.info(request, MESSAGE)
+    return HttpResponseRedirect(confirmation_url(request))
+
+
 def require_recent_authentication(
     view: Callable[..., HttpResponse] | None = None, *, max_age: int | None = None
 ) -> Any:
@@ -110,12 +126,7 @@ def require_recent_authentication(
     def decorate(func: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @functools.wraps(func)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            if not is_recently_authenticated(request, max_age):
-                messages.info(request, MESSAGE)
-                return HttpResponseRedirect(confirmation_url(request))
-            return func(request, *args, **kwargs)
+            return reauthentication_redirect(request, max_age) or func(request, *args, **kwargs)
 
         wrapper.requires_recent_authentication = True  # type: ignore[attr-defined]
         return wrapper
@@ -129,29 +140,44 @@ class RecentAuthenticationRequiredMixin:
     reauth_max_age: int | None = None
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not is_recently_authenticated(request, self.reauth_max_age):
-            messages.info(request, MESSAGE)
-            return HttpResponseRedirect(confirmation_url(request))
-        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+        return reauthentication_redirect(request, self.reauth_max_age) or super().dispatch(  # type: ignore[misc]
+            request, *args, **kwargs
+        )
+
+
+def api_call_is_stale(request: Any, max_age: int | None = None) -> bool:
+    """A DRF request authenticated by session whose sign-in is older than `max_age` seconds.
+
+    A token is a credential presented on every call, so a token-authenticated call is never
+    stale; tokens are issued only through the audited service (accounts/services.py).
+    """
+    if not isinstance(getattr(request, "successful_authenticator", None), SessionAuthentication):
+        return False
+    return not is_recently_authenticated(request._request, max_age)
+
+
+def _api_message(max_age: int | None) -> str:
+    return API_MESSAGE.format(minutes=max(1, (max_age_setting() if max_age is None else max_age) // 60))
 
 
 class RecentAuthentication(BasePermission):
-    """DRF permission for the same steps through the API.
+    """DRF permission: the same steps through the API answer 403 when the session sign-in is stale."""
 
-    A session-authenticated call needs a recent sign-in or confirmation (403 with a message
-    saying where to confirm). A token is a credential presented on every call, so a
-    token-authenticated call passes; tokens are issued only through the audited service.
-    """
-
-    message = API_MESSAGE.format(minutes=DEFAULT_MAX_AGE // 60)
+    message = _api_message(DEFAULT_MAX_AGE)
     code = "reauthentication_required"
 
     def has_permission(self, request: Any, view: Any) -> bool:
-        if not isinstance(getattr(request, "successful_authenticator", None), SessionAuthentication):
-            return True
-        if is_recently_authenticated(request._request):
-            return True
-        self.message = API_MESSAGE.format(minutes=max(1, max_age_setting() // 60))
-        return False
+        if api_call_is_stale(request):
+            self.message = _api_message(None)
+            return False
+        return True
+
+
+class ReauthenticationRequired(DRFPermissionDenied):
+    default_code = "reauthentication_required"
+
+
+def ensure_recent_authentication(request: Any, max_age: int | None = None) -> None:
+    """In a DRF view, for one branch only: raise 403 `reauthentication_required` when stale."""
+    if api_call_is_stale(request, max_age):
+        raise ReauthenticationRequired(_api_message(max_age))

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role
+from accounts.reauth import reauthentication_redirect
 from common.errors import DomainError, PermissionDeniedError
 from evaluation import selectors, services
 from evaluation.forms import AssignForm, AwardForm, ClarificationForm, ConflictForm, ConsensusForm, ScoreForm
@@ -342,6 +343,9 @@ def action(request: HttpRequest, reference: str, name: str) -> HttpResponse:
     back = request.POST.get("next") or reverse("evaluation-summary", args=[tender.reference])
     if not back.startswith("/") or back.startswith("//"):
         back = reverse("evaluation-summary", args=[tender.reference])
+    # Opening the price envelope and award cannot be undone: the password again if signed in long ago.
+    if name in ("open-prices", "award") and (answer := reauthentication_redirect(request)):
+        return answer
     if name == "award":
         form = AwardForm(request.POST)
         note = form.cleaned_data["note"] if form.is_valid() else ""

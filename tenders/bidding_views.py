@@ -23,6 +23,7 @@ from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role
+from accounts.reauth import reauthentication_redirect
 from common.errors import DeadlinePassed, DomainError, PermissionDeniedError
 from providers.models import ProviderStatus
 from tenders import bidding_selectors as sel
@@ -723,6 +724,8 @@ def manage_register(request: HttpRequest, reference: str) -> HttpResponse:
     """The bid register: counts while sealed; the opening (after the deadline); the list once opened."""
     tender = _commissioned_tender(reference)
     form = OpenBidsForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and (answer := reauthentication_redirect(request)):
+        return answer  # opening the bids cannot be undone: the password again if signed in long ago
     if request.method == "POST" and form.is_valid():
         second = None
         if tender.opening_requires_two:

@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import User
+from accounts.reauth import ensure_recent_authentication
 from common.errors import PermissionDeniedError, RuleViolation
 from evaluation import selectors, services
 from evaluation.api import serializers as s
@@ -254,6 +255,7 @@ class QualityLockView(APIView):
 class PriceEnvelopeView(APIView):
     @extend_schema(request=None, responses=OpenApiTypes.OBJECT)
     def post(self, request: Request, reference: str) -> Response:
+        ensure_recent_authentication(request)  # cannot be undone: a recent sign-in for session callers
         tender = services.price_envelope_open(tender=_tender(reference), user=request.user)
         pending = selectors.clarifications(tender=tender)
         return Response(
@@ -349,6 +351,7 @@ class ResultView(APIView):
 class AwardView(APIView):
     @extend_schema(request=s.AwardInputSerializer, responses=OpenApiTypes.OBJECT)
     def post(self, request: Request, reference: str) -> Response:
+        ensure_recent_authentication(request)  # cannot be undone: a recent sign-in for session callers
         data = _valid(s.AwardInputSerializer, request)
         tender = services.evaluation_award(tender=_tender(reference), user=request.user, note=data["note"])
         return Response({"tender": tender.reference, "status": tender.status, "awarded_at": tender.awarded_at})
