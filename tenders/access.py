@@ -8,6 +8,8 @@
 """
 from __future__ import annotations
 
+from typing import Any
+
 from accounts.permissions import (  # noqa: F401  (re-exported for existing imports)
     can_read_bid,
     can_read_document,
@@ -19,7 +21,7 @@ from accounts.permissions import (  # noqa: F401  (re-exported for existing impo
     is_own_bid,
     may_bid,
 )
-from tenders.models import Tender
+from tenders.models import BidVersion, Tender
 from tenders.transitions import TenderStatus
 
 
@@ -34,3 +36,27 @@ def sealed_message(tender: Tender) -> str:
         if tender.is_sealed
         else "You do not have access to this bid."
     )
+
+
+# Keys that carry a price in any representation of a bid (API, receipt, page context, export).
+PRICE_KEYS = frozenset({
+    "hourly_price", "package_price", "price_per_contact_hour", "price", "prices", "price_check",
+    "price_score", "price_points", "lowest_price", "clarification", "price_clarification",
+})
+
+
+def strip_prices(value: Any) -> Any:
+    """A copy of JSON-like data with every price key removed, at any depth (the second envelope closed)."""
+    if isinstance(value, dict):
+        return {k: strip_prices(v) for k, v in value.items() if k not in PRICE_KEYS}
+    if isinstance(value, list):
+        return [strip_prices(v) for v in value]
+    return value
+
+
+def version_content_for(user: Any, version: BidVersion) -> dict[str, Any]:
+    """A submitted version's frozen content as this reader may see it: prices dropped unless `can_see_prices`."""
+    content = dict(version.content or {})
+    if can_see_bid_prices(user, version.bid):
+        return content
+    return strip_prices(content)

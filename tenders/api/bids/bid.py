@@ -1,0 +1,307 @@
+"""Bids: start, draft, documents, submit, reconfirm, revise, discard, withdraw, receipts.
+
+Providers only ever see their own organisation's bids (another's answers 404, as if it
+did not exist). Anyone else gets 403 on a sealed bid, and after opening only what
+`accounts.permissions` allows: quality content via `can_read_bid`, prices only via
+`can_see_prices` (the second envelope).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import FileResponse, Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from accounts.models import Role
+from tenders import bidding_selectors as sel
+from tenders import services
+from tenders.access import can_read_bid, can_read_version, is_own_bid, sealed_message
+from tenders.api.bids.serializers import (
+    SEALED_RESPONSES,
+    WRITE_RESPONSES,
+    BidDetailSerializer,
+    BidSerializer,
+    BidStartSerializer,
+    DocumentOutSerializer,
+    DocumentUploadSerializer,
+    DraftUpdateSerializer,
+    ProblemSerializer,
+    ReceiptSerializer,
+    SubmitSerializer,
+    VersionSerializer,
+    VersionSummarySerializer,
+    WithdrawSerializer,
+)
+from tenders.models import (
+    Bid,
+    BidDocument,
+    BidVersion,
+    BidVersionStatus,
+    Lot,
+    QualityQuestion,
+)
+from tenders.receipts import canonical_json
+from tenders.selectors import tender_list
+
+
+def _draft_changes(bid: Bid, data: dict[str, Any]) -> dict[str, Any]:
+    """Translate lot and question numbers into ids, with field errors for unknown ones."""
+    tender = bid.tender
+    errors: dict[str, list[str]] = {}
+    kwargs: dict[str, Any] = {}
+    if "lots" in data:
+        lots = {lot.number: lot for lot in Lot.objects.filter(tender=tender)}
+        prices: dict[int, tuple[Any, Any]] = {}
+        for row in data["lots"]:
+            lot = lots.get(row["lot"])
+            if lot is None:
+                errors.setdefault("lots", []).append(f"Lot {row['lot']} is not part of {tender.reference}.")
+            elif lot.pk in prices:
+                errors.setdefault("lots", []).append(f"Lot {row['lot']} is given more than once.")
+            else:
+                prices[lot.pk] = (row["hourly_price"], row.get("package_price"))
+        kwargs["prices"] = prices
+    if "answers" in data:
+        questions = {q.number: q for q in QualityQuestion.objects.filter(tender=tender)}
+        answers: dict[int, str] = {}
+        for row in data["answers"]:
+            question = questions.get(row["question"])
+            if question is None:
+                errors.setdefault("answers", []).append(f"Question {row['question']} is not part of {tender.reference}.")
+            else:
+                answers[question.pk] = row["text"]
+        kwargs["answers"] = answers
+    if "cqc_location_ids" in data:
+        kwargs["cqc_location_ids"] = data["cqc_location_ids"]
+    if "declarations" in data:
+        kwargs["declarations"] = data["declarations"]
+    if errors:
+        raise ValidationError(errors)
+    return kwargs
+
+
+def _detail(bid: Bid, user: Any) -> dict[str, Any]:
+    state = sel.bid_state(bid=bid)
+    own = is_own_bid(user, bid)
+    live = state.live if (own or can_read_bid(user, bid)) else None
+    return {
+        **BidSerializer(bid).data,
+        "draft": VersionSerializer(state.draft).data if own and state.draft else None,
+        "live": VersionSerializer(live).data if live else None,
+        "versions": VersionSummarySerializer(
+            [v for v in state.versions if own or v.status != BidVersionStatus.DRAFT], many=True
+        ).data,
+    }
+
+
+def _receipt(version: BidVersion, *, replayed: bool = False) -> dict[str, Any]:
+    return {
+        "bid": version.bid.reference,
+        "tender": version.bid.tender.reference,
+        "version": version.number,
+        "status": version.status,
+        "submitted_at": version.submitted_at,
+        "digest": version.digest,
+        "content": version.content,
+        "canonical_json": canonical_json(version.content),
+        "replayed": replayed,
+    }
+
+
+
+
+class BidViewSet(viewsets.GenericViewSet):
+    """Sealed bids. Providers: their own organisation's bids. Commissioning side: only opened tenders' bids."""
+
+    lookup_field = "reference"
+    lookup_value_regex = r"[A-Za-z0-9_-]+"
+    serializer_class = BidSerializer
+    parser_classes = [JSONParser, FormParser, MultiPartParser]
+
+    def get_queryset(self) -> QuerySet[Bid]:
+        user = self.request.user
+        qs = Bid.objects.select_related("tender", "provider")
+        if getattr(user, "role", None) == Role.PROVIDER:
+            return qs.filter(provider_id=user.provider_id)
+        if getattr(user, "is_commissioning_side", False):
+            return qs.filter(tender__opened_at__isnull=False)
+        return qs.none()
+
+    def get_object(self) -> Bid:
+        """Own bid, or a bid the commissioning side may read; sealed ones answer 403, a rival's 404."""
+        user = self.request.user
+        reference = self.kwargs.get("reference", "")
+        bid = Bid.objects.select_related("tender", "provider").filter(reference=reference).first()
+        if bid is None:
+            raise Http404("No such bid.")
+        if is_own_bid(user, bid):
+            return bid
+        if getattr(user, "role", None) == Role.PROVIDER or not getattr(user, "is_commissioning_side", False):
+            raise Http404("No such bid.")
+        if not can_read_bid(user, bid):
+            raise PermissionDenied(sealed_message(bid.tender))
+        return bid
+
+    def _own(self) -> Bid:
+        bid = self.get_object()
+        if not is_own_bid(self.request.user, bid):
+            raise PermissionDenied("Only the bidding provider's users can change a bid.")
+        return bid
+
+    @extend_schema(responses=BidSerializer(many=True))
+    def list(self, request: Request) -> Response:
+        bids = [b for b in self.get_queryset().order_by("tender__reference") if is_own_bid(request.user, b)
+                or can_read_bid(request.user, b)]
+        return Response(BidSerializer(bids, many=True).data)
+
+    @extend_schema(request=BidStartSerializer, responses={201: BidDetailSerializer, **WRITE_RESPONSES})
+    def create(self, request: Request) -> Response:
+        """Start a bid on a published tender (or return the existing one): one bid per provider per tender."""
+        data = BidStartSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        tender = tender_list(user=request.user).filter(reference=data.validated_data["tender"]).first()
+        if tender is None:
+            raise ValidationError({"tender": ["No published tender has this reference."]})
+        bid = services.bid_start(tender=tender, user=request.user)
+        return Response(_detail(bid, request.user), status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses={200: BidDetailSerializer, **SEALED_RESPONSES})
+    def retrieve(self, request: Request, reference: str | None = None) -> Response:
+        return Response(_detail(self.get_object(), request.user))
+
+    @extend_schema(request=DraftUpdateSerializer, responses={200: VersionSerializer, **WRITE_RESPONSES})
+    @action(detail=True, methods=["patch"])
+    def draft(self, request: Request, reference: str | None = None) -> Response:
+        """Save parts of the draft. Word limits are enforced; prices must be positive with at most 2 decimals."""
+        bid = self._own()
+        data = DraftUpdateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        version = services.bid_update_draft(bid=bid, user=request.user, **_draft_changes(bid, data.validated_data))
+        return Response(VersionSerializer(sel.version_with_content(version_id=version.pk)).data)
+
+    @extend_schema(responses={200: ProblemSerializer(many=True), **SEALED_RESPONSES})
+    @action(detail=True, methods=["get"])
+    def problems(self, request: Request, reference: str | None = None) -> Response:
+        """What still stops the draft being submitted (an empty list when it is complete)."""
+        bid = self._own()
+        draft = sel.bid_state(bid=bid).draft
+        found = services.bid_submission_problems(version=draft) if draft else []
+        return Response([{"field": p.field, "message": p.message} for p in found])
+
+    @extend_schema(
+        request={"multipart/form-data": DocumentUploadSerializer},
+        responses={201: DocumentOutSerializer, **WRITE_RESPONSES},
+    )
+    @action(detail=True, methods=["post"], url_path="documents", parser_classes=[MultiPartParser, FormParser])
+    def upload(self, request: Request, reference: str | None = None) -> Response:
+        """Attach a document to the draft (PDF, DOCX or XLSX, judged by content, not name)."""
+        bid = self._own()
+        data = DocumentUploadSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        document = services.bid_add_document(bid=bid, user=request.user, upload=data.validated_data["file"])
+        return Response(DocumentOutSerializer(document).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        methods=["get"], responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, **SEALED_RESPONSES},
+        description="Download a document of the bid (own bid, or opened and readable).",
+    )
+    @extend_schema(methods=["delete"], responses={204: None, **WRITE_RESPONSES}, description="Remove it from the draft.")
+    @action(detail=True, methods=["get", "delete"], url_path=r"documents/(?P<document_id>[0-9]{1,18})")
+    def document(self, request: Request, reference: str | None = None, document_id: str = "") -> Any:
+        bid = self.get_object()
+        if request.method == "DELETE":
+            bid = self._own()
+            services.bid_remove_document(bid=bid, user=request.user, document_id=int(document_id))
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        document = BidDocument.objects.select_related("version__bid__tender").filter(
+            pk=int(document_id), version__bid=bid
+        ).first()
+        if document is None:
+            raise Http404("No such document.")
+        if not can_read_version(request.user, document.version):
+            raise PermissionDenied(sealed_message(bid.tender))
+        return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.original_name,
+                            content_type=document.content_type)
+
+    @extend_schema(
+        request=SubmitSerializer,
+        parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=False,
+                                     description="Same key, same receipt: retries never create a second version.")],
+        responses={201: ReceiptSerializer, 200: OpenApiResponse(ReceiptSerializer, description="Replayed receipt."),
+                   **WRITE_RESPONSES},
+    )
+    @action(detail=True, methods=["post"])
+    def submit(self, request: Request, reference: str | None = None) -> Response:
+        """Submit the draft: completeness checked, content frozen, receipt with SHA-256 digest returned.
+
+        After the deadline (server clock) the attempt is recorded and refused with 409.
+        """
+        bid = self._own()
+        data = SubmitSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        key = request.headers.get("Idempotency-Key") or data.validated_data.get("idempotency_key", "")
+        result = services.bid_submit(bid=bid, user=request.user, idempotency_key=key, channel="api")
+        return Response(_receipt(result.version, replayed=result.replayed),
+                        status=status.HTTP_200_OK if result.replayed else status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=SubmitSerializer,
+        parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=False)],
+        responses={201: ReceiptSerializer, 200: OpenApiResponse(ReceiptSerializer, description="Replayed receipt."),
+                   **WRITE_RESPONSES},
+    )
+    @action(detail=True, methods=["post"])
+    def reconfirm(self, request: Request, reference: str | None = None) -> Response:
+        """After an amendment: re-submit the live bid unchanged as a new version acknowledging the addenda."""
+        bid = self._own()
+        data = SubmitSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        key = request.headers.get("Idempotency-Key") or data.validated_data.get("idempotency_key", "")
+        result = services.bid_reconfirm(bid=bid, user=request.user, idempotency_key=key, channel="api")
+        return Response(_receipt(result.version, replayed=result.replayed),
+                        status=status.HTTP_200_OK if result.replayed else status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={201: VersionSerializer, **WRITE_RESPONSES})
+    @action(detail=True, methods=["post"])
+    def revise(self, request: Request, reference: str | None = None) -> Response:
+        """Open a new draft copied from the latest version; the submitted one stays live until replaced."""
+        draft = services.bid_revise(bid=self._own(), user=request.user)
+        return Response(VersionSerializer(sel.version_with_content(version_id=draft.pk)).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={204: None, **WRITE_RESPONSES})
+    @action(detail=True, methods=["post"])
+    def discard(self, request: Request, reference: str | None = None) -> Response:
+        """Throw away the unsubmitted draft (the submitted version is untouched)."""
+        services.bid_discard_draft(bid=self._own(), user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=WithdrawSerializer, responses={200: BidSerializer, **WRITE_RESPONSES})
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request: Request, reference: str | None = None) -> Response:
+        """Withdraw the live submission before the deadline; it is kept for the record."""
+        bid = self._own()
+        data = WithdrawSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        bid = services.bid_withdraw(bid=bid, user=request.user, reason=data.validated_data["reason"])
+        return Response(BidSerializer(bid).data)
+
+    @extend_schema(responses={200: ReceiptSerializer, **SEALED_RESPONSES})
+    @action(detail=True, methods=["get"], url_path=r"versions/(?P<number>[0-9]{1,9})/receipt")
+    def receipt(self, request: Request, reference: str | None = None, number: str = "") -> Response:
+        """A submitted version's receipt: recompute SHA-256 over canonical_json to check the digest."""
+        bid = self.get_object()
+        version = BidVersion.objects.filter(bid=bid, number=int(number)).exclude(status=BidVersionStatus.DRAFT).first()
+        if version is None or not version.content:
+            raise Http404("No such submission.")
+        if not can_read_version(request.user, version):
+            raise PermissionDenied(sealed_message(bid.tender))
+        version.bid = bid
+        return Response(_receipt(version))

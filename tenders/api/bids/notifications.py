@@ -1,0 +1,49 @@
+"""A provider organisation's in-app notifications.
+"""
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from tenders import bidding_selectors as sel
+from tenders import services
+from tenders.api.bids.serializers import BiddingErrorSerializer
+from tenders.models import (
+    Notification,
+)
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    tender = serializers.SlugRelatedField(slug_field="reference", read_only=True)
+
+    class Meta:
+        model = Notification
+        fields = ["id", "kind", "message", "link", "tender", "created_at", "read_at"]
+
+
+class MarkReadSerializer(serializers.Serializer):
+    ids = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False, max_length=1000,
+                                help_text="Leave out to mark all as read.")
+
+
+class MarkReadResultSerializer(serializers.Serializer):
+    marked = serializers.IntegerField()
+
+
+class NotificationListView(APIView):
+    @extend_schema(responses=NotificationSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        """The organisation's in-app notifications, newest first (empty for non-provider users)."""
+        return Response(NotificationSerializer(sel.notifications_for(user=request.user, limit=200), many=True).data)
+
+
+class NotificationReadView(APIView):
+    @extend_schema(request=MarkReadSerializer, responses={200: MarkReadResultSerializer, 403: BiddingErrorSerializer})
+    def post(self, request: Request) -> Response:
+        data = MarkReadSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        marked = services.notification_mark_read(user=request.user, notification_ids=data.validated_data.get("ids"))
+        return Response({"marked": marked})

@@ -1,0 +1,42 @@
+"""The commissioning side's bid register of a tender.
+"""
+from __future__ import annotations
+
+from django.http import Http404
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from common.errors import PermissionDeniedError
+from tenders import bidding_selectors as sel
+from tenders.api.bids.serializers import BiddingErrorSerializer, BidSerializer
+from tenders.models import (
+    Tender,
+)
+
+
+class RegisterSummarySerializer(serializers.Serializer):
+    sealed = serializers.BooleanField()
+    submitted = serializers.IntegerField()
+    withdrawn = serializers.IntegerField()
+    in_progress = serializers.IntegerField()
+    late_attempts = serializers.IntegerField()
+    bids = BidSerializer(many=True, help_text="Empty while sealed.")
+
+
+class BidRegisterView(APIView):
+    @extend_schema(responses={200: RegisterSummarySerializer, 403: BiddingErrorSerializer, 404: BiddingErrorSerializer})
+    def get(self, request: Request, reference: str) -> Response:
+        """The commissioning side's bid register: counts only while sealed, the list once opened."""
+        if not getattr(request.user, "is_commissioning_side", False):
+            raise PermissionDeniedError("Only the commissioning side can see a tender's bid register.")
+        tender = Tender.objects.filter(reference=reference).first()
+        if tender is None:
+            raise Http404("No such tender.")
+        summary = sel.bid_register(tender=tender)
+        return Response(RegisterSummarySerializer({
+            "sealed": summary.sealed, "submitted": summary.submitted, "withdrawn": summary.withdrawn,
+            "in_progress": summary.in_progress, "late_attempts": summary.late_attempts, "bids": summary.bids,
+        }).data)
