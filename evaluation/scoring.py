@@ -35,12 +35,31 @@ Price (per lot, on the price per contact hour the caller has already converted)
     Every formula is monotone: for the same competitors a lower price never
     earns a lower price score.
 
+Package prices (reablement lots priced per package as well as per hour)
+    When a lot publishes a package price weight w% (LotInput.package_weight),
+    G = (100 - w)% x G(hourly price) + w% x G(package price), each G by the
+    tender's formula over the acceptable bids' prices of that kind. The package
+    price enters as its hourly equivalent per contact hour (package price /
+    package hours, converted), so the banded formula compares it with the same
+    benchmark. With w = 0 the package price is not scored.
+
+Ceilings (TenderRules.ceiling_rule)
+    The caller marks a bid priced above its lot's published ceiling with status
+    "above_ceiling". "not_ranked" (default): it is non-compliant, not scored on
+    price, not ranked and never sets the lowest or mean price; its quality is
+    reported. "ranked_not_recommended": it is ranked for information as if
+    compliant but never recommended; the next compliant bid takes the place.
+
 Total and ranking
     total = quality + price (0-100; the weights must add up to 100). Ranks per
-    lot are 1..n with no shared ranks. Ties on total are broken, in order, by
-    higher quality, lower price per contact hour, earlier submission time (a
-    missing time sorts last), then bid reference (ascending). The result does
-    not depend on the order of the input bids.
+    lot are 1..n with no shared ranks. Ties on total are broken by the published
+    tie rule (TenderRules.tie_break): higher quality, then lower price per
+    contact hour, then "quality_price_lots" (default) a drawing of lots
+    seeded with `tie_break_seed` (SHA-256 of seed and bid key: reproducible
+    from the stored seed, independent of input order and of who clicked first),
+    or "submission_time" earlier submission time (a missing time sorts last);
+    bid reference (ascending) last. Every tie on total is recorded with what
+    decided it (LotResult.ties), so a drawing of lots can be audited.
 
 Exactness
     Sums and products are computed exactly (a context that traps Inexact), and
@@ -71,6 +90,7 @@ from decimal import (
     localcontext,
 )
 from enum import StrEnum
+from hashlib import sha256
 from operator import mul
 from typing import Any
 
@@ -83,6 +103,7 @@ __all__ = [
     "BidInput",
     "BidResult",
     "BidStatus",
+    "CeilingRule",
     "LotAward",
     "LotInput",
     "LotResult",
@@ -95,8 +116,11 @@ __all__ = [
     "ResultStatus",
     "SplitOutcome",
     "TenderResult",
+    "TieBreak",
+    "TieRecord",
     "TenderRules",
     "display_score",
+    "draw_key",
     "evaluate_tender",
     "recommend_awards",
 ]
@@ -128,12 +152,27 @@ class PriceFormula(StrEnum):
     BANDED_COST_OF_CARE = "banded_cost_of_care"
 
 
+class CeilingRule(StrEnum):
+    """What the published rules do with a bid above its lot's ceiling price."""
+
+    NOT_RANKED = "not_ranked"
+    RANKED_NOT_RECOMMENDED = "ranked_not_recommended"
+
+
+class TieBreak(StrEnum):
+    """The published last tie-break after quality and price per contact hour."""
+
+    QUALITY_PRICE_LOTS = "quality_price_lots"  # a seeded drawing of lots
+    SUBMISSION_TIME = "submission_time"
+
+
 class BidStatus(StrEnum):
     """Status of a bid on entry to scoring (decided by earlier checks)."""
 
     ELIGIBLE = "eligible"
     EXCLUDED = "excluded"  # e.g. CQC Inadequate on a key question
     REJECTED_PRICE = "rejected_price"  # abnormally low, explanation not accepted
+    ABOVE_CEILING = "above_ceiling"  # priced above the lot's published ceiling
 
 
 class ResultStatus(StrEnum):
@@ -143,13 +182,15 @@ class ResultStatus(StrEnum):
     EXCLUDED = "excluded"
     FAILED_QUALITY = "failed_quality"
     REJECTED_PRICE = "rejected_price"
+    ABOVE_CEILING = "above_ceiling"
 
 
 # Order of unranked bids after the ranked ones in a lot result.
 _UNRANKED_ORDER = {
     ResultStatus.FAILED_QUALITY: 0,
-    ResultStatus.REJECTED_PRICE: 1,
-    ResultStatus.EXCLUDED: 2,
+    ResultStatus.ABOVE_CEILING: 1,
+    ResultStatus.REJECTED_PRICE: 2,
+    ResultStatus.EXCLUDED: 3,
 }
 
 
@@ -237,8 +278,14 @@ class TenderRules:
     quality_threshold_percent: Decimal | None = None
     price_bands: tuple[PriceBand, ...] = DEFAULT_PRICE_BANDS
     sensitivity_splits: tuple[tuple[Decimal, Decimal], ...] = DEFAULT_SENSITIVITY_SPLITS
+    ceiling_rule: CeilingRule = CeilingRule.NOT_RANKED
+    tie_break: TieBreak = TieBreak.QUALITY_PRICE_LOTS
+    tie_break_seed: str = ""
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "ceiling_rule", CeilingRule(self.ceiling_rule))
+        object.__setattr__(self, "tie_break", TieBreak(self.tie_break))
+        object.__setattr__(self, "tie_break_seed", str(self.tie_break_seed or ""))
         qw = _dec(self.quality_weight, "quality_weight")
         pw = _dec(self.price_weight, "price_weight")
         if qw < 0 or pw < 0 or qw + pw != HUNDRED:
@@ -297,6 +344,9 @@ class TenderRules:
                 }
                 for b in self.price_bands
             ],
+            "ceiling_rule": str(self.ceiling_rule),
+            "tie_break": str(self.tie_break),
+            "tie_break_seed": self.tie_break_seed,
         }
 
 
@@ -341,11 +391,18 @@ class BidInput:
     consensus_scores: Mapping[str, Decimal] = field(default_factory=dict)
     submitted_at: datetime | None = None
     needs_clarification_unresolved: bool = False
+    # The package price as its hourly equivalent per contact hour; scored only where the lot weights it.
+    package_price_per_contact_hour: Decimal | None = None
 
     def __post_init__(self) -> None:
         if not self.bid_ref or not self.provider_key:
             raise ValueError("a bid needs a bid_ref and a provider_key")
         object.__setattr__(self, "status", BidStatus(self.status))
+        if self.package_price_per_contact_hour is not None:
+            package = _dec(self.package_price_per_contact_hour, f"bid {self.bid_ref} package price")
+            if package <= 0:
+                raise ValueError(f"bid {self.bid_ref}: the package price must be positive")
+            object.__setattr__(self, "package_price_per_contact_hour", package)
         if self.price_per_contact_hour is not None:
             price = _dec(self.price_per_contact_hour, f"bid {self.bid_ref} price_per_contact_hour")
             if price <= 0:
@@ -366,8 +423,13 @@ class LotInput:
     hours_per_week: Decimal
     cost_of_care_benchmark: Decimal | None = None
     bids: Sequence[BidInput] = ()
+    package_weight: Decimal = ZERO  # % of the price score taken from the package price
 
     def __post_init__(self) -> None:
+        weight = _dec(self.package_weight, f"lot {self.lot_key} package_weight")
+        if not ZERO <= weight <= HUNDRED:
+            raise ValueError(f"lot {self.lot_key}: package_weight must be 0-100, got {weight}")
+        object.__setattr__(self, "package_weight", weight)
         hours = _dec(self.hours_per_week, f"lot {self.lot_key} hours_per_week")
         if hours < 0:
             raise ValueError(f"lot {self.lot_key}: hours_per_week cannot be negative")
@@ -407,6 +469,8 @@ class BidResult:
     rank: int | None
     recommended: bool = False
     clarification_unresolved: bool = False
+    above_ceiling: bool = False  # ranked for information only, never recommended
+    package_price_per_contact_hour: Decimal | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready, scores as 2-place strings rounded half up."""
@@ -424,6 +488,8 @@ class BidResult:
             "rank": self.rank,
             "recommended": self.recommended,
             "clarification_unresolved": self.clarification_unresolved,
+            "above_ceiling": self.above_ceiling,
+            "package_price_per_contact_hour": _display_money(self.package_price_per_contact_hour),
         }
 
 
@@ -497,6 +563,35 @@ class LotSensitivity:
 
 
 @dataclass(frozen=True)
+class TieRecord:
+    """Bids with equal totals, in the order the tie rules put them.
+
+    `decided_by[i]` says what put bids[i] above bids[i + 1]: "quality", "price",
+    "drawing of lots", "submission time" or "bid reference". `draws` is each
+    bid's drawn number (hex) where a drawing of lots was used, so anyone can
+    recompute it from the seed with `draw_key`.
+    """
+
+    bids: tuple[str, ...]
+    decided_by: tuple[str, ...]
+    seed: str = ""
+    draws: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def drawn(self) -> bool:
+        return "drawing of lots" in self.decided_by
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "bids": list(self.bids),
+            "decided_by": list(self.decided_by),
+            "drawn": self.drawn,
+            "seed": self.seed if self.drawn else "",
+            "draws": [list(d) for d in self.draws] if self.drawn else [],
+        }
+
+
+@dataclass(frozen=True)
 class LotResult:
     """A lot's bids, ranked ones first by rank, then failed, rejected, excluded.
 
@@ -514,6 +609,8 @@ class LotResult:
     mean_acceptable_price: Decimal | None
     cost_of_care_benchmark: Decimal | None
     sensitivity: LotSensitivity
+    ties: tuple[TieRecord, ...] = ()
+    package_weight: Decimal = ZERO
 
     @property
     def ranked(self) -> tuple[BidResult, ...]:
@@ -536,6 +633,8 @@ class LotResult:
             "cost_of_care_benchmark": _display_money(self.cost_of_care_benchmark),
             "bids": [b.to_dict() for b in self.bids],
             "sensitivity": self.sensitivity.to_dict(),
+            "ties": [t.to_dict() for t in self.ties],
+            "package_weight": str(self.package_weight),
         }
 
 
@@ -790,7 +889,8 @@ class _Scored:
     qn: Decimal  # exact quality numerator (over _QualityModel.denominator)
     neg_fraction: Decimal  # minus the quality fraction F (rounded once), for sorting
     price: Decimal
-    tie: tuple[Any, ...]  # (submission key, bid_ref)
+    tie: tuple[Any, ...]  # (published last tie-break key, bid_ref)
+    above_ceiling: bool = False
     gn: Decimal = ZERO
     gd: Decimal = ONE
     x: Decimal = ZERO
@@ -803,9 +903,52 @@ class _Scored:
         self.x, self.y, self.z = self.qn * gd, gn * qd, qd * gd
 
 
-def _tie_key(bid: BidInput) -> tuple[Any, ...]:
-    submitted = (1, 0) if bid.submitted_at is None else (0, bid.submitted_at)
-    return (submitted, bid.bid_ref)
+def draw_key(seed: str, bid_ref: str) -> str:
+    """A bid's number in the seeded drawing of lots: lower draws first. Anyone can recompute it."""
+    return sha256(f"{seed}\x1f{bid_ref}".encode()).hexdigest()
+
+
+def _tie_key(bid: BidInput, rules: TenderRules) -> tuple[Any, ...]:
+    if rules.tie_break is TieBreak.SUBMISSION_TIME:
+        submitted = (1, 0) if bid.submitted_at is None else (0, bid.submitted_at)
+        return (submitted, bid.bid_ref)
+    return ((0, draw_key(rules.tie_break_seed, bid.bid_ref)), bid.bid_ref)
+
+
+def _tie_records(rules: TenderRules, keyed: list[tuple[tuple[Any, ...], _Scored]]) -> tuple[TieRecord, ...]:
+    """Every run of equal totals, with what ordered each neighbouring pair."""
+    last_rule = "drawing of lots" if rules.tie_break is TieBreak.QUALITY_PRICE_LOTS else "submission time"
+    records = []
+    i = 0
+    while i < len(keyed):
+        j = i + 1
+        while j < len(keyed) and keyed[j][0][0] == keyed[i][0][0]:
+            j += 1
+        if j - i > 1:
+            group = keyed[i:j]
+            decided = []
+            for (a, _), (b, _) in zip(group, group[1:], strict=False):
+                if a[1] != b[1]:
+                    decided.append("quality")
+                elif a[2] != b[2]:
+                    decided.append("price")
+                elif a[3][0] != b[3][0]:
+                    decided.append(last_rule)
+                else:
+                    decided.append("bid reference")
+            draws: tuple[tuple[str, str], ...] = ()
+            if rules.tie_break is TieBreak.QUALITY_PRICE_LOTS:
+                draws = tuple((s.bid.bid_ref, s.tie[0][1]) for _, s in group)
+            records.append(
+                TieRecord(
+                    bids=tuple(s.bid.bid_ref for _, s in group),
+                    decided_by=tuple(decided),
+                    seed=rules.tie_break_seed,
+                    draws=draws,
+                )
+            )
+        i = j
+    return tuple(records)
 
 
 def _key(a: Decimal, b: Decimal, s: _Scored) -> tuple[Any, ...]:
@@ -822,6 +965,7 @@ def _moved_key(
 
 def _unscored(bid: BidInput, status: ResultStatus, reason: str, quality: Decimal | None = None) -> BidResult:
     return BidResult(
+        package_price_per_contact_hour=bid.package_price_per_contact_hour,
         bid_ref=bid.bid_ref,
         provider_key=bid.provider_key,
         lot_key=bid.lot_key,
@@ -842,6 +986,7 @@ def _evaluate_lot(rules: TenderRules, quality: _QualityModel, lot: LotInput) -> 
     threshold = rules.quality_threshold_percent
     unranked: list[BidResult] = []
     scored: list[_Scored] = []
+    ties: tuple[TieRecord, ...] = ()
     with localcontext(_EXACT):
         for bid in lot.bids:
             if bid.lot_key != lot.lot_key:
@@ -856,6 +1001,14 @@ def _evaluate_lot(rules: TenderRules, quality: _QualityModel, lot: LotInput) -> 
                     q = _DIVISION.divide(qw * quality.numerator(bid)[0], qd)
                 reason = bid.reason or "abnormally low price rejected after clarification"
                 unranked.append(_unscored(bid, ResultStatus.REJECTED_PRICE, reason, q))
+                continue
+            above_ceiling = bid.status is BidStatus.ABOVE_CEILING
+            if above_ceiling and rules.ceiling_rule is CeilingRule.NOT_RANKED:
+                q = None
+                if bid.consensus_scores:
+                    q = _DIVISION.divide(qw * quality.numerator(bid)[0], qd)
+                reason = bid.reason or "priced above the lot's published ceiling: non-compliant, not ranked"
+                unranked.append(_unscored(bid, ResultStatus.ABOVE_CEILING, reason, q))
                 continue
             qn, zeros = quality.numerator(bid)
             reasons = []
@@ -874,13 +1027,16 @@ def _evaluate_lot(rules: TenderRules, quality: _QualityModel, lot: LotInput) -> 
                 continue
             if bid.price_per_contact_hour is None:
                 raise ValueError(f"bid {bid.bid_ref}: an eligible bid needs a price per contact hour")
+            if lot.package_weight and bid.package_price_per_contact_hour is None:
+                raise ValueError(f"bid {bid.bid_ref}: lot {lot.lot_key} scores package prices and the bid has none")
             scored.append(
                 _Scored(
                     bid=bid,
                     qn=qn,
                     neg_fraction=_DIVISION.divide(qn, qd).copy_negate(),
                     price=bid.price_per_contact_hour,
-                    tie=_tie_key(bid),
+                    tie=_tie_key(bid, rules),
+                    above_ceiling=above_ceiling,
                 )
             )
 
@@ -894,8 +1050,21 @@ def _evaluate_lot(rules: TenderRules, quality: _QualityModel, lot: LotInput) -> 
             price_sum = sum(prices, ZERO)  # exact, so order does not matter
             mean = _DIVISION.divide(price_sum, Decimal(len(prices)))
             ref = _Reference(lowest, price_sum, Decimal(len(prices)), lot.cost_of_care_benchmark)
+            w = lot.package_weight
+            package_ref = None
+            if w:
+                package_prices = [s.bid.package_price_per_contact_hour for s in scored]
+                package_ref = _Reference(
+                    min(package_prices), sum(package_prices, ZERO), Decimal(len(package_prices)),
+                    lot.cost_of_care_benchmark,
+                )
             for s in scored:
-                s.set_price_fraction(*_price_fraction(rules, s.price, ref), qd)
+                gn, gd = _price_fraction(rules, s.price, ref)
+                if package_ref is not None:
+                    # G = (100 - w)% G_hourly + w% G_package, kept as one exact fraction.
+                    pn, pd = _price_fraction(rules, s.bid.package_price_per_contact_hour, package_ref)
+                    gn, gd = (HUNDRED - w) * gn * pd + w * pn * gd, HUNDRED * gd * pd
+                s.set_price_fraction(gn, gd, qd)
 
         keyed = sorted(((_key(qw, pw, s), s) for s in scored), key=lambda pair: pair[0])
         ordered = [s for _, s in keyed]
@@ -913,10 +1082,14 @@ def _evaluate_lot(rules: TenderRules, quality: _QualityModel, lot: LotInput) -> 
                 total=key[0].copy_negate(),
                 rank=rank,
                 clarification_unresolved=s.bid.needs_clarification_unresolved,
+                above_ceiling=s.above_ceiling,
+                package_price_per_contact_hour=s.bid.package_price_per_contact_hour,
             )
             for rank, (key, s) in enumerate(keyed, start=1)
         ]
-        sensitivity = _sensitivity(rules, qd, ordered, ref)
+        # Price-move sensitivity models the hourly price alone; with a package weight it would mislead.
+        sensitivity = _sensitivity(rules, qd, ordered, ref if not lot.package_weight else None)
+        ties = _tie_records(rules, keyed)
 
     unranked.sort(key=lambda r: (_UNRANKED_ORDER[r.status], r.bid_ref))
     unresolved = tuple(sorted(s.bid.bid_ref for s in scored if s.bid.needs_clarification_unresolved))
@@ -930,6 +1103,8 @@ def _evaluate_lot(rules: TenderRules, quality: _QualityModel, lot: LotInput) -> 
         mean_acceptable_price=mean,
         cost_of_care_benchmark=lot.cost_of_care_benchmark,
         sensitivity=sensitivity,
+        ties=ties,
+        package_weight=lot.package_weight,
     )
 
 
@@ -1113,6 +1288,16 @@ def recommend_awards(
         if len(places) >= max_per_lot:
             continue
         if any(p.provider_key == bid.provider_key for p in places):
+            continue
+        if bid.above_ceiling:
+            passed[position].append(
+                PassedOver(
+                    bid_ref=bid.bid_ref,
+                    provider_key=bid.provider_key,
+                    rank=rank,
+                    reason="priced above the lot's published ceiling: non-compliant, never recommended",
+                )
+            )
             continue
         lots_held = held.setdefault(bid.provider_key, [])
         if max_lots_per_provider is not None and len(lots_held) >= max_lots_per_provider:

@@ -23,6 +23,7 @@ from evaluation.scoring import (
     Question,
     ResultStatus,
     TenderRules,
+    TieBreak,
     display_score,
     evaluate_tender,
     recommend_awards,
@@ -142,7 +143,8 @@ def test_it_breaks_a_tie_on_total_by_higher_quality():
 def test_it_breaks_a_full_tie_by_lower_price_then_earlier_submission_then_bid_reference():
     # Banded formula, benchmark 20.00: every price up to 22.00 earns full price
     # marks, so equal quality gives equal totals and only the tie rules decide.
-    rules = TenderRules(price_formula=PriceFormula.BANDED_COST_OF_CARE)
+    # Submission time decides only where the tender publishes that rule (issue 15).
+    rules = TenderRules(price_formula=PriceFormula.BANDED_COST_OF_CARE, tie_break=TieBreak.SUBMISSION_TIME)
     bids = [
         bid("e-cheaper", price="21.00", submitted_at=T0 + timedelta(days=2)),
         bid("d-early", price="21.50", submitted_at=T0),
