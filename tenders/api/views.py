@@ -7,7 +7,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.reauth import ensure_recent_authentication
-from accounts.reauth import ensure_recent_authentication
 from tenders import services
 from tenders.api.serializers import (
     TenderSerializer,
@@ -57,8 +56,6 @@ class TenderViewSet(viewsets.ReadOnlyModelViewSet):
         data = TransitionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         verb = data.validated_data["action"]
-        if verb in ("open", "award"):
-            ensure_recent_authentication(request)  # cannot be undone: a recent sign-in for session callers
         if verb in ("open", "award"):
             ensure_recent_authentication(request)  # cannot be undone: a recent sign-in for session callers
         user = request.user
