@@ -1,6 +1,6 @@
 """The report context: plain, frozen data describing everything a report shows.
 
-Pure module (standard library, `common.money`, `pricing` and `reports.standstill`; no
+Pure module (standard library, `common.money`, `pricing` and `tenders.standstill`; no
 Django ORM). Every document (award report, assessment summaries, letters) and every export
 (evaluation matrix, CQC snapshot) is rendered from one `ReportContext`, so the figures in
 the PDF, the CSV and the XLSX cannot disagree, and regenerating from the same evaluation
@@ -26,7 +26,7 @@ Filling it (phase 2: a selector reads the evaluation models):
   `audit` (the audit trail entries of this tender, in sequence order), `cqc_snapshot`.
 - `generated_at` (aware datetime, taken once per generation) also dates the PDF metadata.
 - `award_notice_published_on`: the day the contract award notice is (to be) published; the
-  standstill end date is worked out from it with `reports.standstill`.
+  standstill end date is worked out from it with `tenders.standstill`.
 
 Helpers: `ReportContext.bidder_view(provider_key)` gathers what one bidder's assessment
 summary and letter need; `context_digest(report)` is a SHA-256 of every figure except the
@@ -44,7 +44,7 @@ from enum import Enum, StrEnum
 from typing import Any
 
 from pricing.checks import CLARIFICATION_STATUSES, PriceStatus
-from reports.standstill import STANDSTILL_WORKING_DAYS, earliest_entry_date, standstill_end
+from tenders.standstill import STANDSTILL_WORKING_DAYS, earliest_entry_date, standstill_end
 
 MINUTES_PER_HOUR = Decimal(60)
 
@@ -562,6 +562,7 @@ class ReportContext:
     generated_by: str = ""
     award_notice_published_on: date | None = None
     standstill_observed: bool = True
+    standstill_working_days: int = STANDSTILL_WORKING_DAYS
     evaluators: tuple[str, ...] = field(default=())
 
     def __post_init__(self) -> None:
@@ -629,9 +630,9 @@ class ReportContext:
                 award_notice_published_on=published,
                 mandatory=mandatory,
                 observed=True,
-                working_days=STANDSTILL_WORKING_DAYS,
-                ends_on=standstill_end(published),
-                earliest_entry_on=earliest_entry_date(published),
+                working_days=self.standstill_working_days,
+                ends_on=standstill_end(published, self.standstill_working_days),
+                earliest_entry_on=earliest_entry_date(published, self.standstill_working_days),
             )
         return Standstill(
             award_notice_published_on=published,

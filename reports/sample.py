@@ -9,7 +9,7 @@ bidders; one (Hilltop Home Support Ltd) excluded because a named CQC location is
 Inadequate on Safe; one abnormally low price (Wyre Coast Care Services Ltd in Fylde and
 Wyre) clarified and accepted; one evaluator declared an interest and did not score one bid.
 The contract award notice is published on Friday 19 December 2025, so the 8-working-day
-standstill runs over Christmas and New Year and ends on Friday 2 January 2026.
+standstill runs over Christmas and New Year (and Scotland's 2 January, s.123) and ends on Monday 5 January 2026.
 
 `sample_context(lots=24, bidders=10, audit_entries=1500)` (or `large_sample_context()`)
 adds generated zones and bidders and a long audit trail: about 100 pages of award report.

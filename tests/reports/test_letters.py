@@ -52,8 +52,8 @@ def wyre_summary(report):
 @pytest.mark.parametrize(
     ("published", "ends", "entry"),
     [
-        # Friday before Christmas: skips 25, 26 December and 1 January.
-        (date(2025, 12, 19), date(2026, 1, 2), date(2026, 1, 3)),
+        # Friday before Christmas: skips 25, 26 December, 1 January and Scotland's 2 January (s.123).
+        (date(2025, 12, 19), date(2026, 1, 5), date(2026, 1, 6)),
         # Monday, with the Spring bank holiday (26 May 2025) inside the period.
         (date(2025, 5, 19), date(2025, 5, 29), date(2025, 5, 30)),
         # Published on a Saturday: the first working day is the Monday.
@@ -140,8 +140,8 @@ def test_a_summary_gives_the_bidders_scores_with_reasons_and_the_winners(wyre_su
 def test_a_summary_states_the_standstill_period_and_its_end_date(wyre_summary):
     text = wyre_summary[1]
     assert "contract award notice on Friday 19 December 2025" in text
-    assert "ends at midnight at the end of Friday 2 January 2026" in text
-    assert "not be entered into before Saturday 3 January 2026" in text
+    assert "ends at midnight at the end of Monday 5 January 2026" in text
+    assert "not be entered into before Tuesday 6 January 2026" in text
 
 
 def test_a_summary_puts_the_reference_page_numbers_and_generation_time_on_every_page(wyre_summary):
@@ -172,7 +172,7 @@ def test_the_award_letter_lists_the_lots_won_with_prices_on_both_bases(report):
     assert "Lancashire County Council intends to award you the contract for the following lots" in text
     assert "Lot 3: Pendle and Ribble Valley 949 £28.40 £34.08 89.10" in text
     assert "Lot 4: Burnley, Hyndburn and Rossendale 1,197 £26.35 £31.62 89.34" in text
-    assert "ends at midnight at the end of Friday 2 January 2026" in text
+    assert "ends at midnight at the end of Monday 5 January 2026" in text
     assert "not an acceptance of your tender" in text
     assert "A. N. Officer" in text
 
@@ -190,7 +190,7 @@ def test_the_unsuccessful_letter_gives_ranks_winners_and_winning_prices(report):
     assert "your tender has not been successful" in text
     assert "Lot 2: Fylde and Wyre Ranked 2nd of 2 77.80 Lune Valley Home Care Ltd 79.54 £28.20 / £33.84" in text
     assert "Your tender scored 37.80 out of 60 for quality" in text
-    assert "Friday 2 January 2026" in text
+    assert "Monday 5 January 2026" in text
     assert _page_count(data) == 1
 
 

@@ -108,9 +108,9 @@ def test_it_shows_conflicts_sensitivity_and_the_audit_trail(rendered, text):
 
 
 def test_it_states_the_standstill_end_date(text):
-    # Award notice Friday 19 December 2025: 8 working days skipping Christmas, Boxing Day and New Year's Day.
-    assert "ends at midnight at the end of Friday 2 January 2026" in text
-    assert "not be entered into before Saturday 3 January 2026" in text
+    # Award notice Friday 19 December 2025: 8 working days skipping Christmas, Boxing Day, New Year's Day and Scotland's 2 January.
+    assert "ends at midnight at the end of Monday 5 January 2026" in text
+    assert "not be entered into before Tuesday 6 January 2026" in text
 
 
 def test_it_numbers_every_page_and_stamps_the_reference_and_generation_time(rendered):
