@@ -111,5 +111,5 @@ def complete_tender(**kwargs) -> Tender:
     """A draft tender that passes every publish check."""
     tender = TenderFactory(**kwargs)
     LotFactory(tender=tender, number=1)
-    QualityQuestionFactory(tender=tender, number=1)
+    QualityQuestionFactory(tender=tender, number=1, weight=Decimal("100"))  # question weights add up to 100
     return tender

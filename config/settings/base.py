@@ -66,10 +66,12 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "tenders.closing.CloseDueTendersMiddleware",  # closes tenders past their deadline with no worker (issue 12)
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",  # request.user.is_verified() for TOTP
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.middleware.IdleTimeoutMiddleware",  # signs out a session idle for SESSION_IDLE_TIMEOUT
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -89,6 +91,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
+                "common.navigation.navigation",  # header links by the access policy, on every page
             ],
         },
     },
@@ -198,6 +201,11 @@ CONTENT_SECURITY_POLICY = {
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 8
+# Signed out after this many seconds without a request (accounts/middleware.py); 30 minutes by default.
+SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)
+# Password-reset mail: printed on the console unless EMAIL_URL is set (e.g. smtp+tls://user:password@host:587).
+vars().update({k: v for k, v in env.email_url("EMAIL_URL", default="consolemail://").items() if v is not None})
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="homecare-tenders@localhost")
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -208,6 +216,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+
+# How often (seconds, per process) a request runs the deadline-closing service when no worker does.
+TENDERS_CLOSE_DUE_EVERY_SECONDS = env.int("TENDERS_CLOSE_DUE_EVERY_SECONDS", default=15)
 
 CELERY_BEAT_SCHEDULE = {
     "close-due-tenders": {"task": "tenders.tasks.close_due_tenders", "schedule": 60.0},

@@ -2,19 +2,20 @@
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Role
+from common.audit import audit_record
 from common.errors import RuleViolation
 from providers.models import Provider, ProviderStatus
 from tenders.models import (
     NotificationKind,
     Tender,
 )
+from tenders.services import award
 from tenders.services._common import (
     _ensure_can,
     _locked,
@@ -23,27 +24,13 @@ from tenders.services._common import (
     _require_role,
     _transition,
 )
+from tenders.services.drafting import tender_check
 from tenders.transitions import TenderStatus
 
 
 def tender_publish_problems(*, tender: Tender, now: datetime) -> list[str]:
     """Everything that stops a tender being published, in words a commissioner can act on."""
-    problems = []
-    if tender.quality_weight + tender.price_weight != Decimal("100"):
-        problems.append(
-            f"Quality weight ({tender.quality_weight}) and price weight ({tender.price_weight}) must add up to 100."
-        )
-    if not tender.lots.exists():
-        problems.append("Add at least one lot.")
-    if not tender.questions.exists():
-        problems.append("Add at least one quality question.")
-    if tender.submission_deadline <= now:
-        problems.append("The submission deadline must be in the future.")
-    if tender.clarification_deadline and tender.clarification_deadline > tender.submission_deadline:
-        problems.append("Clarification questions must close before the submission deadline.")
-    if tender.rate_preset_id is None:
-        problems.append("Choose the cost-of-care model prices will be checked against.")
-    return problems
+    return [problem.message for problem in tender_check(tender=tender, now=now)]
 
 
 @transaction.atomic
@@ -75,13 +62,32 @@ def tender_close(*, tender: Tender, user: Any = None) -> Tender:
     return _transition(tender=tender, target=TenderStatus.CLOSED, user=user or "system", now=now)
 
 
-def tenders_close_due() -> list[str]:
-    """Close every published tender whose deadline has passed (run by Celery beat)."""
+SYSTEM_CLOSE_NOTE = "Closed by the system at the deadline."
+
+
+def tenders_close_due(*, now: datetime | None = None) -> list[str]:
+    """Close every published tender whose deadline has passed; idempotent, safe to run from anywhere.
+
+    Run by Celery beat in production and, with no worker at all, by `tenders.closing` on incoming
+    requests. Each tender is closed by one conditional UPDATE, so two callers racing close it once
+    and write one audit entry, stamped with the deadline itself (when the tender really closed).
+    """
+    now = now or timezone.now()
     closed = []
-    due = Tender.objects.filter(status=TenderStatus.PUBLISHED, submission_deadline__lte=timezone.now())
-    for tender in due:
-        tender_close(tender=tender)
-        closed.append(tender.reference)
+    due = Tender.objects.filter(status=TenderStatus.PUBLISHED, submission_deadline__lte=now).order_by("submission_deadline", "pk")
+    for pk, reference, deadline in due.values_list("pk", "reference", "submission_deadline"):
+        with transaction.atomic():
+            won = Tender.objects.filter(pk=pk, status=TenderStatus.PUBLISHED, submission_deadline=deadline).update(
+                status=TenderStatus.CLOSED.value
+            )
+            if not won:
+                continue  # another request or the beat task closed it first, or the deadline moved
+            audit_record(
+                actor="system", action=f"tender.{TenderStatus.CLOSED.value}", obj=Tender.objects.get(pk=pk),
+                before={"status": TenderStatus.PUBLISHED.value}, after={"status": TenderStatus.CLOSED.value},
+                note=SYSTEM_CLOSE_NOTE, at=deadline,
+            )
+        closed.append(reference)
     return closed
 
 
@@ -110,19 +116,10 @@ def tender_start_evaluation(*, tender: Tender, user: Any) -> Tender:
     return _transition(tender=_locked(tender), target=TenderStatus.IN_EVALUATION, user=user, now=now)
 
 
-@transaction.atomic
-def tender_award(*, tender: Tender, user: Any, note: str = "") -> Tender:
-    """In evaluation -> awarded; standstill starts when the award notice is published."""
-    _require_role(user, Role.COMMISSIONER)
-    now = timezone.now()
-    return _transition(tender=_locked(tender), target=TenderStatus.AWARDED, user=user, now=now, note=note, extra={"awarded_at": now})
-
-
-@transaction.atomic
-def tender_mark_contracted(*, tender: Tender, user: Any) -> Tender:
-    _require_role(user, Role.COMMISSIONER)
-    now = timezone.now()
-    return _transition(tender=_locked(tender), target=TenderStatus.CONTRACTED, user=user, now=now)
+# Award and contract follow the award sequence (decision, summaries, award notice, standstill,
+# contract, details notice): see tenders/services/award.py.
+tender_award = award.tender_award
+tender_mark_contracted = award.tender_mark_contracted
 
 
 @transaction.atomic
