@@ -517,6 +517,7 @@ class NotificationKind(models.TextChoices):
     CLARIFICATION = "clarification", "Clarification published"
     RECONFIRM = "reconfirm", "Bid needs re-confirmation"
     REGISTRATION = "registration", "Registration decision"
+    AWARD_OUTCOME = "award_outcome", "Outcome of your tender"
 
 
 class Notification(models.Model):
