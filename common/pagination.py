@@ -14,6 +14,8 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.db.models import QuerySet
+from drf_spectacular.utils import OpenApiParameter, inline_serializer
+from rest_framework import serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -53,3 +55,28 @@ class PaginatedListMixin:
         else:
             data = serialize(page)
         return paginator.get_paginated_response(data)
+
+
+def paginated_schema(name: str, item: Any = None) -> Any:
+    """The documented page of items built as plain dicts (no serializer): `responses=paginated_schema(...)`.
+
+    Views that serialize with a serializer class declare `responses=Serializer(many=True)` instead
+    and drf-spectacular documents the page and its parameters itself. With this one, add
+    `parameters=PAGE_PARAMETERS`.
+    """
+    return inline_serializer(
+        name=f"Paginated{name}List",
+        fields={
+            "count": serializers.IntegerField(help_text="Items in every page together."),
+            "next": serializers.URLField(allow_null=True, help_text="The next page, or null on the last."),
+            "previous": serializers.URLField(allow_null=True, help_text="The previous page, or null on the first."),
+            "results": serializers.ListField(child=item if item is not None else serializers.DictField()),
+        },
+    )
+
+
+# What drf-spectacular adds by itself for a serializer-backed list (PageNumberPagination's own wording).
+PAGE_PARAMETERS = [
+    OpenApiParameter("page", int, description="A page number within the paginated result set."),
+    OpenApiParameter("page_size", int, description="Number of results to return per page."),
+]

@@ -5,6 +5,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from django.db.models import QuerySet
+
 from cqc.models import CQCImport, CQCLocation, ImportStatus
 from cqc.parse import KEY_QUESTIONS, Evidence, LocationRecord, ServiceRating, has_inadequate, is_unrated
 from providers.models import Provider
@@ -82,4 +84,9 @@ def provider_lookup(cqc_provider_id: str) -> ProviderLookup | None:
 
 
 def import_list(limit: int = 20) -> list[CQCImport]:
-    return list(CQCImport.objects.select_related("uploaded_by")[:limit])
+    return list(import_queryset()[:limit])
+
+
+def import_queryset() -> QuerySet[CQCImport]:
+    """Every import, newest first, for the API to page through."""
+    return CQCImport.objects.select_related("uploaded_by")

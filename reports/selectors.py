@@ -791,6 +791,11 @@ def tender_reports(*, tender: Tender, limit: int = 100) -> list[Any]:
     )
 
 
+    return list(tender_reports_queryset(tender=tender)[:limit])
+
+
+def tender_reports_queryset(*, tender: Tender) -> QuerySet[Any]:
+    """The tender's generated reports, newest first, for the API to page through."""
 @dataclass(frozen=True)
 class BidderOutcome:
     """A bidder in the current run and the lots it is recommended for (for the reports page)."""

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from common.errors import PermissionDeniedError, RuleViolation
+from common.pagination import PAGE_PARAMETERS, PaginatedListMixin, paginated_schema
 from cqc import selectors
 from cqc.models import CQCImport
 from cqc.presenters import import_data, provider_lookup_data
@@ -44,15 +45,16 @@ class UploadSerializer(serializers.Serializer):
     file = serializers.FileField(allow_empty_file=True, help_text="CQC's ratings file: .ods, .xlsx or .csv")
 
 
-class ImportListView(APIView):
+class ImportListView(PaginatedListMixin, APIView):
     """GET: recent imports. POST a file (multipart, field `file`): 201 when imported at once, 202 when queued."""
 
     parser_classes = [MultiPartParser, FormParser]
 
-    @extend_schema(operation_id="cqc_imports_list", responses=OpenApiTypes.OBJECT)
+    @extend_schema(operation_id="cqc_imports_list", parameters=PAGE_PARAMETERS,
+                   responses=paginated_schema("CQCImport"))
     def get(self, request: Request) -> Response:
         _commissioning_side(request)
-        return Response([import_data(i) for i in selectors.import_list()])
+        return self.paginated(selectors.import_queryset(), lambda page: [import_data(i) for i in page])
 
     @extend_schema(
         request={"multipart/form-data": UploadSerializer},

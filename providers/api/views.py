@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 
 from accounts.models import Role, User
 from common.errors import PermissionDeniedError
+from common.pagination import PaginatedListMixin
 from providers import services
 from providers.models import Provider, ProviderStatus
 
@@ -121,7 +122,7 @@ def _require_commissioner(user: object) -> None:
         raise PermissionDeniedError("Only a commissioner can see and decide registrations.")
 
 
-class ProviderListView(APIView):
+class ProviderListView(PaginatedListMixin, APIView):
     @extend_schema(
         parameters=[OpenApiParameter("status", str, enum=[s.value for s in ProviderStatus], required=False)],
         responses={200: ProviderSerializer(many=True), 403: RegistrationErrorSerializer},
@@ -135,7 +136,7 @@ class ProviderListView(APIView):
             if wanted not in ProviderStatus.values:
                 return Response({"status": [f"Choose one of: {', '.join(ProviderStatus.values)}."]}, status=400)
             qs = qs.filter(status=wanted)
-        return Response(ProviderSerializer(qs, many=True).data)
+        return self.paginated(qs, ProviderSerializer)
 
 
 class DecisionView(APIView):

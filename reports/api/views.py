@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from common.errors import PermissionDeniedError, RuleViolation
+from common.pagination import PAGE_PARAMETERS, PaginatedListMixin, paginated_schema
 from providers.models import Provider
 from reports import selectors, services
 from reports.models import GeneratedReport, ReportKind
@@ -53,16 +54,18 @@ class ReportRequestSerializer(serializers.Serializer):
     )
 
 
-class TenderReportsView(APIView):
+class TenderReportsView(PaginatedListMixin, APIView):
     """GET: the tender's generated reports. POST {kind, provider?}: queue one (202, or 200 if already queued)."""
 
-    @extend_schema(operation_id="tender_reports_list", responses=OpenApiTypes.OBJECT)
+    @extend_schema(operation_id="tender_reports_list", parameters=PAGE_PARAMETERS,
+                   responses=paginated_schema("GeneratedReport"))
     def get(self, request: Request, reference: str) -> Response:
         _require_reports_role(request)
         tender = Tender.objects.filter(reference=reference).first()
         if tender is None:
             raise NotFound(f"No tender {reference!r}.")
-        return Response([report_data(r) for r in selectors.tender_reports(tender=tender)])
+        return self.paginated(selectors.tender_reports_queryset(tender=tender),
+                              lambda page: [report_data(r) for r in page])
 
     @extend_schema(
         operation_id="tender_reports_create",

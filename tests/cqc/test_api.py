@@ -151,4 +151,4 @@ def test_import_status_is_for_the_commissioning_side(api_as, bidder, evaluator, 
     assert api_as(evaluator).get(f"/api/cqc/imports/{imported.pk}/").status_code == 200
     assert api_as(bidder).get(f"/api/cqc/imports/{imported.pk}/").status_code == 403
     assert api_as(evaluator).get("/api/cqc/imports/99999/").status_code == 404
-    assert [i["id"] for i in api_as(evaluator).get("/api/cqc/imports/").json()] == [imported.pk]
+    assert [i["id"] for i in api_as(evaluator).get("/api/cqc/imports/").json()["results"]] == [imported.pk]

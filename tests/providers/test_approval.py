@@ -72,7 +72,7 @@ def test_approval_over_the_api(api_as, commissioner, bidder, waiting):
     provider, _ = waiting
     assert api_as(bidder).get("/api/providers/?status=pending").status_code == 403
     listed = api_as(commissioner).get("/api/providers/?status=pending").json()
-    assert [p["name"] for p in listed] == ["Waiting Care Ltd"]
+    assert [p["name"] for p in listed["results"]] == ["Waiting Care Ltd"]
     assert api_as(commissioner).get("/api/providers/?status=nonsense").status_code == 400
     bad = api_as(commissioner).post(f"/api/providers/{provider.pk}/decision/", {"decision": "maybe"}, format="json")
     assert bad.status_code == 400

@@ -184,7 +184,7 @@ def test_the_api_queues_reports_and_reports_progress(tender, commissioner, api, 
     assert status["status"] == "done" and status["progress"]["percent"] == 100
     assert len(status["sha256"]) == 64 and status["download_url"] == reverse("api-report-download", args=[data["id"]])
     assert status["filename"] == f"{tender.reference}-evaluation-matrix.xlsx"
-    assert [r["id"] for r in api.get(url).json()] == [data["id"]]
+    assert [r["id"] for r in api.get(url).json()["results"]] == [data["id"]]
 
 
 def test_the_api_refuses_bad_requests_with_a_clear_400(tender, legal, api):
