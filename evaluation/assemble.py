@@ -13,15 +13,22 @@ INPUTS (EvaluationRun.inputs), schema 1::
 
     {"schema": 1,
      "tender": {"reference", "title", "service_type", "contact_minutes", "travel_minutes",
-                "minute_basis", "unrated_policy"},
+                "minute_basis", "unrated_policy", "cqc_gate_scope" (provider_wide|named_locations)},
      "rules": {"quality_weight", "price_weight", "price_formula", "max_providers_per_lot",
-               "max_lots_per_provider", "fail_on_zero_score", "quality_threshold_percent"},
+               "max_lots_per_provider", "fail_on_zero_score", "quality_threshold_percent",
+               "ceiling_rule" (not_ranked|ranked_not_recommended), "tie_break_rule"
+               (quality_price_lots|submission_time), "tie_break_seed"},
+       (inputs stored before issue 15 lack the last three: no ceiling applied, ties by submission time)
      "questions": [{"key": "Q1", "number", "text", "weight", "max_score"}],
      "lots": [{"key": "Lot 1", "number", "zone", "zone_name", "hours_per_week",
                "cost_of_care_benchmark" (model minimum per contact hour, or null),
+               "ceiling_price" (per billed unit, or null), "package_hours" (or null),
+               "package_price_weight" (% of the price score from the package price, "0" if none),
                "bids": [{
                    "bid_ref", "provider", "provider_id", "cqc_provider_id", "version", "digest",
                    "submitted_at", "hourly_price" (per billed unit on the tender's basis),
+                   "package_price" (per package, or null), "package_check" (as price_check, on
+                   package price / package hours, or null),
                    "cqc": {"outcome": eligible|flagged|excluded, "reason", "stage", "assessed_at",
                            "location_ids", "evidence": [{"location_id", "service_group", "domain",
                                                           "rating", "publication_date"}]},
@@ -43,10 +50,14 @@ RESULTS (EvaluationRun.results), schema 1::
          "lot" (number), "lot_key" ("Lot 1"), "zone" (name), "zone_code", "hours_per_week",
          "provisional", "unresolved_clarifications" (bid refs),
          "lowest_acceptable_price", "mean_acceptable_price" (per contact hour),
-         "cost_of_care_benchmark",
+         "cost_of_care_benchmark", "ceiling_price", "package_hours", "package_price_weight",
+         "ties": [{"bids", "decided_by", "drawn", "seed", "draws"}] (equal totals and what ordered them),
          "bids": [{   # ranked first in rank order, then failed_quality, rejected_price, excluded
-             "bid_ref", "provider", "provider_id", "status": ranked|excluded|failed_quality|rejected_price,
+             "bid_ref", "provider", "provider_id",
+             "status": ranked|excluded|failed_quality|above_ceiling|rejected_price,
              "reason", "quality_score", "price_score", "total" (2-place strings or null), "rank",
+             "above_ceiling" (priced above the lot's ceiling: never recommended),
+             "package_price" (pennies or null), "package_price_per_contact_hour", "package_check",
              "recommended", "passed_over" (why a ranked bid lost its place to the lots cap, or ""),
              "submitted_at", "version", "digest",
              "hourly_price" (per billed hour), "price_per_contact_hour" (pennies),
@@ -67,6 +78,8 @@ RESULTS (EvaluationRun.results), schema 1::
      "awards": {"lots": [...as "award" plus "lot_key"], "providers": [{"provider_key" (name), "lot_keys",
                 "bid_refs", "hours_per_week_in_lots"}], "hours_per_week_covered",
                 "hours_per_week_uncovered"},
+     "published_rules": {"ceiling_rule", "cqc_gate_scope", "tie_break_rule", "tie_break_seed"}
+                        with a sentence each, as a report states them,
      "excluded": [{"bid_ref", "provider", "reason", "stage", "evidence", "lots"}],
      "flagged": [{"bid_ref", "provider", "reason"}]}   # CQC due diligence
 """
@@ -81,13 +94,16 @@ from common.money import pennies, to_decimal
 from evaluation.scoring import (
     BidInput,
     BidStatus,
+    CeilingRule,
     LotInput,
     PriceFormula,
     Question,
     TenderResult,
     TenderRules,
+    TieBreak,
     evaluate_tender,
 )
+from pricing.checks import shown_gap
 from pricing.conversion import MinuteBasis, per_contact_hour
 
 SCHEMA = 1
@@ -123,19 +139,76 @@ def rules_from_inputs(rules: Mapping[str, Any]) -> TenderRules:
         ),
         fail_on_zero_score=bool(rules["fail_on_zero_score"]),
         quality_threshold_percent=None if threshold is None else to_decimal(threshold),
+        ceiling_rule=CeilingRule(rules.get("ceiling_rule") or CeilingRule.NOT_RANKED),
+        # Runs stored before the tie rule was published broke ties by submission time.
+        tie_break=TieBreak(rules.get("tie_break_rule") or TieBreak.SUBMISSION_TIME),
+        tie_break_seed=str(rules.get("tie_break_seed") or ""),
     )
+
+
+CEILING_RULE_TEXT = {
+    "not_ranked": "A bid priced above its lot's ceiling is non-compliant: it is not ranked and never recommended.",
+    "ranked_not_recommended": (
+        "A bid priced above its lot's ceiling is non-compliant: it is ranked for information only and never recommended."
+    ),
+}
+CQC_SCOPE_TEXT = {
+    "provider_wide": (
+        "CQC: every location CQC lists under the bidder's CQC provider ID, and any location the bid names, is checked; "
+        "Inadequate on any key question at any service group excludes the bidder."
+    ),
+    "named_locations": (
+        "CQC: only the locations the bid names are checked; Inadequate on any key question at any service group "
+        "excludes the bidder."
+    ),
+}
+TIE_RULE_TEXT = {
+    "quality_price_lots": (
+        "Equal totals: the higher quality score first, then the lower price per contact hour, then a drawing of lots "
+        "seeded with the stored seed (anyone can repeat it)."
+    ),
+    "submission_time": (
+        "Equal totals: the higher quality score first, then the lower price per contact hour, then the earlier submission."
+    ),
+}
+
+
+def published_rules(inputs: Mapping[str, Any]) -> dict[str, Any]:
+    """The published evaluation rules a run applied, each with the sentence a report prints."""
+    rules = inputs.get("rules") or {}
+    tender = inputs.get("tender") or {}
+    ceiling = rules.get("ceiling_rule") or "not_ranked"
+    scope = tender.get("cqc_gate_scope") or "named_locations"  # runs before issue 15 checked named locations
+    tie = rules.get("tie_break_rule") or "submission_time"
+    return {
+        "ceiling_rule": ceiling,
+        "ceiling_rule_text": CEILING_RULE_TEXT.get(ceiling, ceiling),
+        "cqc_gate_scope": scope,
+        "cqc_gate_scope_text": CQC_SCOPE_TEXT.get(scope, scope),
+        "tie_break_rule": tie,
+        "tie_break_rule_text": TIE_RULE_TEXT.get(tie, tie),
+        "tie_break_seed": str(rules.get("tie_break_seed") or ""),
+    }
 
 
 def _basis(tender: Mapping[str, Any]) -> MinuteBasis:
     return MinuteBasis(int(tender["contact_minutes"]), int(tender["travel_minutes"]))
 
 
-def _price_status(bid: Mapping[str, Any]) -> tuple[BidStatus, str, bool]:
+def is_above_ceiling(hourly_price: Decimal | str, ceiling: Decimal | str | None) -> bool:
+    """A price per billed unit above the lot's published ceiling (compared to the penny, as both are shown)."""
+    if ceiling is None or ceiling == "":
+        return False
+    return pennies(to_decimal(hourly_price)) > pennies(to_decimal(ceiling))
+
+
+def _price_status(bid: Mapping[str, Any], lot: Mapping[str, Any] | None = None) -> tuple[BidStatus, str, bool]:
     """Status on entry to scoring, its reason, and whether a clarification is still open."""
     cqc = bid.get("cqc") or {}
     if cqc.get("outcome") == "excluded":
         return BidStatus.EXCLUDED, f"CQC: {cqc.get('reason', '')}".strip(), False
     check = bid.get("price_check") or {}
+    package_check = bid.get("package_check") or {}
     clarification = bid.get("clarification") or {}
     if clarification.get("status") == "rejected":
         reason = (
@@ -143,8 +216,25 @@ def _price_status(bid: Mapping[str, Any]) -> tuple[BidStatus, str, bool]:
             f"{clarification.get('decision_reason', '')}"
         ).strip()
         return BidStatus.REJECTED_PRICE, reason, False
-    unresolved = bool(check.get("needs_clarification")) and clarification.get("status") != "accepted"
+    ceiling = (lot or {}).get("ceiling_price")
+    if is_above_ceiling(bid["hourly_price"], ceiling):
+        reason = (
+            f"priced above the lot's published ceiling: £{money_text(bid['hourly_price'])} per billed hour "
+            f"against a ceiling of £{money_text(ceiling)}"
+        )
+        return BidStatus.ABOVE_CEILING, reason, False
+    needs = bool(check.get("needs_clarification")) or bool(package_check.get("needs_clarification"))
+    unresolved = needs and clarification.get("status") != "accepted"
     return BidStatus.ELIGIBLE, "", unresolved
+
+
+def package_per_contact_hour(
+    package_price: Decimal | str | None, package_hours: Decimal | str | None, basis: MinuteBasis
+) -> Decimal | None:
+    """A package price as its hourly equivalent per contact hour: price / package hours (billed), converted."""
+    if package_price is None or not package_hours or to_decimal(package_hours) <= 0:
+        return None
+    return per_contact_hour(to_decimal(package_price) / to_decimal(package_hours), basis)
 
 
 def entry_key(bid_ref: str, lot_key: str) -> str:
@@ -171,8 +261,9 @@ def tender_result_from_inputs(inputs: Mapping[str, Any]) -> TenderResult:
     lots = []
     for lot in inputs["lots"]:
         bids = []
+        weight = to_decimal(lot.get("package_price_weight") or "0")
         for bid in lot["bids"]:
-            status, reason, unresolved = _price_status(bid)
+            status, reason, unresolved = _price_status(bid, lot)
             scores = {}
             if status is not BidStatus.EXCLUDED:
                 scores = {key: to_decimal(c["score"]) for key, c in (bid.get("consensus") or {}).items()}
@@ -189,6 +280,10 @@ def tender_result_from_inputs(inputs: Mapping[str, Any]) -> TenderResult:
                         datetime.fromisoformat(bid["submitted_at"]) if bid.get("submitted_at") else None
                     ),
                     needs_clarification_unresolved=unresolved,
+                    package_price_per_contact_hour=(
+                        package_per_contact_hour(bid.get("package_price"), lot.get("package_hours"), basis)
+                        if weight else None
+                    ),
                 )
             )
         benchmark = lot.get("cost_of_care_benchmark")
@@ -198,6 +293,7 @@ def tender_result_from_inputs(inputs: Mapping[str, Any]) -> TenderResult:
                 hours_per_week=to_decimal(lot["hours_per_week"]),
                 cost_of_care_benchmark=None if benchmark is None else to_decimal(benchmark),
                 bids=bids,
+                package_weight=weight,
             )
         )
     return evaluate_tender(rules, questions, lots)
@@ -209,7 +305,12 @@ def _price_check_display(check: Mapping[str, Any] | None) -> dict[str, Any] | No
     shown = dict(check)
     for name in ("price_per_contact_hour", "model_minimum", "statutory_floor", "gap_amount", "ceiling"):
         shown[name] = money_text(check.get(name))
-    shown["gap_percent"] = money_text(check.get("gap_percent"))
+    if check.get("price_per_contact_hour") and check.get("model_minimum"):
+        # As every page and export shows it: from the penny-rounded figures (pricing.checks.shown_gap).
+        gap, gap_percent = shown_gap(Decimal(str(check["price_per_contact_hour"])), Decimal(str(check["model_minimum"])))
+        shown["gap_amount"], shown["gap_percent"] = money_text(gap), money_text(gap_percent)
+    else:
+        shown["gap_percent"] = money_text(check.get("gap_percent"))
     return shown
 
 
@@ -249,6 +350,13 @@ def _sensitivity_with_refs(sensitivity: dict[str, Any]) -> dict[str, Any]:
     return sensitivity
 
 
+def _tie_with_refs(tie: dict[str, Any]) -> dict[str, Any]:
+    tie["bids"] = [_ref(k) for k in tie["bids"]]
+    # The drawn number stays that of the scoring key (bid@lot), so draw_key(seed, key) recomputes it.
+    tie["draws"] = [{"bid_ref": _ref(k), "key": k, "draw": d} for k, d in tie["draws"]]
+    return tie
+
+
 def _awards_with_refs(awards: dict[str, Any]) -> dict[str, Any]:
     for lot in awards["lots"]:
         lot["recommended"] = [_ref(k) for k in lot["recommended"]]
@@ -265,6 +373,7 @@ def results_from_inputs(inputs: Mapping[str, Any]) -> dict[str, Any]:
     questions = list(inputs["questions"])
     provider_of = {bid["bid_ref"]: bid["provider"] for lot in inputs["lots"] for bid in lot["bids"]}
     awards = _awards_with_refs(result.awards.to_dict())
+    basis = _basis(inputs["tender"])
     lots_out = []
     for lot_in, lot_result in zip(inputs["lots"], result.lots, strict=True):
         award = next(dict(a) for a in awards["lots"] if a["lot_key"] == lot_result.lot_key)
@@ -280,6 +389,7 @@ def results_from_inputs(inputs: Mapping[str, Any]) -> dict[str, Any]:
             row.pop("lot_key", None)
             row.pop("provider_key", None)
             row.pop("bid_ref", None)
+            row.pop("package_price_per_contact_hour", None)  # shown for every bid below, weighted or not
             excluded = scored.status == "excluded"
             bids_out.append(
                 {
@@ -291,7 +401,12 @@ def results_from_inputs(inputs: Mapping[str, Any]) -> dict[str, Any]:
                     "version": bid.get("version"),
                     "digest": bid.get("digest", ""),
                     "hourly_price": money_text(bid["hourly_price"]),
+                    "package_price": money_text(bid.get("package_price")),
+                    "package_price_per_contact_hour": money_text(
+                        package_per_contact_hour(bid.get("package_price"), lot_in.get("package_hours"), basis)
+                    ),
                     "price_check": _price_check_display(bid.get("price_check")),
+                    "package_check": _price_check_display(bid.get("package_check")),
                     "clarification": bid.get("clarification"),
                     "cqc": bid.get("cqc"),
                     "questions": [] if excluded else _questions_detail(questions, bid),
@@ -313,6 +428,10 @@ def results_from_inputs(inputs: Mapping[str, Any]) -> dict[str, Any]:
                 "lowest_acceptable_price": lot_dict["lowest_acceptable_price"],
                 "mean_acceptable_price": lot_dict["mean_acceptable_price"],
                 "cost_of_care_benchmark": lot_dict["cost_of_care_benchmark"],
+                "ceiling_price": money_text(lot_in.get("ceiling_price")),
+                "package_hours": lot_in.get("package_hours"),
+                "package_price_weight": lot_dict["package_weight"],
+                "ties": [_tie_with_refs(t) for t in lot_dict["ties"]],
                 "bids": bids_out,
                 "sensitivity": sensitivity,
                 "award": award,
@@ -348,6 +467,7 @@ def results_from_inputs(inputs: Mapping[str, Any]) -> dict[str, Any]:
         "title": inputs["tender"].get("title", ""),
         "minute_basis": inputs["tender"].get("minute_basis", ""),
         "rules": result.rules.to_dict(),
+        "published_rules": published_rules(inputs),
         "provisional": any(lot.provisional for lot in result.lots),
         "questions": questions,
         "lots": lots_out,

@@ -335,6 +335,15 @@ def lot_price_check(*, lot: Lot, price: Any) -> dict[str, Any] | None:
     return _price_check_dict(check_price(lot=lot, price=price))
 
 
+def lot_package_check(*, lot: Lot, package_price: Any) -> dict[str, Any] | None:
+    """The package price checked against package hours x the model's rate (issue 15); None if not asked or no model."""
+    if package_price is None or not lot.package_pricing or not lot.package_hours or lot.tender.rate_preset_id is None:
+        return None
+    from pricing.selectors import lot_package_price_check  # pricing owns the model
+
+    return _price_check_dict(lot_package_price_check(lot=lot, package_price=package_price))
+
+
 def lot_benchmark(*, lot: Lot) -> str | None:
     """The lot's cost-of-care model minimum per contact hour (the banded formula's benchmark)."""
     if lot.tender.rate_preset_id is None:
@@ -433,8 +442,10 @@ def evaluation_inputs(*, tender: Tender) -> dict[str, Any]:
                     "digest": version.digest,
                     "submitted_at": _iso(version.submitted_at or bid.submitted_at),
                     "hourly_price": str(price.hourly_price),
+                    "package_price": None if price.package_price is None else str(price.package_price),
                     "cqc": cqc,
                     "price_check": None if excluded else lot_price_check(lot=lot, price=price.hourly_price),
+                    "package_check": None if excluded else lot_package_check(lot=lot, package_price=price.package_price),
                     "clarification": _clarification_dict(clar.get((bid.pk, lot.pk))),
                     "consensus": {} if excluded else dict(consensus[bid.pk]),
                     "individual_scores": {} if excluded else {k: v for k, v in individual[bid.pk].items()},
@@ -448,6 +459,9 @@ def evaluation_inputs(*, tender: Tender) -> dict[str, Any]:
                 "zone_name": lot.zone.name,
                 "hours_per_week": str(lot.hours_per_week),
                 "cost_of_care_benchmark": lot_benchmark(lot=lot),
+                "ceiling_price": None if lot.ceiling_price is None else str(lot.ceiling_price),
+                "package_hours": None if lot.package_hours is None else str(lot.package_hours),
+                "package_price_weight": str(lot.package_price_weight),
                 "bids": bids_out,
             }
         )
@@ -461,6 +475,7 @@ def evaluation_inputs(*, tender: Tender) -> dict[str, Any]:
             "travel_minutes": tender.travel_minutes,
             "minute_basis": tender.minute_basis_label,
             "unrated_policy": tender.unrated_policy,
+            "cqc_gate_scope": tender.cqc_gate_scope,
         },
         "rules": {
             "quality_weight": str(tender.quality_weight),
@@ -472,6 +487,9 @@ def evaluation_inputs(*, tender: Tender) -> dict[str, Any]:
             "quality_threshold_percent": (
                 None if tender.quality_threshold_percent is None else str(tender.quality_threshold_percent)
             ),
+            "ceiling_rule": tender.ceiling_rule,
+            "tie_break_rule": tender.tie_break_rule,
+            "tie_break_seed": tender.tie_break_seed,
         },
         "questions": [
             {"key": f"Q{q.number}", "number": q.number, "text": q.text, "weight": str(q.weight), "max_score": q.max_score}

@@ -11,6 +11,7 @@ tender's evaluation:
 """
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
@@ -38,7 +39,7 @@ from evaluation.models import (
     TenderEvaluation,
 )
 from providers.models import Provider
-from tenders.models import Bid, BidLotPrice, BidStatus, Lot, QualityQuestion, Tender
+from tenders.models import Bid, BidLotPrice, BidStatus, Lot, QualityQuestion, Tender, TieBreakRule
 from tenders.receipts import content_digest
 from tenders.transitions import TenderStatus
 
@@ -515,6 +516,9 @@ def _raise_clarifications(tender: Tender, now: datetime, user: Any) -> list[Pric
         price.lot.tender = tender
         check = selectors.lot_price_check(lot=price.lot, price=price.hourly_price)
         if not check or not check["needs_clarification"]:
+            # An abnormally low package price needs explaining as much as an hourly one (issue 15).
+            check = selectors.lot_package_check(lot=price.lot, package_price=price.package_price)
+        if not check or not check["needs_clarification"]:
             continue
         clarification = PriceClarification.objects.create(
             bid=bid, lot=price.lot, hourly_price=price.hourly_price, check_status=check["status"],
@@ -633,6 +637,7 @@ def evaluation_run(*, tender: Tender, user: Any = None) -> EvaluationRun:
         raise TransitionNotAllowed("Open the price envelope before running the evaluation.")
     _ensure_assessed(tender, user)
     _raise_clarifications(tender, now, user)
+    _ensure_tie_break_seed(tender, now, user)
     inputs = selectors.evaluation_inputs(tender=tender)
     try:
         results = results_from_inputs(inputs)
@@ -662,7 +667,32 @@ def evaluation_run(*, tender: Tender, user: Any = None) -> EvaluationRun:
         },
         at=now,
     )
+    for lot in results["lots"]:
+        for tie in lot.get("ties", []):
+            if tie["drawn"]:
+                audit_record(
+                    actor=user or "system", action="evaluation.lots_drawn", obj=run,
+                    after={"tender": tender.reference, "run": run.number, "lot": lot["lot_key"], "seed": tie["seed"],
+                           "order": tie["bids"], "decided_by": tie["decided_by"], "draws": tie["draws"]},
+                    at=now,
+                )
     return run
+
+
+def _ensure_tie_break_seed(tender: Tender, now: datetime, user: Any) -> None:
+    """Store the drawing-of-lots seed once, at the first run, so every re-run and anyone else repeats the draw.
+
+    Drawn after the bids are sealed and opened, from the OS's random source, and never changed.
+    Call with the tender row locked.
+    """
+    if tender.tie_break_rule != TieBreakRule.QUALITY_PRICE_LOTS or tender.tie_break_seed:
+        return
+    tender.tie_break_seed = secrets.token_hex(16)
+    tender.save(update_fields=["tie_break_seed"])
+    audit_record(
+        actor=user or "system", action="tender.tie_break_seed_stored", obj=tender,
+        after={"tender": tender.reference, "tie_break_seed": tender.tie_break_seed}, at=now,
+    )
 
 
 def evaluation_award(*, tender: Tender, user: Any, note: str = "") -> Tender:

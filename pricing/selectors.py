@@ -9,14 +9,14 @@ a message a person can act on.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
 
 from common.errors import RuleViolation
-from common.money import to_decimal
+from common.money import pennies, to_decimal
 from pricing.checks import PriceCheck, check_price
 from pricing.conversion import MINUTES_PER_HOUR, MinuteBasis
 from pricing.cost_model import (
@@ -191,6 +191,36 @@ def lot_price_check(*, lot: Lot, price: object) -> PriceCheck:
         )
     except (TypeError, ValueError) as exc:
         raise RuleViolation(f"The price cannot be checked: {exc}") from exc
+
+
+def lot_package_price_check(*, lot: Lot, package_price: object) -> PriceCheck:
+    """Judge a package price against package hours x the model's rate (issue 15).
+
+    The package price divided by the lot's package hours (billed hours on the
+    tender's basis) is checked as a price per billed unit, so the floor and the
+    sustainable minimum apply to packages exactly as to hourly prices. No ceiling:
+    the lot's ceiling is published per hour.
+    """
+    try:
+        amount = to_decimal(package_price)
+    except ValueError as exc:
+        raise RuleViolation(
+            f"package price must be a number of pounds, e.g. 600.00; got {package_price!r}.", field="package_price"
+        ) from exc
+    if amount <= 0:
+        raise RuleViolation(f"package price must be greater than 0, got {amount}.", field="package_price")
+    if not lot.package_hours or lot.package_hours <= 0:
+        raise RuleViolation(f"Lot {lot.number} has no package hours to check a package price against.")
+    per_hour = amount / lot.package_hours
+    tender = lot.tender
+    try:
+        check = check_price(
+            per_hour, tender_basis(tender), lot_benchmark(lot=lot), far_above_percent=tender.far_above_model_percent
+        )
+    except (TypeError, ValueError) as exc:
+        raise RuleViolation(f"The package price cannot be checked: {exc}") from exc
+    hours = f"{lot.package_hours.normalize():f}"
+    return replace(check, message=f"Package price £{pennies(amount):,} for {hours} hours: {check.message}")
 
 
 @dataclass(frozen=True)
