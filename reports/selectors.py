@@ -22,7 +22,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from common.errors import RuleViolation
 from common.models import AuditEntry
@@ -782,20 +782,20 @@ def evaluated_tenders() -> list[Tender]:
 
 def tender_reports(*, tender: Tender, limit: int = 100) -> list[Any]:
     """The tender's generated reports, newest first."""
-    from reports.models import GeneratedReport
-
-    return list(
-        GeneratedReport.objects.filter(tender=tender)
-        .select_related("tender", "provider", "evaluation_run", "requested_by")
-        .order_by("-created_at", "-pk")[:limit]
-    )
-
-
     return list(tender_reports_queryset(tender=tender)[:limit])
 
 
 def tender_reports_queryset(*, tender: Tender) -> QuerySet[Any]:
     """The tender's generated reports, newest first, for the API to page through."""
+    from reports.models import GeneratedReport
+
+    return (
+        GeneratedReport.objects.filter(tender=tender)
+        .select_related("tender", "provider", "evaluation_run", "requested_by")
+        .order_by("-created_at", "-pk")
+    )
+
+
 @dataclass(frozen=True)
 class BidderOutcome:
     """A bidder in the current run and the lots it is recommended for (for the reports page)."""
