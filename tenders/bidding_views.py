@@ -22,13 +22,22 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_POST
 
+from accounts import permissions
 from accounts.models import Role
 from accounts.reauth import reauthentication_redirect
 from common.errors import DeadlinePassed, DomainError, PermissionDeniedError
 from providers.models import ProviderStatus
 from tenders import bidding_selectors as sel
 from tenders import services
-from tenders.access import can_read_bid, can_read_version, can_see_bid_register, is_own_bid, may_bid, sealed_message
+from tenders.access import (
+    can_read_bid,
+    can_read_version,
+    can_see_bid_prices,
+    can_see_bid_register,
+    is_own_bid,
+    may_bid,
+    sealed_message,
+)
 from tenders.bidding_rules import DECLARATIONS, word_count
 from tenders.forms import (
     AmendmentForm,
@@ -456,7 +465,8 @@ def bid_document_download(request: HttpRequest, reference: str, document_id: int
     document = BidDocument.objects.select_related("version__bid__tender", "version__bid__provider").filter(
         pk=document_id, version__bid__reference=reference
     ).first()
-    if document is None or not (is_own_bid(request.user, document.version.bid) or request.user.is_commissioning_side):
+    if document is None or not (is_own_bid(request.user, document.version.bid)
+                                or permissions.is_commissioning_side(request.user)):
         raise Http404("No such document.")
     if not can_read_version(request.user, document.version):
         return _forbidden(request, sealed_message(document.version.bid.tender))
@@ -757,13 +767,16 @@ def manage_register(request: HttpRequest, reference: str) -> HttpResponse:
 def opened_bid(request: HttpRequest, reference: str) -> HttpResponse:
     """A bid's live submission for the commissioning side, only once opened (and for evaluators, if allowed)."""
     bid = Bid.objects.filter(reference=reference).select_related("tender", "provider").first()
-    if bid is None or not (request.user.is_commissioning_side or is_own_bid(request.user, bid)):
+    if bid is None or not (permissions.is_commissioning_side(request.user) or is_own_bid(request.user, bid)):
         raise Http404("No such bid.")
     if not can_read_bid(request.user, bid):
         return _forbidden(request, sealed_message(bid.tender))
     live = BidVersion.objects.filter(bid=bid).exclude(status=BidVersionStatus.DRAFT).order_by("-number").first()
     version = sel.version_with_content(version_id=live.pk) if live else None
+    rows = _content_rows(version) if version else {}
+    if version and not can_see_bid_prices(request.user, bid):  # two envelopes: prices stay sealed
+        rows.update(prices=[], prices_withheld=True)
     return _page(request, "bidding/opened_bid.html", {
-        "bid": bid, "tender": bid.tender, "version": version, **(_content_rows(version) if version else {}),
+        "bid": bid, "tender": bid.tender, "version": version, **rows,
         "late": list(bid.late_attempts.all()), "can_see_register": can_see_bid_register(request.user, bid.tender),
     })

@@ -120,7 +120,8 @@ TABLE = [
     ("/reports/", {"commissioner": 200, "legal": 200}),
     ("/reports/LCC-REAB-2017/", {"commissioner": 200, "legal": 200}),
     ("/pricing/presets/", {"commissioner": 200, "admin": 200}),
-    ("/evaluation/LCC-REAB-2017/summary/", {"commissioner": 200, "legal": 200, "admin": 200}),
+    # Issue 13: the IT admin never reads prices or scores.
+    ("/evaluation/LCC-REAB-2017/summary/", {"commissioner": 200, "legal": 200}),
     ("/api/bids/{bowland}/", {"provider": 200, "commissioner": 200, "legal": 200, "evaluator": 200,
                                "evaluator3": 200, "moderator": 200}),
     ("/api/bids/{fylde}/", {"provider-fylde": 200, "commissioner": 200, "legal": 200, "evaluator": 200,

@@ -3,10 +3,13 @@
 Checked for every role, through the pages, the API and the Django admin; then again after opening.
 """
 import pytest
+from django.utils import timezone
 
 from accounts.models import Role
+from evaluation import services as evaluation_services
 from tenders import access, services
-from tenders.models import Bid, BidDocument
+from tenders.models import Bid, BidDocument, Tender
+from tests.evaluation.helpers import declare, panel
 from tests.factories import UserFactory
 from tests.tenders.bidding_support import PDF_BYTES, close_and_open, complete_draft, open_tender, upload
 
@@ -111,15 +114,17 @@ def test_stored_files_are_not_served_directly(client, bidder, sealed):
     assert client.get(f"/media/{document.file.name}").status_code == 404
 
 
-def test_a_moderator_reads_only_where_the_panel_rules_allow(client, monkeypatch, commissioner, moderator, sealed):
+def test_a_moderator_reads_only_where_the_panel_rules_allow(client, commissioner, moderator, sealed):
+    # Issue 13: the moderator on the panel reads the quality envelope, never the price before it is opened.
     bid, _document = sealed
     close_and_open(bid.tender, commissioner)
     client.force_login(moderator)
-    monkeypatch.setattr("evaluation.selectors.evaluator_may_read", lambda **kwargs: False)
-    assert client.get(f"/bidding/bids/{bid.reference}/").status_code == 403
+    assert client.get(f"/bidding/bids/{bid.reference}/").status_code == 403  # not on the panel
     assert client.get(f"/api/bids/{bid.reference}/").status_code == 403
-    monkeypatch.setattr("evaluation.selectors.evaluator_may_read", lambda **kwargs: True)
-    assert client.get(f"/api/bids/{bid.reference}/").json()["live"]["lots"][0]["hourly_price"] == PRICE
+    panel(bid.tender, commissioner, moderator=moderator)
+    body = client.get(f"/api/bids/{bid.reference}/").json()
+    assert body["live"]["answers"] and PRICE not in str(body)
+    assert "hourly_price" not in str(body)
 
 
 def test_after_opening_commissioners_and_legal_read_the_bid(client, commissioner, legal, sealed):
@@ -128,29 +133,36 @@ def test_after_opening_commissioners_and_legal_read_the_bid(client, commissioner
     for user in (commissioner, legal):
         client.force_login(user)
         page = client.get(f"/bidding/bids/{bid.reference}/")
-        assert page.status_code == 200 and PRICE in page.content.decode()
-        assert client.get(f"/api/bids/{bid.reference}/").json()["live"]["lots"][0]["hourly_price"] == PRICE
+        # Issue 13, two envelopes: opening unseals the quality envelope only.
+        assert page.status_code == 200 and ANSWER in page.content.decode() and PRICE not in page.content.decode()
+        assert "hourly_price" not in client.get(f"/api/bids/{bid.reference}/").json()["live"]["lots"][0]
+        receipt = client.get(f"/api/bids/{bid.reference}/versions/1/receipt/").json()
+        assert PRICE not in str(receipt) and "canonical_json" not in receipt
         assert client.get(f"/portal/bids/{bid.reference}/documents/{document.pk}/").status_code == 200
         assert client.get(f"/api/bids/{bid.reference}/versions/1/receipt/").status_code == 200
         assert bid.reference in client.get("/api/bids/").content.decode()
 
 
-def test_after_opening_evaluators_read_only_where_the_panel_rules_allow(client, monkeypatch, commissioner, evaluator, sealed):
+def test_after_opening_evaluators_read_only_where_the_panel_rules_allow(client, commissioner, evaluator, sealed):
     bid, document = sealed
     close_and_open(bid.tender, commissioner)
     client.force_login(evaluator)
-    monkeypatch.setattr("evaluation.selectors.evaluator_may_read", lambda **kwargs: False)
-    assert client.get(f"/bidding/bids/{bid.reference}/").status_code == 403
+    assert client.get(f"/bidding/bids/{bid.reference}/").status_code == 403  # not on the panel
     assert client.get(f"/api/bids/{bid.reference}/").status_code == 403
-    seen = {}
+    evaluation_services.evaluation_assign(tender=bid.tender, user=commissioner, member=evaluator)
+    assert client.get(f"/bidding/bids/{bid.reference}/").status_code == 403  # conflicts not yet declared
+    declare(bid.tender, evaluator, conflicts=[bid.provider])
+    assert client.get(f"/bidding/bids/{bid.reference}/").status_code == 403  # declared a conflict
+    assert client.get(f"/api/bids/{bid.reference}/").status_code == 403
 
-    def allow(*, user, tender, provider):
-        seen.update(user=user, tender=tender, provider=provider)
-        return True
 
-    monkeypatch.setattr("evaluation.selectors.evaluator_may_read", allow)
-    assert client.get(f"/bidding/bids/{bid.reference}/").status_code == 200
-    assert seen == {"user": evaluator, "tender": bid.tender, "provider": bid.provider}
+def test_an_evaluator_without_conflict_reads_answers_but_no_price(client, commissioner, evaluator, sealed):
+    bid, document = sealed
+    close_and_open(bid.tender, commissioner)
+    panel(bid.tender, commissioner, evaluator)
+    client.force_login(evaluator)
+    page = client.get(f"/bidding/bids/{bid.reference}/")
+    assert page.status_code == 200 and ANSWER in page.content.decode() and PRICE not in page.content.decode()
 
 
 def test_administrators_never_read_content_even_after_opening(client, commissioner, superuser, sealed):
@@ -182,3 +194,16 @@ def test_the_bid_register_shows_counts_while_sealed_and_names_once_opened(client
     close_and_open(bid.tender, commissioner)
     page = client.get(f"/bidding/tenders/{bid.tender.reference}/bids/").content.decode()
     assert bid.provider.name in page and bid.reference in page
+
+
+def test_prices_show_once_the_price_envelope_is_open(client, commissioner, legal, evaluator, sealed):
+    bid, _document = sealed
+    close_and_open(bid.tender, commissioner)
+    panel(bid.tender, commissioner, evaluator)
+    Tender.objects.filter(pk=bid.tender_id).update(price_envelope_opened_at=timezone.now())
+    for user in (commissioner, legal, evaluator):
+        client.force_login(user)
+        assert client.get(f"/api/bids/{bid.reference}/").json()["live"]["lots"][0]["hourly_price"] == PRICE
+        assert PRICE in client.get(f"/bidding/bids/{bid.reference}/").content.decode()
+        receipt = client.get(f"/api/bids/{bid.reference}/versions/1/receipt/").json()
+        assert receipt["content"]["lots"][0]["hourly_price"] == PRICE and receipt["canonical_json"]

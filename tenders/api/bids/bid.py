@@ -20,10 +20,17 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.models import Role
+from accounts import permissions
 from tenders import bidding_selectors as sel
 from tenders import services
-from tenders.access import can_read_bid, can_read_version, is_own_bid, sealed_message
+from tenders.access import (
+    can_read_bid,
+    can_read_version,
+    can_see_bid_prices,
+    is_own_bid,
+    sealed_message,
+    version_content_for,
+)
 from tenders.api.bids.serializers import (
     SEALED_RESPONSES,
     WRITE_RESPONSES,
@@ -89,33 +96,40 @@ def _draft_changes(bid: Bid, data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _detail(bid: Bid, user: Any) -> dict[str, Any]:
+    """The bid as this reader may see it: quality content via can_read_bid, prices via can_see_prices."""
     state = sel.bid_state(bid=bid)
     own = is_own_bid(user, bid)
     live = state.live if (own or can_read_bid(user, bid)) else None
+    context = {"prices": can_see_bid_prices(user, bid)}
     return {
         **BidSerializer(bid).data,
-        "draft": VersionSerializer(state.draft).data if own and state.draft else None,
-        "live": VersionSerializer(live).data if live else None,
+        "draft": VersionSerializer(state.draft, context=context).data if own and state.draft else None,
+        "live": VersionSerializer(live, context=context).data if live else None,
         "versions": VersionSummarySerializer(
             [v for v in state.versions if own or v.status != BidVersionStatus.DRAFT], many=True
         ).data,
     }
 
 
-def _receipt(version: BidVersion, *, replayed: bool = False) -> dict[str, Any]:
-    return {
+def _receipt(version: BidVersion, *, user: Any, replayed: bool = False) -> dict[str, Any]:
+    """A submission receipt; a reader who may not see prices gets the content without them and no canonical JSON."""
+    receipt = {
         "bid": version.bid.reference,
         "tender": version.bid.tender.reference,
         "version": version.number,
         "status": version.status,
         "submitted_at": version.submitted_at,
         "digest": version.digest,
-        "content": version.content,
-        "canonical_json": canonical_json(version.content),
+        "content": version_content_for(user, version),
         "replayed": replayed,
     }
+    if can_see_bid_prices(user, version.bid):
+        receipt["canonical_json"] = canonical_json(version.content)
+    return receipt
 
 
+# The bidder's own drafts: its users always see their own prices.
+OWN = {"prices": True}
 
 
 class BidViewSet(viewsets.GenericViewSet):
@@ -129,9 +143,9 @@ class BidViewSet(viewsets.GenericViewSet):
     def get_queryset(self) -> QuerySet[Bid]:
         user = self.request.user
         qs = Bid.objects.select_related("tender", "provider")
-        if getattr(user, "role", None) == Role.PROVIDER:
+        if permissions.is_provider_user(user):
             return qs.filter(provider_id=user.provider_id)
-        if getattr(user, "is_commissioning_side", False):
+        if permissions.is_procurement_staff(user):
             return qs.filter(tender__opened_at__isnull=False)
         return qs.none()
 
@@ -144,8 +158,8 @@ class BidViewSet(viewsets.GenericViewSet):
             raise Http404("No such bid.")
         if is_own_bid(user, bid):
             return bid
-        if getattr(user, "role", None) == Role.PROVIDER or not getattr(user, "is_commissioning_side", False):
-            raise Http404("No such bid.")
+        if not permissions.is_commissioning_side(user):
+            raise Http404("No such bid.")  # a rival provider (or anyone outside the council) learns nothing
         if not can_read_bid(user, bid):
             raise PermissionDenied(sealed_message(bid.tender))
         return bid
@@ -185,7 +199,7 @@ class BidViewSet(viewsets.GenericViewSet):
         data = DraftUpdateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         version = services.bid_update_draft(bid=bid, user=request.user, **_draft_changes(bid, data.validated_data))
-        return Response(VersionSerializer(sel.version_with_content(version_id=version.pk)).data)
+        return Response(VersionSerializer(sel.version_with_content(version_id=version.pk), context=OWN).data)
 
     @extend_schema(responses={200: ProblemSerializer(many=True), **SEALED_RESPONSES})
     @action(detail=True, methods=["get"])
@@ -249,7 +263,7 @@ class BidViewSet(viewsets.GenericViewSet):
         data.is_valid(raise_exception=True)
         key = request.headers.get("Idempotency-Key") or data.validated_data.get("idempotency_key", "")
         result = services.bid_submit(bid=bid, user=request.user, idempotency_key=key, channel="api")
-        return Response(_receipt(result.version, replayed=result.replayed),
+        return Response(_receipt(result.version, user=request.user, replayed=result.replayed),
                         status=status.HTTP_200_OK if result.replayed else status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -266,7 +280,7 @@ class BidViewSet(viewsets.GenericViewSet):
         data.is_valid(raise_exception=True)
         key = request.headers.get("Idempotency-Key") or data.validated_data.get("idempotency_key", "")
         result = services.bid_reconfirm(bid=bid, user=request.user, idempotency_key=key, channel="api")
-        return Response(_receipt(result.version, replayed=result.replayed),
+        return Response(_receipt(result.version, user=request.user, replayed=result.replayed),
                         status=status.HTTP_200_OK if result.replayed else status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses={201: VersionSerializer, **WRITE_RESPONSES})
@@ -274,7 +288,7 @@ class BidViewSet(viewsets.GenericViewSet):
     def revise(self, request: Request, reference: str | None = None) -> Response:
         """Open a new draft copied from the latest version; the submitted one stays live until replaced."""
         draft = services.bid_revise(bid=self._own(), user=request.user)
-        return Response(VersionSerializer(sel.version_with_content(version_id=draft.pk)).data, status=status.HTTP_201_CREATED)
+        return Response(VersionSerializer(sel.version_with_content(version_id=draft.pk), context=OWN).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses={204: None, **WRITE_RESPONSES})
     @action(detail=True, methods=["post"])
@@ -304,4 +318,4 @@ class BidViewSet(viewsets.GenericViewSet):
         if not can_read_version(request.user, version):
             raise PermissionDenied(sealed_message(bid.tender))
         version.bid = bid
-        return Response(_receipt(version))
+        return Response(_receipt(version, user=request.user))

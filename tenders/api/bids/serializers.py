@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema_field
 from rest_framework import serializers
 
 from tenders import bidding_selectors as sel
+from tenders.access import strip_prices
 from tenders.bidding_rules import DECLARATIONS, word_count
 from tenders.models import (
     Bid,
@@ -35,19 +37,38 @@ class VersionStatusField(serializers.CharField):
     pass
 
 
+class ContactHourPriceField(serializers.DecimalField):
+    """The lot price re-expressed per contact hour on the tender's minute basis (display only)."""
+
+    def get_attribute(self, instance: BidLotPrice) -> Decimal | None:
+        value = sel.contact_hour_price(tender=instance.lot.tender, price=instance.hourly_price)
+        return None if value is None else value.quantize(Decimal("0.01"))
+
+
+PRICE_HELP = "Left out unless accounts.permissions.can_see_prices allows this reader (two envelopes)."
+
+
 class LotPriceOutSerializer(serializers.ModelSerializer):
+    """A lot of a bid; its prices only where the reader may see them (context `prices`, default no)."""
+
     lot = serializers.IntegerField(source="lot.number", read_only=True)
     zone = serializers.CharField(source="lot.zone.name", read_only=True)
-    price_per_contact_hour = serializers.SerializerMethodField()
+    # Not read-only so the schema marks them optional: they are absent for readers who may not see prices.
+    hourly_price = serializers.DecimalField(max_digits=7, decimal_places=2, required=False, help_text=PRICE_HELP)
+    package_price = serializers.DecimalField(
+        max_digits=9, decimal_places=2, required=False, allow_null=True, help_text=PRICE_HELP
+    )
+    price_per_contact_hour = ContactHourPriceField(
+        max_digits=9, decimal_places=2, required=False, allow_null=True, help_text=PRICE_HELP
+    )
 
     class Meta:
         model = BidLotPrice
         fields = ["lot", "zone", "hourly_price", "package_price", "price_per_contact_hour"]
 
-    @extend_schema_field(serializers.DecimalField(max_digits=9, decimal_places=2, allow_null=True))
-    def get_price_per_contact_hour(self, obj: BidLotPrice) -> str | None:
-        value = sel.contact_hour_price(tender=obj.lot.tender, price=obj.hourly_price)
-        return None if value is None else str(value.quantize(Decimal("0.01")))
+    def to_representation(self, instance: BidLotPrice) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        return data if self.context.get("prices", False) else strip_prices(data)
 
 
 class AnswerOutSerializer(serializers.ModelSerializer):
@@ -124,7 +145,11 @@ class ReceiptSerializer(serializers.Serializer):
     submitted_at = serializers.DateTimeField()
     digest = serializers.CharField(help_text="SHA-256 of canonical_json (UTF-8).")
     content = serializers.JSONField(help_text="The frozen content, including the server's submitted_at (UTC).")
-    canonical_json = serializers.CharField(help_text="Keys sorted, separators ',' and ':', UTF-8: hash this.")
+    canonical_json = serializers.CharField(
+        required=False,
+        help_text="Keys sorted, separators ',' and ':', UTF-8: hash this. Left out, and `content` shown without"
+                  " prices, for a reader who may not see the bid's prices (two envelopes).",
+    )
     replayed = serializers.BooleanField(help_text="True when an earlier submission with the same key was returned.")
 
 
