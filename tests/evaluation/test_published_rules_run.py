@@ -158,3 +158,15 @@ def test_package_prices_change_the_ranking_where_the_published_weights_say(
     # 960 / 30 = 32.00 per billed hour on 50/10 = 38.40 per contact hour.
     assert package["package_price_per_contact_hour"] == "38.40"
     assert results_from_inputs(run.inputs) == run.results
+
+
+def test_the_evaluation_summary_shows_the_ceiling_and_the_rules_applied(commissioner, evaluator, moderator, client):
+    tender = _two_bidders("33.00")
+    _run(tender, commissioner, evaluator, moderator, SCORES)
+    client.force_login(commissioner)
+    page = client.get(f"/evaluation/{tender.reference}/summary/").content.decode()
+    assert "Above ceiling" in page
+    assert "ceiling £33.00 per billed hour" in page
+    assert "priced above the lot&#x27;s published ceiling: £34.00 per billed hour" in page
+    assert "never recommended" in page
+    assert "every location CQC lists under the bidder&#x27;s CQC provider ID" in page
