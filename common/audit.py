@@ -1,6 +1,32 @@
-"""Writing and verifying the audit trail. Services call `audit_record`."""
+"""Writing, sealing and verifying the audit trail. Services call `audit_record`.
+
+How the trail stays trustworthy without one lock serialising every audited write:
+
+1. **Append.** `audit_record` INSERTs the entry *unsealed* (no sequence, no hash) inside the
+   caller's transaction. It locks nothing shared, so two submissions at the deadline never queue
+   behind each other to write their audit lines (issue 17: the old single chain-head row was
+   locked by every audited write until its transaction committed).
+2. **Seal.** The sealer (`audit_seal`) takes the chain head row and gives every committed
+   unsealed entry, in insertion order, the next `sequence`, the previous entry's hash and its
+   own keyed hash: HMAC-SHA256 with `settings.AUDIT_HMAC_KEY` (from the environment, never in
+   the database) over the entry's content, sequence and previous hash. Sealing is the only
+   change an entry ever gets; on PostgreSQL a trigger (migration 0003) refuses any other UPDATE,
+   every DELETE and TRUNCATE. The sealer runs
+   - at once inside `audit_record` when the head row is free (`SKIP LOCKED`: nobody waits; on
+     SQLite, which has one writer at a time anyway, this always seals at once),
+   - after the writer's commit when the head was busy (a non-waiting attempt again),
+   - from the periodic task `common.tasks.audit_seal_pending` (every few seconds), and
+   - before `audit_verify` and before an anchor is taken (waiting for the head there).
+   So an entry is sealed within seconds of its commit, in commit order.
+3. **Anchor.** `audit_anchor` records the chain head (sequence and hash, with its own keyed MAC)
+   when something is published from the trail: every generated report. `audit_verify` walks
+   the chain checking order, links and keyed hashes, then checks every anchor still matches the
+   entry it names, so deleting the tail and rolling the head back, or deleting a middle entry
+   and recomputing later hashes, is found even by someone who holds the key, up to the last anchor.
+"""
 from __future__ import annotations
 
+import hmac
 import json
 from dataclasses import dataclass
 from datetime import datetime
@@ -10,7 +36,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils import timezone
 
-from common.models import AuditChainHead, AuditEntry
+from common.models import AuditAnchor, AuditChainHead, AuditEntry
 
 
 def _jsonable(value: Any) -> Any:
@@ -18,6 +44,11 @@ def _jsonable(value: Any) -> Any:
     if value is None:
         return None
     return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+
+
+def _to_millisecond(at: datetime) -> datetime:
+    # Milliseconds only: JSON backups (dumpdata) keep no finer precision, and the hash covers `at`.
+    return at.replace(microsecond=at.microsecond // 1000 * 1000)
 
 
 def audit_record(
@@ -30,34 +61,84 @@ def audit_record(
     note: str = "",
     at: datetime | None = None,
 ) -> AuditEntry:
-    """Append one entry to the chain; must run inside the caller's transaction."""
-    at = at or timezone.now()
-    # Milliseconds only: JSON backups (dumpdata) keep no finer precision, and the hash covers `at`.
-    at = at.replace(microsecond=at.microsecond // 1000 * 1000)
-    with transaction.atomic():
-        head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
-        user = actor if getattr(actor, "is_authenticated", False) else None
-        label = (user.get_username() if user else str(actor or "system"))[:200]
-        entry = AuditEntry(
-            sequence=head.last_sequence + 1,
-            at=at,
-            actor=user,
-            actor_label=label,
-            action=action,
-            object_type=obj._meta.label,
-            object_id=str(obj.pk),
-            object_repr=str(obj)[:300],
-            before=_jsonable(before),
-            after=_jsonable(after),
-            note=note,
-            prev_hash=head.last_hash,
-        )
-        entry.hash = entry.compute_hash()
-        entry.save()
-        head.last_hash = entry.hash
-        head.last_sequence = entry.sequence
-        head.save(update_fields=["last_hash", "last_sequence"])
+    """Append one entry (unsealed) in the caller's transaction; it is sealed into the chain at once or after commit."""
+    at = _to_millisecond(at or timezone.now())
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    label = (user.get_username() if user else str(actor or "system"))[:200]
+    entry = AuditEntry.objects.create(
+        at=at,
+        actor=user,
+        actor_label=label,
+        action=action,
+        object_type=obj._meta.label,
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:300],
+        before=_jsonable(before),
+        after=_jsonable(after),
+        note=note,
+    )
+    sealed = _seal_pending(wait=False)
+    if sealed is None:
+        # Another transaction is sealing; once ours commits, try again (still without waiting).
+        transaction.on_commit(lambda: audit_seal(wait=False), robust=True)
+    else:
+        for done in sealed:
+            if done.pk == entry.pk:
+                entry.sequence, entry.prev_hash, entry.hash = done.sequence, done.prev_hash, done.hash
     return entry
+
+
+def _locked_head(*, wait: bool) -> AuditChainHead | None:
+    """The chain head, locked for this transaction; None when another transaction holds it and wait is False."""
+    for _attempt in range(2):
+        head = AuditChainHead.objects.select_for_update(skip_locked=not wait).filter(pk=1).first()
+        if head is not None:
+            return head
+        if AuditChainHead.objects.filter(pk=1).exists():
+            return None  # it exists, so someone else holds it
+        AuditChainHead.objects.bulk_create([AuditChainHead(pk=1)], ignore_conflicts=True)
+    return None
+
+
+def audit_seal(*, wait: bool = True) -> int | None:
+    """Seal every committed unsealed entry in insertion order; the number sealed, or None if the head was busy."""
+    sealed = _seal_pending(wait=wait)
+    return None if sealed is None else len(sealed)
+
+
+def _seal_pending(*, wait: bool) -> list[AuditEntry] | None:
+    with transaction.atomic():
+        head = _locked_head(wait=wait)
+        if head is None:
+            return None
+        pending = list(AuditEntry.objects.filter(sequence__isnull=True).order_by("id"))
+        for entry in pending:
+            entry.sequence = head.last_sequence + 1
+            entry.prev_hash = head.last_hash
+            entry.hash = entry.compute_hash()
+            AuditEntry.objects.seal_one(pk=entry.pk, sequence=entry.sequence, prev_hash=entry.prev_hash, hash=entry.hash)
+            head.last_sequence, head.last_hash = entry.sequence, entry.hash
+        if pending:
+            head.save(update_fields=["last_hash", "last_sequence"])
+    return pending
+
+
+def audit_anchor(*, reason: str, obj: models.Model | None = None, at: datetime | None = None) -> AuditAnchor:
+    """Seal what is pending and record the chain head as it stands (e.g. when a report is generated)."""
+    with transaction.atomic():
+        audit_seal(wait=True)
+        head = AuditChainHead.objects.filter(pk=1).first()
+        anchor = AuditAnchor(
+            sequence=head.last_sequence if head else 0,
+            hash=head.last_hash if head else "",
+            at=_to_millisecond(at or timezone.now()),
+            reason=reason[:100],
+            object_type=obj._meta.label if obj is not None else "",
+            object_id=str(obj.pk) if obj is not None else "",
+        )
+        anchor.mac = anchor.compute_mac()
+        anchor.save()
+    return anchor
 
 
 @dataclass(frozen=True)
@@ -66,24 +147,53 @@ class ChainReport:
     checked: int
     broken_sequence: int | None = None
     problem: str = ""
+    anchors: int = 0
 
 
 def audit_verify() -> ChainReport:
-    """Walk the chain in order; report the first entry whose hash or link is wrong."""
+    """Seal what is pending, walk the chain in order, then check every anchor; report the first problem."""
+    audit_seal(wait=True)
     prev = ""
     checked = 0
     expected_sequence = 1
-    for entry in AuditEntry.objects.order_by("sequence").iterator(chunk_size=2000):
+    anchor_rows = list(AuditAnchor.objects.order_by("sequence", "id"))
+    anchored = {anchor.sequence for anchor in anchor_rows}
+    hashes: dict[int, str] = {}  # only the anchored entries' hashes, so memory stays small
+    entries = AuditEntry.objects.filter(sequence__isnull=False).order_by("sequence")
+    for entry in entries.iterator(chunk_size=2000):
         if entry.sequence != expected_sequence:
             return ChainReport(False, checked, expected_sequence, "entry missing (sequence gap)")
         if entry.prev_hash != prev:
             return ChainReport(False, checked, entry.sequence, "link to previous entry broken")
-        if entry.compute_hash() != entry.hash:
-            return ChainReport(False, checked, entry.sequence, "content does not match its hash")
+        if not hmac.compare_digest(entry.compute_hash(), entry.hash):
+            return ChainReport(False, checked, entry.sequence, "content does not match its keyed hash")
+        if entry.sequence in anchored:
+            hashes[entry.sequence] = entry.hash
         prev = entry.hash
         checked += 1
         expected_sequence += 1
+    if AuditEntry.objects.filter(sequence__isnull=True).exclude(hash="").exists():
+        return ChainReport(False, checked, None, "an entry has a hash but no place in the chain")
     head = AuditChainHead.objects.filter(pk=1).first()
     if head and (head.last_sequence != checked or head.last_hash != prev):
         return ChainReport(False, checked, checked + 1, "entries after this point were removed")
-    return ChainReport(True, checked)
+    anchors = 0
+    for anchor in anchor_rows:
+        where = f"anchor of {anchor.reason} {anchor.object_type} {anchor.object_id}".strip()
+        if not hmac.compare_digest(anchor.compute_mac(), anchor.mac):
+            return ChainReport(False, checked, anchor.sequence, f"{where} does not match its keyed hash")
+        if anchor.sequence == 0:
+            anchors += 1
+            continue
+        if anchor.sequence > checked:
+            return ChainReport(
+                False, checked, anchor.sequence,
+                f"{where} recorded entry #{anchor.sequence}, which is gone: the trail was cut short",
+            )
+        if not hmac.compare_digest(hashes[anchor.sequence], anchor.hash):
+            return ChainReport(
+                False, checked, anchor.sequence,
+                f"{where} recorded a different entry #{anchor.sequence}: the chain was rewritten",
+            )
+        anchors += 1
+    return ChainReport(True, checked, anchors=anchors)

@@ -4,6 +4,11 @@ from .base import env
 
 if DEBUG:  # noqa: F405
     raise ImproperlyConfigured("DEBUG must be off in production.")  # noqa: F405
+if not AUDIT_HMAC_KEY:  # noqa: F405
+    raise ImproperlyConfigured(  # noqa: F405
+        "AUDIT_HMAC_KEY is not set. The audit trail's chain is keyed with it; set it in the environment "
+        "(a long random value, kept outside the database and its backups)."
+    )
 
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)  # noqa: F405
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)

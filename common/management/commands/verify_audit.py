@@ -4,14 +4,18 @@ from common.audit import audit_verify
 
 
 class Command(BaseCommand):
-    help = "Verify the audit trail's hash chain; exits non-zero at the first broken entry."
+    help = (
+        "Seal pending audit entries, verify the keyed hash chain and every anchor (the chain head each "
+        "generated report recorded); exits non-zero at the first problem."
+    )
 
     def handle(self, *args, **options):
         report = audit_verify()
         if report.ok:
-            self.stdout.write(f"OK: {report.checked} audit entries verified.")
+            self.stdout.write(
+                f"OK: {report.checked} audit entries verified; {report.anchors} anchor"
+                f"{'' if report.anchors == 1 else 's'} match."
+            )
             return
-        raise CommandError(
-            f"BROKEN at entry #{report.broken_sequence}: {report.problem} "
-            f"({report.checked} entries verified before it)."
-        )
+        where = f"entry #{report.broken_sequence}" if report.broken_sequence is not None else "the trail"
+        raise CommandError(f"BROKEN at {where}: {report.problem} ({report.checked} entries verified before it).")
