@@ -3,6 +3,7 @@
 Split by concern; every public service is re-exported here so callers write `from tenders import services`.
 """
 from tenders.services.amendments import amendment_create
+from tenders.services.award import award_record_details_notice, award_record_notice
 from tenders.services.bids import (
     BID_DOCUMENTS_PER_VERSION,
     IDEMPOTENCY_KEY_MAX,
@@ -51,7 +52,6 @@ from tenders.services.lifecycle import (
     tender_start_evaluation,
     tenders_close_due,
 )
-from tenders.services.award import award_record_details_notice, award_record_notice
 from tenders.services.notifications import notification_mark_read
 
 __all__ = [

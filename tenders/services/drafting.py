@@ -135,6 +135,11 @@ def preset_for(day: date) -> RatePreset | None:
 # --- Validation -------------------------------------------------------------------------------
 
 
+def _num(value: Decimal) -> str:
+    """458.00 -> '458', 12.50 -> '12.5': numbers in messages as a person writes them."""
+    return f"{Decimal(value).normalize():f}"
+
+
 def _add(errors: dict[str, list[str]], key: str, message: str) -> None:
     errors.setdefault(key, [])
     if message not in errors[key]:
@@ -195,7 +200,7 @@ def _validate_lot(lot: Lot, errors: dict[str, list[str]], prefix: str) -> None:
         elif hours is not None and guaranteed > hours:
             _add(
                 errors, f"{prefix}guaranteed_minimum_hours",
-                f"Guaranteed minimum hours ({guaranteed:g}) cannot be more than the lot's {hours:g} hours a week.",
+                f"Guaranteed minimum hours ({_num(guaranteed)}) cannot be more than the lot's {_num(hours)} hours a week.",
             )
     try:
         lot.full_clean(exclude=["tender", "number"], validate_unique=False, validate_constraints=False)
@@ -537,7 +542,7 @@ def tender_check(*, tender: Tender, now: datetime) -> list[Problem]:
     else:
         total = sum((q.weight for q in questions), Decimal("0"))
         if total != Decimal("100"):
-            add("questions", "questions", f"Quality question weights must add up to 100 (they add up to {total:g}).")
+            add("questions", "questions", f"Quality question weights must add up to 100 (they add up to {_num(total)}).")
     if tender.submission_deadline is None:
         add("dates", "submission_deadline", "Enter the submission deadline.")
     elif tender.submission_deadline <= now:
