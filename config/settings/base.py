@@ -29,9 +29,6 @@ if not SECRET_KEY:
 # Key of the audit trail's HMAC chain (common/audit.py): environment only, never the database; a fixed one only with DEBUG.
 AUDIT_HMAC_KEY = env.str("AUDIT_HMAC_KEY", default="") or ("insecure-local-audit-key-do-not-use-in-production" if DEBUG else "")
 
-# Key of the audit trail's HMAC chain (common/audit.py): environment only, never the database; a fixed one only with DEBUG.
-AUDIT_HMAC_KEY = env.str("AUDIT_HMAC_KEY", default="") or ("insecure-local-audit-key-do-not-use-in-production" if DEBUG else "")
-
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 

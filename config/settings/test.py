@@ -5,7 +5,6 @@ import tempfile
 os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production-use-0123456789")
 os.environ.setdefault("AUDIT_HMAC_KEY", "test-only-audit-hmac-key-not-for-production-use")
-os.environ.setdefault("AUDIT_HMAC_KEY", "test-only-audit-hmac-key-not-for-production-use")
 
 from .base import *  # noqa: E402,F403
 
