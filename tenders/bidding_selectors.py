@@ -118,6 +118,13 @@ def notifications_for(*, user: Any, limit: int = 50) -> list[Notification]:
     return list(Notification.objects.filter(provider_id=user.provider_id).select_related("tender")[:limit])
 
 
+def notifications_queryset(*, user: Any) -> QuerySet[Notification]:
+    """The organisation's notifications, newest first, for the API to page through (none for non-providers)."""
+    if not getattr(user, "provider_id", None):
+        return Notification.objects.none()
+    return Notification.objects.filter(provider_id=user.provider_id).select_related("tender")
+
+
 def unread_notification_count(*, user: Any) -> int:
     if not getattr(user, "provider_id", None):
         return 0

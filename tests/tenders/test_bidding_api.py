@@ -129,7 +129,7 @@ def test_providers_only_ever_see_their_own_bids(api_as, bidder, rival_bidder):
     assert rival.get(f"/api/bids/{ref}/").status_code == 404
     assert rival.patch(f"/api/bids/{ref}/draft/", {"cqc_location_ids": []}, format="json").status_code == 404
     assert rival.post(f"/api/bids/{ref}/submit/", {}, format="json").status_code == 404
-    assert rival.get("/api/bids/").json() == []
+    assert rival.get("/api/bids/").json()["results"] == []
 
 
 def test_clarifications_over_the_api_never_reveal_who_asked(api_as, bidder, rival_bidder, commissioner):
@@ -137,15 +137,15 @@ def test_clarifications_over_the_api_never_reveal_who_asked(api_as, bidder, riva
     asked = api_as(bidder).post(f"/api/tenders/{tender.reference}/clarifications/", {"question": "Is travel paid?"},
                                 format="json")
     assert asked.status_code == 201 and asked.json()["status"] == "pending"
-    assert api_as(rival_bidder).get(f"/api/tenders/{tender.reference}/clarifications/").json() == []
-    staff = api_as(commissioner).get(f"/api/tenders/{tender.reference}/clarifications/").json()
+    assert api_as(rival_bidder).get(f"/api/tenders/{tender.reference}/clarifications/").json()["results"] == []
+    staff = api_as(commissioner).get(f"/api/tenders/{tender.reference}/clarifications/").json()["results"]
     assert staff[0]["asked_by_provider"] == bidder.provider.name
     assert api_as(rival_bidder).post(f"/api/tenders/{tender.reference}/clarifications/1/answer/", {"answer": "x"},
                                      format="json").status_code == 403
     answered = api_as(commissioner).post(f"/api/tenders/{tender.reference}/clarifications/1/answer/",
                                          {"answer": "Yes."}, format="json")
     assert answered.status_code == 200
-    seen = api_as(rival_bidder).get(f"/api/tenders/{tender.reference}/clarifications/").json()
+    seen = api_as(rival_bidder).get(f"/api/tenders/{tender.reference}/clarifications/").json()["results"]
     assert seen == [{"number": 1, "status": "published", "question": "Is travel paid?", "answer": "Yes.",
                      "answered_at": seen[0]["answered_at"]}]
     assert "asked_by" not in str(seen) and bidder.provider.name not in str(seen)
@@ -170,8 +170,8 @@ def test_amendments_and_notifications_over_the_api(api_as, bidder, commissioner)
     )
     assert made.status_code == 201, made.content
     assert [c["field"] for c in made.json()["changes"]] == ["submission_deadline", "hours_per_week"]
-    assert api_as(bidder).get(f"/api/tenders/{tender.reference}/amendments/").json()[0]["number"] == 1
-    notes = api_as(bidder).get("/api/notifications/").json()
+    assert api_as(bidder).get(f"/api/tenders/{tender.reference}/amendments/").json()["results"][0]["number"] == 1
+    notes = api_as(bidder).get("/api/notifications/").json()["results"]
     assert notes[0]["kind"] == "amendment" and notes[0]["read_at"] is None
     assert api_as(bidder).post("/api/notifications/read/", {}, format="json").json() == {"marked": 1}
     assert api_as(commissioner).post("/api/notifications/read/", {}, format="json").status_code == 403

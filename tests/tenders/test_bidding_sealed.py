@@ -84,7 +84,7 @@ def test_other_providers_cannot_even_tell_the_bid_exists(request, client, person
     for name, url in _urls(bid, document).items():
         response = client.get(url)
         assert response.status_code == 404, (persona, name, response.status_code)
-    assert client.get("/api/bids/").json() == []
+    assert client.get("/api/bids/").json()["results"] == []
 
 
 def test_anonymous_users_are_sent_to_sign_in(client, sealed):

@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 
 from accounts.models import Role
 from common.errors import PermissionDeniedError
+from common.pagination import PaginatedListMixin
 from tenders import bidding_selectors as sel
 from tenders import services
 from tenders.api.bids.clarifications import visible_tender
@@ -52,11 +53,11 @@ class AmendmentCreateSerializer(serializers.Serializer):
     lots = LotChangeSerializer(many=True, required=False, max_length=500)
 
 
-class AmendmentListView(APIView):
+class AmendmentListView(PaginatedListMixin, APIView):
     @extend_schema(responses={200: AmendmentSerializer(many=True), 404: BiddingErrorSerializer})
     def get(self, request: Request, reference: str) -> Response:
         tender = visible_tender(request, reference)
-        return Response(AmendmentSerializer(sel.amendments(tender=tender), many=True).data)
+        return self.paginated(sel.amendments(tender=tender), AmendmentSerializer)
 
     @extend_schema(request=AmendmentCreateSerializer, responses={201: AmendmentSerializer, **WRITE_RESPONSES})
     def post(self, request: Request, reference: str) -> Response:

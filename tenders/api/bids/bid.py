@@ -174,7 +174,7 @@ class BidViewSet(viewsets.GenericViewSet):
     def list(self, request: Request) -> Response:
         bids = [b for b in self.get_queryset().order_by("tender__reference") if is_own_bid(request.user, b)
                 or can_read_bid(request.user, b)]
-        return Response(BidSerializer(bids, many=True).data)
+        return self.get_paginated_response(BidSerializer(self.paginate_queryset(bids), many=True).data)
 
     @extend_schema(request=BidStartSerializer, responses={201: BidDetailSerializer, **WRITE_RESPONSES})
     def create(self, request: Request) -> Response:

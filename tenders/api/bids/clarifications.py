@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 
 from accounts.models import Role
 from common.errors import PermissionDeniedError
+from common.pagination import PaginatedListMixin
 from tenders import bidding_selectors as sel
 from tenders import services
 from tenders.api.bids.serializers import WRITE_RESPONSES, BiddingErrorSerializer
@@ -59,18 +60,18 @@ def visible_tender(request: Request, reference: str) -> Tender:
     return tender
 
 
-class ClarificationListView(APIView):
+class ClarificationListView(PaginatedListMixin, APIView):
     """Published questions and answers for a tender; providers also see their own pending questions."""
 
     @extend_schema(responses={200: PublishedClarificationSerializer(many=True), 404: BiddingErrorSerializer})
     def get(self, request: Request, reference: str) -> Response:
         tender = visible_tender(request, reference)
         if getattr(request.user, "role", None) == Role.COMMISSIONER:
-            return Response(ClarificationCommissionerSerializer(sel.all_clarifications(tender=tender), many=True).data)
+            return self.paginated(sel.all_clarifications(tender=tender), ClarificationCommissionerSerializer)
         rows = list(sel.published_clarifications(tender=tender))
         if getattr(request.user, "provider_id", None):
             rows += list(sel.own_pending_clarifications(tender=tender, provider_id=request.user.provider_id))
-        return Response(PublishedClarificationSerializer(rows, many=True).data)
+        return self.paginated(rows, PublishedClarificationSerializer)
 
     @extend_schema(request=AskSerializer, responses={201: PublishedClarificationSerializer, **WRITE_RESPONSES})
     def post(self, request: Request, reference: str) -> Response:

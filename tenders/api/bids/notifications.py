@@ -8,6 +8,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from common.pagination import PaginatedListMixin
 from tenders import bidding_selectors as sel
 from tenders import services
 from tenders.api.bids.serializers import BiddingErrorSerializer
@@ -33,11 +34,11 @@ class MarkReadResultSerializer(serializers.Serializer):
     marked = serializers.IntegerField()
 
 
-class NotificationListView(APIView):
+class NotificationListView(PaginatedListMixin, APIView):
     @extend_schema(responses=NotificationSerializer(many=True))
     def get(self, request: Request) -> Response:
         """The organisation's in-app notifications, newest first (empty for non-provider users)."""
-        return Response(NotificationSerializer(sel.notifications_for(user=request.user, limit=200), many=True).data)
+        return self.paginated(sel.notifications_queryset(user=request.user), NotificationSerializer)
 
 
 class NotificationReadView(APIView):
