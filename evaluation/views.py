@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from accounts.models import Role
+from accounts import permissions as policy
 from accounts.reauth import reauthentication_redirect
 from common.errors import DomainError, PermissionDeniedError
 from evaluation import selectors, services
@@ -36,7 +36,7 @@ def _bid(tender: Tender, bid_reference: str) -> Bid:
 
 
 def _is_commissioner(user: Any) -> bool:
-    return user.role in (Role.COMMISSIONER, Role.ADMIN) or user.is_superuser
+    return policy.is_commissioner(user)
 
 
 def _require_panel_or_commissioner(user: Any, tender: Tender) -> None:
@@ -70,7 +70,7 @@ def home(request: HttpRequest) -> HttpResponse:
             }
         )
     evaluating = []
-    if _is_commissioner(request.user) or request.user.role == Role.LEGAL:
+    if _is_commissioner(request.user) or policy.is_legal(request.user):
         evaluating = list(
             Tender.objects.filter(
                 status__in=[TenderStatus.OPENED, TenderStatus.IN_EVALUATION, TenderStatus.AWARDED, TenderStatus.CLOSED]
@@ -122,6 +122,9 @@ def conflicts(request: HttpRequest, reference: str) -> HttpResponse:
     assignment = selectors.assignment_for(user=request.user, tender=tender)
     if assignment is None:
         raise PermissionDenied("You are not on this tender's evaluation panel.")
+    if policy.is_sealed(tender):
+        # Naming the bidders before opening would reveal who bid: the step waits for the opening.
+        return render(request, "evaluation/conflicts_not_yet.html", {"tender": tender, "assignment": assignment})
     providers = selectors.bidding_providers(tender=tender)
     existing = selectors.declarations_of(assignment=assignment)
     form = ConflictForm(request.POST or None, providers=providers, existing=existing)
@@ -302,7 +305,7 @@ def summary(request: HttpRequest, reference: str) -> HttpResponse:
     """Commissioner's evaluation summary: stages, CQC checks, clarifications, results per lot, award."""
     tender = _tender(reference)
     user = request.user
-    if not (_is_commissioner(user) or user.role == Role.LEGAL):
+    if not (_is_commissioner(user) or policy.is_legal(user)):
         raise PermissionDenied("Only commissioners and the legal team see the evaluation summary.")
     stages = selectors.tender_evaluation(tender=tender)
     bids_ = list(selectors.submitted_bids(tender=tender)) if not tender.is_sealed else []

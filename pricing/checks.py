@@ -177,6 +177,14 @@ STATUS_LABELS: dict[PriceStatus, str] = {
 }
 
 
+def shown_gap(price_per_contact_hour: Decimal, model_minimum: Decimal) -> tuple[Decimal, Decimal]:
+    """(gap in £, gap in %) as people see them: from the penny-rounded price and minimum, the % rounded
+    half up to 2 places. Every page, report and export uses this, so they agree figure for figure."""
+    hourly, minimum = pennies(price_per_contact_hour), pennies(model_minimum)
+    gap = hourly - minimum
+    return gap, pennies(gap / minimum * HUNDRED)
+
+
 def shown_figures(check: PriceCheck) -> dict[str, Decimal]:
     """The check's figures rounded to the penny as people see them, gap taken from the rounded figures.
 
@@ -184,12 +192,12 @@ def shown_figures(check: PriceCheck) -> dict[str, Decimal]:
     as the status was decided), so the shown figures always add up.
     """
     hourly, minimum = pennies(check.price_per_contact_hour), pennies(check.model_minimum)
-    gap = hourly - minimum
+    gap, gap_percent = shown_gap(check.price_per_contact_hour, check.model_minimum)
     return {
         "price": pennies(check.price),
         "price_per_contact_hour": hourly,
         "model_minimum": minimum,
         "statutory_floor": pennies(check.statutory_floor),
         "gap_amount": gap,
-        "gap_percent": pennies(gap / minimum * HUNDRED),
+        "gap_percent": gap_percent,
     }

@@ -29,6 +29,7 @@ class RatePresetForm(forms.ModelForm):
         model = RatePreset
         fields = ["slug", *EDITABLE_FIELDS]
         widgets = {"effective_from": forms.DateInput(attrs={"type": "date"})}
+        labels = {"slug": "Short name"}
         help_texts = {
             "slug": "Short name used in links and the API, e.g. 2027-28. It cannot change later.",
             "effective_from": "The date the figures apply from, usually 1 April.",

@@ -43,6 +43,7 @@ from evaluation.models import (
 from evaluation.models import (
     PriceClarification as PriceClarificationRow,
 )
+from pricing.checks import shown_gap
 from providers.models import Provider
 from reports.context import (
     AuditRow,
@@ -225,7 +226,8 @@ def _overall(location_ids: Iterable[str], locations: Mapping[str, CQCLocation]) 
     ratings = []
     for location_id in location_ids:
         row = locations.get(location_id)
-        rating = (row.overall_rating if row else "") or "Not yet rated"
+        # The same words as the pages: a location missing from the CQC data is "not found", not "not yet rated".
+        rating = ((row.overall_rating or "Not yet rated") if row else "Not found in CQC data")
         if rating not in ratings:
             ratings.append(rating)
     return " / ".join(ratings)
@@ -313,8 +315,9 @@ def _bid_row(
         price_per_billed_hour=_dec(bid.get("hourly_price")) if priced else None,
         price_per_contact_hour=_dec(bid.get("price_per_contact_hour")) if priced else None,
         model_minimum=_dec(check.get("model_minimum")) if priced else None,
-        gap_amount=_dec(check.get("gap_amount")) if priced else None,
-        gap_percent=_dec(check.get("gap_percent")) if priced else None,
+        # The gap as the pages show it (pricing.checks.shown_gap: from penny-rounded figures, % half up).
+        gap_amount=_shown_gap(check)[0] if priced else None,
+        gap_percent=_shown_gap(check)[1] if priced else None,
         price_check=(check.get("status") or None) if priced else None,
         price_check_message=check.get("message", "") if priced else "",
         cqc_rating=_overall(cqc.get("location_ids") or (), locations),
@@ -325,6 +328,13 @@ def _bid_row(
 
 def _sensitivity(data: Mapping[str, Any] | None, names: Mapping[str, str]) -> LotSensitivity | None:
     if not data:
+def _shown_gap(check: Mapping[str, Any]) -> tuple[Decimal | None, Decimal | None]:
+    hourly, minimum = _dec(check.get("price_per_contact_hour")), _dec(check.get("model_minimum"))
+    if hourly is None or not minimum:
+        return _dec(check.get("gap_amount")), _dec(check.get("gap_percent"))
+    return shown_gap(hourly, minimum)
+
+
         return None
 
     def name(ref: str | None) -> str | None:

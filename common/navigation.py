@@ -1,0 +1,62 @@
+"""The header's links: only what this user's role can use, decided by the access policy.
+
+A context processor (config/settings/base.py), so every page, 403 and 404 included, has the
+same navigation. Each link names the policy question that allows it; nothing here checks a
+role by hand.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from accounts import permissions as policy
+
+
+@dataclass(frozen=True)
+class NavLink:
+    label: str
+    url: str
+    count: int = 0  # unread notifications, shown as a badge
+    current: bool = False
+
+
+def _links(user: Any) -> list[tuple[str, str]]:
+    links = [("Tenders", "home")]
+    if policy.is_provider_user(user):
+        return links + [("Your bids", "bidding-portal"), ("Notifications", "bidding-notifications"),
+                        ("Your organisation", "providers-organisation")]
+    if policy.is_commissioner(user) or policy.is_panel_role(user) or policy.is_legal(user):
+        links.append(("Evaluation", "evaluation-home"))
+    if policy.can_manage_settings(user):
+        links.append(("Cost of care", "pricing-home"))
+    if policy.can_view_market_data(user):
+        links.append(("CQC ratings", "cqc-lookup"))
+    if policy.can_decide_registration(user):
+        links.append(("Registrations", "providers-pending"))
+    if policy.can_read_reports(user):
+        links.append(("Reports", "reports-index"))
+    if policy.can_manage_users(user):
+        links.append(("Administration", "admin:index"))
+    return links
+
+
+def nav_links_for(user: Any, path: str = "") -> list[NavLink]:
+    """The header links for `user`, the one matching `path` marked current."""
+    if not policy.is_authenticated(user):
+        return []
+    from tenders.bidding_selectors import unread_notification_count
+
+    result = []
+    for label, name in _links(user):
+        url = reverse(name)
+        count = unread_notification_count(user=user) if name == "bidding-notifications" else 0
+        current = path == url if url == "/" else path.startswith(url)
+        result.append(NavLink(label=label, url=url, count=count, current=current))
+    return result
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    return {"nav_links": nav_links_for(getattr(request, "user", None), request.path)}
