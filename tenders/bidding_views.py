@@ -430,7 +430,8 @@ def bid_documents(request: HttpRequest, reference: str) -> HttpResponse:
     form = DocumentForm(request.POST if request.method == "POST" else None, request.FILES if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            document = services.bid_add_document(bid=bid, user=request.user, upload=form.cleaned_data["document"])
+            document = services.bid_add_document(bid=bid, user=request.user, upload=form.cleaned_data["document"],
+                                                 envelope=form.cleaned_data["envelope"])
         except PermissionDeniedError as exc:
             return _forbidden(request, exc.message)
         except DomainError as exc:

@@ -115,6 +115,11 @@ class DocumentForm(forms.Form):
     document = forms.FileField(
         error_messages={"required": "Choose a file to upload.", "empty": "The file you chose is empty."},
     )
+    # Price documents stay sealed with the prices until the price envelope is opened.
+    envelope = forms.ChoiceField(
+        choices=[("quality", "It supports my quality answers"), ("price", "It explains or breaks down my prices")],
+        initial="quality", error_messages={"required": "Say what the document is for."},
+    )
 
 
 class DeclarationsForm(forms.Form):

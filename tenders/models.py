@@ -419,8 +419,17 @@ class BidAnswer(models.Model):
         return f"{self.version} answer to question {self.question_id}"
 
 
+class DocumentEnvelope(models.TextChoices):
+    """Which envelope a bid document belongs to: the panel reads quality documents once bids are opened,
+    price documents only once the price envelope is (accounts.permissions.can_read_document)."""
+
+    QUALITY = "quality", "Quality: supports the quality answers"
+    PRICE = "price", "Price: explains or breaks down the prices"
+
+
 class BidDocument(models.Model):
     version = models.ForeignKey(BidVersion, on_delete=models.CASCADE, related_name="documents")
+    envelope = models.CharField(max_length=10, choices=DocumentEnvelope.choices, default=DocumentEnvelope.QUALITY)
     file = models.FileField(upload_to="bid-documents/%Y/%m/")
     original_name = models.CharField(max_length=255)
     content_type = models.CharField(max_length=100)

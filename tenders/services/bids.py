@@ -40,6 +40,7 @@ from tenders.models import (
     BidStatus,
     BidVersion,
     BidVersionStatus,
+    DocumentEnvelope,
     LateSubmissionAttempt,
     Lot,
     QualityQuestion,
@@ -121,7 +122,7 @@ def _copy_version(source: BidVersion, *, number: int, status: str) -> BidVersion
     )
     BidDocument.objects.bulk_create(
         BidDocument(version=copy, file=d.file.name, original_name=d.original_name, content_type=d.content_type,
-                    size=d.size, sha256=d.sha256)
+                    size=d.size, sha256=d.sha256, envelope=d.envelope)
         for d in source.documents.all()
     )
     return copy
@@ -267,9 +268,14 @@ def _clean_file_name(name: str) -> str:
 
 
 @transaction.atomic
-def bid_add_document(*, bid: Bid, user: Any, upload: Any) -> BidDocument:
-    """Attach a PDF, DOCX or XLSX to the draft, checked by content and size (settings.BID_DOCUMENT_MAX_BYTES)."""
+def bid_add_document(*, bid: Bid, user: Any, upload: Any, envelope: str = "quality") -> BidDocument:
+    """Attach a PDF, DOCX or XLSX to the draft, checked by content and size (settings.BID_DOCUMENT_MAX_BYTES).
+
+    `envelope` says which envelope it belongs to: a price document stays sealed with the prices.
+    """
     _require_own_bid(user, bid)
+    if envelope not in DocumentEnvelope.values:
+        raise RuleViolation("Say whether the document supports your quality answers or your prices.", field="envelope")
     name = _clean_file_name(getattr(upload, "name", "") or "document")
     max_bytes = settings.BID_DOCUMENT_MAX_BYTES
     if getattr(upload, "size", None) is not None and upload.size > max_bytes:
@@ -290,7 +296,8 @@ def bid_add_document(*, bid: Bid, user: Any, upload: Any) -> BidDocument:
     upload.seek(0)
     data = upload.read()
     document = BidDocument(
-        version=draft, original_name=name, content_type=checked.content_type, size=checked.size, sha256=checked.sha256
+        version=draft, original_name=name, content_type=checked.content_type, size=checked.size, sha256=checked.sha256,
+        envelope=envelope,
     )
     document.file.save(f"{uuid.uuid4().hex}.{checked.extension}", ContentFile(data), save=False)
     document.save()
