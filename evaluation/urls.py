@@ -8,6 +8,8 @@ urlpatterns = [
     path("evaluation/<slug:reference>/conflicts/", views.conflicts, name="evaluation-conflicts"),
     path("evaluation/<slug:reference>/bids/", views.bids, name="evaluation-bids"),
     path("evaluation/<slug:reference>/bids/<str:bid_reference>/", views.score, name="evaluation-score"),
+    path("evaluation/<slug:reference>/bids/<str:bid_reference>/documents/<int:document_id>/", views.bid_document,
+         name="evaluation-bid-document"),
     path("evaluation/<slug:reference>/my-scores/", views.my_scores, name="evaluation-my-scores"),
     path("evaluation/<slug:reference>/moderation/", views.moderation, name="evaluation-moderation"),
     path("evaluation/<slug:reference>/moderation/<str:bid_reference>/", views.consensus, name="evaluation-consensus"),

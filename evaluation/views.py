@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -20,7 +20,7 @@ from accounts.reauth import reauthentication_redirect
 from common.errors import DomainError, PermissionDeniedError
 from evaluation import selectors, services
 from evaluation.forms import AssignForm, AwardForm, ClarificationForm, ConflictForm, ConsensusForm, ScoreForm
-from tenders.models import Bid, Lot, Tender
+from tenders.models import Bid, BidDocument, DocumentEnvelope, Lot, Tender
 from tenders.transitions import TenderStatus
 
 
@@ -196,6 +196,7 @@ def score(request: HttpRequest, reference: str, bid_reference: str) -> HttpRespo
                 return redirect("evaluation-my-scores", reference=tender.reference)
         else:
             status = 400
+    documents = _readable_documents(request.user, version)
     items = [
         {"question": q, "answer": answers.get(q.pk, ""), "score": form[f"score_{q.pk}"],
          "comment": form[f"comment_{q.pk}"], "mine": existing.get(q.pk)}
@@ -204,9 +205,43 @@ def score(request: HttpRequest, reference: str, bid_reference: str) -> HttpRespo
     return render(
         request, "evaluation/score.html",
         {"tender": tender, "bid": bid, "items": items, "form": form, "can_score": can_score, "stages": stages,
-         "assignment": assignment},
+         "assignment": assignment, "documents": documents["readable"], "sealed_documents": documents["sealed"]},
         status=status,
     )
+
+
+def _readable_documents(user: Any, version: Any) -> dict[str, Any]:
+    """The version's documents this user may open now, and how many price documents stay sealed."""
+    if version is None:
+        return {"readable": [], "sealed": 0}
+    readable, sealed = [], 0
+    for document in version.documents.order_by("envelope", "original_name"):
+        if policy.can_read_document(user, version, is_price_document=document.envelope == DocumentEnvelope.PRICE):
+            readable.append(document)
+        else:
+            sealed += 1
+    return {"readable": readable, "sealed": sealed}
+
+
+# Opened in the browser's own viewer; any other kind is downloaded.
+_INLINE_TYPES = {"application/pdf"}
+
+
+@login_required
+def bid_document(request: HttpRequest, reference: str, bid_reference: str, document_id: int) -> HttpResponse:
+    """A bid document for the panel: quality documents once opened, price documents once the price envelope is."""
+    tender = _tender(reference)
+    bid = _bid(tender, bid_reference)
+    document = BidDocument.objects.select_related("version__bid").filter(pk=document_id, version__bid=bid).first()
+    if document is None:
+        raise Http404("No such document.")
+    if not policy.can_read_document(request.user, document.version,
+                                    is_price_document=document.envelope == DocumentEnvelope.PRICE):
+        raise PermissionDenied("This document is sealed for you: price documents open with the price envelope, "
+                               "and a declared conflict closes a bidder's documents.")
+    inline = document.content_type in _INLINE_TYPES
+    return FileResponse(document.file.open("rb"), as_attachment=not inline, filename=document.original_name,
+                        content_type=document.content_type)
 
 
 @login_required

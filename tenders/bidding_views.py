@@ -431,7 +431,7 @@ def bid_documents(request: HttpRequest, reference: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             document = services.bid_add_document(bid=bid, user=request.user, upload=form.cleaned_data["document"],
-                                                 envelope=form.cleaned_data["envelope"])
+                                                 envelope=form.cleaned_data["envelope"] or "quality")
         except PermissionDeniedError as exc:
             return _forbidden(request, exc.message)
         except DomainError as exc:

@@ -118,7 +118,7 @@ class DocumentForm(forms.Form):
     # Price documents stay sealed with the prices until the price envelope is opened.
     envelope = forms.ChoiceField(
         choices=[("quality", "It supports my quality answers"), ("price", "It explains or breaks down my prices")],
-        initial="quality", error_messages={"required": "Say what the document is for."},
+        initial="quality", required=False,  # unsaid means quality, as before the choice existed
     )
 
 
