@@ -7,6 +7,7 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
-        from accounts.reauth import on_user_logged_in
+        from accounts import middleware, reauth
 
-        user_logged_in.connect(on_user_logged_in, dispatch_uid="accounts.reauth.mark_authenticated")
+        user_logged_in.connect(reauth.on_user_logged_in, dispatch_uid="accounts.reauth.mark_authenticated")
+        user_logged_in.connect(middleware.on_user_logged_in, dispatch_uid="accounts.middleware.touch")

@@ -5,9 +5,41 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import authenticate
+from django.contrib.auth.forms import PasswordChangeForm, PasswordResetForm, SetPasswordForm
 from django_otp import devices_for_user
 
 CODE_HELP = "The 6-digit code from your authenticator app."
+
+
+class GovukFieldsMixin:
+    """GOV.UK input classes and error ids on Django's own auth forms (templates/registration/_field.html)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():  # type: ignore[attr-defined]
+            width = "govuk-!-width-one-half" if name != "email" else "govuk-!-width-two-thirds"
+            field.widget.attrs.setdefault("class", f"govuk-input {width}")
+            if field.help_text:
+                field.widget.attrs.setdefault("aria-describedby", f"id_{name}-hint")
+
+    def full_clean(self) -> None:
+        super().full_clean()  # type: ignore[misc]
+        for name in self.errors:  # type: ignore[attr-defined]
+            if name in self.fields:  # type: ignore[attr-defined]
+                widget = self.fields[name].widget  # type: ignore[attr-defined]
+                widget.attrs["class"] = widget.attrs.get("class", "") + " govuk-input--error"
+
+
+class GovukPasswordChangeForm(GovukFieldsMixin, PasswordChangeForm):
+    pass
+
+
+class GovukPasswordResetForm(GovukFieldsMixin, PasswordResetForm):
+    pass
+
+
+class GovukSetPasswordForm(GovukFieldsMixin, SetPasswordForm):
+    pass
 
 
 def confirmed_devices(user: Any) -> list[Any]:

@@ -1,17 +1,16 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path, reverse_lazy
+from django.urls import path
 
 from accounts import views
+from accounts.forms import GovukPasswordChangeForm, GovukPasswordResetForm, GovukSetPasswordForm
 
 urlpatterns = [
     path("confirm-password/", views.reauthenticate, name="reauthenticate"),
     # Django's usual password URLs, with GOV.UK templates in templates/registration/.
-    path("password_change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("password_change/", auth_views.PasswordChangeView.as_view(form_class=GovukPasswordChangeForm), name="password_change"),
     path("password_change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
-    path("password_reset/", auth_views.PasswordResetView.as_view(
-        html_email_template_name=None, success_url=reverse_lazy("password_reset_done"),
-    ), name="password_reset"),
+    path("password_reset/", auth_views.PasswordResetView.as_view(form_class=GovukPasswordResetForm), name="password_reset"),
     path("password_reset/done/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
-    path("reset/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
+    path("reset/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(form_class=GovukSetPasswordForm), name="password_reset_confirm"),
     path("reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
 ]

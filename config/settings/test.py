@@ -15,3 +15,4 @@ AXES_ENABLED = False  # tests that exercise throttling turn it on with override_
 TASKS_RUN_IN_BACKGROUND = False  # tests run queued tasks eagerly, inside the caller (common/tasks.py)
 # Tests sign in at the real time and then travel (time-machine) years either way; re-authentication tests set their own.
 REAUTH_MAX_AGE = 60 * 60 * 24 * 365 * 30
+SESSION_IDLE_TIMEOUT = 60 * 60 * 24 * 365 * 30  # the same for the idle timeout (tests/accounts/test_idle_timeout.py sets its own)
