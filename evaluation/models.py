@@ -172,6 +172,18 @@ class PriceClarification(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
+    # Asked through the portal (issue 16): the question, the reply deadline, and who asked and answered when.
+    # Status stays "pending" until the decision; `stage` says where an undecided one is.
+    question = models.TextField(blank=True, help_text="What the bidder was asked to explain.")
+    reply_by = models.DateTimeField(null=True, blank=True, help_text="The bidder must answer by then (server time).")
+    requested_at = models.DateTimeField(null=True, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["lot__number", "bid__reference"]
@@ -189,6 +201,39 @@ class PriceClarification(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.status == ClarificationStatus.PENDING
+
+    @property
+    def stage(self) -> str:
+        """not_asked, awaiting_bidder, answered (awaiting the decision) or decided."""
+        if not self.is_pending:
+            return "decided"
+        if self.answered_at is not None:
+            return "answered"
+        return "awaiting_bidder" if self.requested_at is not None else "not_asked"
+
+    @property
+    def stage_label(self) -> str:
+        return {"not_asked": "Not yet asked", "awaiting_bidder": "Waiting for the bidder's explanation",
+                "answered": "Answered: awaiting the decision", "decided": self.get_status_display()}[self.stage]
+
+
+class PriceClarificationDocument(models.Model):
+    """A document the bidder sent with its explanation of a price, checked by content like bid documents."""
+
+    clarification = models.ForeignKey(PriceClarification, on_delete=models.PROTECT, related_name="documents")
+    file = models.FileField(upload_to="price-clarifications/%Y/%m/")
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
 
 
 class AssessmentStage(models.TextChoices):

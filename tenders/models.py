@@ -527,6 +527,7 @@ class NotificationKind(models.TextChoices):
     RECONFIRM = "reconfirm", "Bid needs re-confirmation"
     REGISTRATION = "registration", "Registration decision"
     AWARD_OUTCOME = "award_outcome", "Outcome of your tender"
+    PRICE_CLARIFICATION = "price_clarification", "Explain a price"
 
 
 class Notification(models.Model):
