@@ -37,7 +37,7 @@ INPUTS (EvaluationRun.inputs), schema 1::
                            "gap_amount", "gap_percent", "ceiling"},
                    "clarification": null | {"status": pending|accepted|rejected, "explanation",
                            "decision_reason", "decided_by", "decided_at"},
-                   "consensus": {"Q1": {"score", "rationale", "moderator", "recorded_at",
+                   "consensus": {"Q1": {"score", "rationale", "feedback" (to the bidder), "moderator", "recorded_at",
                                         "changed_after_lock", "change_reason"}},
                    "individual_scores": {"Q1": [{"evaluator", "score", "comment"}]}}]}]}
 
@@ -64,7 +64,7 @@ RESULTS (EvaluationRun.results), schema 1::
              "price_check" (as in the inputs, money in pennies, or null),
              "clarification" (as in the inputs, or null), "clarification_unresolved",
              "cqc": {"outcome", "reason", "stage", "assessed_at", "location_ids", "evidence"},
-             "questions": [{"key", "number", "weight", "max_score", "consensus", "rationale",
+             "questions": [{"key", "number", "weight", "max_score", "consensus", "rationale", "feedback",
                             "moderator", "changed_after_lock", "change_reason",
                             "individual": [{"evaluator", "score", "comment"}],
                             "spread", "divergent"}]}],
@@ -330,6 +330,7 @@ def _questions_detail(questions: list[Mapping[str, Any]], bid: Mapping[str, Any]
                 "max_score": q["max_score"],
                 "consensus": c.get("score"),
                 "rationale": c.get("rationale", ""),
+                "feedback": c.get("feedback", ""),
                 "moderator": c.get("moderator", ""),
                 "changed_after_lock": bool(c.get("changed_after_lock")),
                 "change_reason": c.get("change_reason", ""),

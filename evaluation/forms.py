@@ -96,6 +96,11 @@ class ConsensusForm(forms.Form):
                                    error_messages={"required": "Choose the consensus score."})
     rationale = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Rationale",
                                 error_messages={"required": "Write the rationale for the consensus score."})
+    # Procurement Regulations 2024 reg 31: the reasons the bidder reads, kept apart from the internal rationale.
+    feedback_to_bidder = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), label="Feedback to the bidder",
+        error_messages={"required": "Write the feedback the bidder will read in its assessment summary."},
+    )
     change_reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False,
                                     label="Reason for changing a locked score")
 

@@ -403,6 +403,8 @@ def evaluation_inputs(*, tender: Tender) -> dict[str, Any]:
         consensus[c.bid_id][f"Q{c.question.number}"] = {
             "score": c.score,
             "rationale": c.rationale,
+            # What the bidder is told (Procurement Regulations 2024 reg 31); the rationale stays internal.
+            "feedback": c.feedback_to_bidder,
             "moderator": c.moderator.get_username(),
             "recorded_at": _iso(c.recorded_at),
             "changed_after_lock": c.changed_after_lock,

@@ -409,12 +409,15 @@ def moderation_start(*, tender: Tender, user: Any) -> TenderEvaluation:
 
 @transaction.atomic
 def consensus_record(
-    *, bid: Bid, question: Any, user: Any, score: Any, rationale: str, change_reason: str = ""
+    *, bid: Bid, question: Any, user: Any, score: Any, rationale: str, change_reason: str = "",
+    feedback_to_bidder: str | None = None,
 ) -> ConsensusScore:
     """Record the panel's consensus score for one question of one bid, with its rationale.
 
     After quality is locked a change needs a reason, is marked on the score and
-    shown (before and after) in the audit trail.
+    shown (before and after) in the audit trail. `feedback_to_bidder` is what the bidder's
+    assessment summary says about the score (reg 31): no evaluator named, no individual score;
+    the rationale stays inside the council. None keeps the feedback already recorded.
     """
     now = timezone.now()
     tender = _locked_tender(bid.tender)
@@ -448,10 +451,13 @@ def consensus_record(
     differs = bool(individual) and value not in {s.score for s in individual}
     before = None
     if current is not None:
-        if current.score == value and current.rationale == rationale and not after_lock:
+        feedback = current.feedback_to_bidder if feedback_to_bidder is None else str(feedback_to_bidder).strip()
+        if (current.score == value and current.rationale == rationale and current.feedback_to_bidder == feedback
+                and not after_lock):
             return current
-        before = {"score": current.score, "rationale": current.rationale}
+        before = {"score": current.score, "rationale": current.rationale, "feedback_to_bidder": current.feedback_to_bidder}
         current.score, current.rationale, current.moderator, current.recorded_at = value, rationale, user, now
+        current.feedback_to_bidder = feedback
         current.differs_from_individuals = differs
         if after_lock:
             current.changed_after_lock, current.change_reason = True, change_reason
@@ -460,7 +466,7 @@ def consensus_record(
     else:
         row = ConsensusScore.objects.create(
             bid=bid, question=q, score=value, rationale=rationale, moderator=user, recorded_at=now,
-            differs_from_individuals=differs,
+            differs_from_individuals=differs, feedback_to_bidder=str(feedback_to_bidder or "").strip(),
         )
     audit_record(
         actor=user,
@@ -468,6 +474,7 @@ def consensus_record(
         obj=row, before=before,
         after={
             "bid": bid.reference, "question": q.number, "score": value, "rationale": rationale,
+            "feedback_to_bidder": row.feedback_to_bidder,
             "individual_scores": sorted(s.score for s in individual), "differs_from_individuals": differs,
         },
         note=change_reason, at=now,

@@ -309,7 +309,8 @@ def consensus(request: HttpRequest, reference: str, bid_reference: str) -> HttpR
         bound = posted_q == str(q.number)
         initial = {}
         if cell.consensus is not None:
-            initial = {"score": str(cell.consensus.score), "rationale": cell.consensus.rationale}
+            initial = {"score": str(cell.consensus.score), "rationale": cell.consensus.rationale,
+                       "feedback_to_bidder": cell.consensus.feedback_to_bidder}
         form = ConsensusForm(
             request.POST if bound else None, max_score=q.max_score, prefix=f"q{q.number}", initial=initial
         )
@@ -319,6 +320,7 @@ def consensus(request: HttpRequest, reference: str, bid_reference: str) -> HttpR
                     services.consensus_record(
                         bid=bid, question=q, user=request.user, score=form.cleaned_data["score"],
                         rationale=form.cleaned_data["rationale"], change_reason=form.cleaned_data["change_reason"],
+                        feedback_to_bidder=form.cleaned_data["feedback_to_bidder"],
                     )
                 except DomainError as exc:
                     form.add_error(exc.field if exc.field in form.fields else None, exc.message)

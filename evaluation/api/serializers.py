@@ -73,6 +73,10 @@ class ConsensusInputSerializer(serializers.Serializer):
     question = serializers.CharField(help_text="Question number, e.g. 1 or Q1.")
     score = serializers.IntegerField(min_value=0, max_value=32767)
     rationale = serializers.CharField(allow_blank=True)
+    feedback_to_bidder = serializers.CharField(
+        required=False, allow_blank=True, default=None,
+        help_text="What the bidder reads in its assessment summary (reg 31); omitted keeps what is recorded.",
+    )
     change_reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
@@ -84,8 +88,8 @@ class ConsensusSerializer(serializers.ModelSerializer):
     class Meta:
         model = ConsensusScore
         fields = [
-            "bid", "question", "score", "rationale", "moderator", "recorded_at", "differs_from_individuals",
-            "changed_after_lock", "change_reason",
+            "bid", "question", "score", "rationale", "feedback_to_bidder", "moderator", "recorded_at",
+            "differs_from_individuals", "changed_after_lock", "change_reason",
         ]
         read_only_fields = fields
 

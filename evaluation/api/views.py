@@ -241,6 +241,7 @@ class ConsensusView(APIView):
         row = services.consensus_record(
             bid=bid, question=data["question"], user=request.user, score=data["score"],
             rationale=data["rationale"], change_reason=data["change_reason"],
+            feedback_to_bidder=data["feedback_to_bidder"],
         )
         return Response(s.ConsensusSerializer(row).data)
 

@@ -127,7 +127,8 @@ def score_all(bid: Bid, evaluator: Any, scores: Iterable[int]) -> None:
 def moderate(bid: Bid, moderator: Any, scores: Iterable[int]) -> None:
     for number, score in enumerate(scores, start=1):
         services.consensus_record(bid=bid, question=number, user=moderator, score=score,
-                                  rationale=f"Panel agreed {score}.")
+                                  rationale=f"Panel agreed {score}.",
+                                  feedback_to_bidder=f"Question {number}: the answer met the published descriptor for {score}.")
 
 
 def extra_evaluator(username: str) -> Any:

@@ -117,10 +117,15 @@ def test_the_moderation_page_is_blind_until_moderation_starts(tender_with_bids, 
     page = client_for(moderator).get(consensus_url)
     assert page.status_code == 200 and "spread of 2: discuss" in page.content.decode()
     assert client_for(moderator).post(consensus_url, {"question": "1", "q1-score": "3", "q1-rationale": ""}).status_code == 400
+    # The feedback the bidder reads (reg 31) is required too, apart from the internal rationale.
+    assert client_for(moderator).post(consensus_url, {"question": "1", "q1-score": "3",
+                                                      "q1-rationale": "Outcome data is thin: 3."}).status_code == 400
     saved = client_for(moderator).post(consensus_url, {"question": "1", "q1-score": "3",
-                                                       "q1-rationale": "Outcome data is thin: 3."})
+                                                       "q1-rationale": "Outcome data is thin: 3.",
+                                                       "q1-feedback_to_bidder": "Outcomes are described but not measured."})
     assert saved.status_code == 302
-    assert ConsensusScore.objects.get(bid=bids["alpha"], question__number=1).score == 3
+    row = ConsensusScore.objects.get(bid=bids["alpha"], question__number=1)
+    assert (row.score, row.feedback_to_bidder) == (3, "Outcomes are described but not measured.")
     # Evaluators cannot record consensus.
     assert client_for(evaluator).get(consensus_url).status_code == 403
 
