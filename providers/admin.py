@@ -1,18 +1,21 @@
 from django.contrib import admin, messages
 
+from common.admin import ReadOnlyAdmin
 from common.errors import DomainError
 from providers.models import Provider, ProviderStatus
 from providers.services import provider_approve
 
 
 @admin.register(Provider)
-class ProviderAdmin(admin.ModelAdmin):
-    """Registrations are decided through providers.services (audited, the provider is notified)."""
+class ProviderAdmin(ReadOnlyAdmin):
+    """Read-only; registrations are decided through providers.services (audited, the provider is notified).
+
+    The approve action below is the only change made from here, and it goes through that service.
+    """
 
     list_display = ("name", "companies_house_number", "cqc_provider_id", "status", "decided_at")
     list_filter = ("status",)
     search_fields = ("name", "companies_house_number", "cqc_provider_id")
-    readonly_fields = ("status", "decided_at", "decision_note", "created_at")
     actions = ["approve_selected"]
 
     @admin.action(description="Approve the selected registrations")

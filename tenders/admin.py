@@ -1,8 +1,7 @@
-from django import forms
-from django.conf import settings
+"""Tenders in the Django admin: read-only (issue 12). The admin is for IT; procurement happens in the app."""
 from django.contrib import admin
-from django.core.files.uploadedfile import UploadedFile
 
+from common.admin import ReadOnlyAdmin, ReadOnlyTabularInline
 from tenders.models import (
     Amendment,
     Bid,
@@ -13,79 +12,35 @@ from tenders.models import (
     Tender,
     TenderDocument,
 )
-from tenders.uploads import UploadRejected, check_document
 
 
-class LotInline(admin.TabularInline):
+class LotInline(ReadOnlyTabularInline):
     model = Lot
-    extra = 0
 
 
-class QualityQuestionInline(admin.StackedInline):
+class QualityQuestionInline(ReadOnlyTabularInline):
     model = QualityQuestion
-    extra = 0
+    fields = ("number", "text", "weight", "max_score", "word_limit")
 
 
-class TenderDocumentForm(forms.ModelForm):
-    """Specification documents get the same content checks as bid documents."""
-
-    class Meta:
-        model = TenderDocument
-        fields = ("title", "file")
-
-    def clean_file(self):
-        upload = self.cleaned_data.get("file")
-        if isinstance(upload, UploadedFile):
-            try:
-                self.checked = check_document(upload, name=upload.name, max_bytes=settings.BID_DOCUMENT_MAX_BYTES)
-            except UploadRejected as exc:
-                raise forms.ValidationError(exc.message) from exc
-            upload.seek(0)
-        return upload
-
-    def save(self, commit=True):
-        document = super().save(commit=False)
-        checked = getattr(self, "checked", None)
-        if checked is not None:
-            document.original_name = self.cleaned_data["file"].name[:255]
-            document.content_type, document.size, document.sha256 = checked.content_type, checked.size, checked.sha256
-        if commit:
-            document.save()
-        return document
-
-
-class TenderDocumentInline(admin.TabularInline):
-    """Specification documents for a draft tender. After publication, add documents by amendment."""
-
+class TenderDocumentInline(ReadOnlyTabularInline):
     model = TenderDocument
-    form = TenderDocumentForm
-    extra = 0
-    fields = ("title", "file", "original_name", "content_type", "size", "sha256", "amendment")
-    readonly_fields = ("original_name", "content_type", "size", "sha256", "amendment")
-
-    def has_change_permission(self, request, obj=None):
-        return obj is None or obj.status == "draft"
-
-    def has_add_permission(self, request, obj=None):
-        return obj is None or obj.status == "draft"
-
-    def has_delete_permission(self, request, obj=None):
-        return obj is None or obj.status == "draft"
+    fields = ("title", "original_name", "content_type", "size", "sha256", "amendment")
 
 
 @admin.register(Tender)
-class TenderAdmin(admin.ModelAdmin):
-    """Configure tenders here; status changes go through the lifecycle services, not this form."""
+class TenderAdmin(ReadOnlyAdmin):
+    """Read-only. Commissioners build tenders in the app (/tenders/new/) and amend published ones there;
+    every change goes through tenders.services and the audit trail, never through this form."""
 
     list_display = ("reference", "title", "service_type", "status", "submission_deadline")
     list_filter = ("service_type", "status")
     search_fields = ("reference", "title")
-    readonly_fields = ("status", "published_at", "opened_at", "price_envelope_opened_at", "awarded_at")
     inlines = [LotInline, QualityQuestionInline, TenderDocumentInline]
 
 
 @admin.register(Bid)
-class BidAdmin(admin.ModelAdmin):
+class BidAdmin(ReadOnlyAdmin):
     """Metadata only: a bid's prices, answers and documents are sealed, even from superusers.
 
     Versions, prices, answers and documents are deliberately not registered in the admin;
@@ -95,26 +50,6 @@ class BidAdmin(admin.ModelAdmin):
     list_display = ("reference", "tender", "provider", "status", "submitted_at")
     list_filter = ("status", "tender")
     fields = ("reference", "tender", "provider", "status", "needs_reconfirmation", "submitted_at", "withdrawn_at")
-    readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Records written by the services; the admin only shows them."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Clarification)

@@ -8,6 +8,7 @@ from rest_framework.response import Response
 
 from accounts.reauth import ensure_recent_authentication
 from tenders import services
+from tenders.api.builder import TenderDraftingMixin
 from tenders.api.serializers import (
     TenderSerializer,
     TenderSummarySerializer,
@@ -17,8 +18,8 @@ from tenders.api.serializers import (
 from tenders.selectors import tender_list
 
 
-class TenderViewSet(viewsets.ReadOnlyModelViewSet):
-    """Tenders with their lots (zone, hours per week) and quality questions."""
+class TenderViewSet(TenderDraftingMixin, viewsets.ReadOnlyModelViewSet):
+    """Tenders with their lots (zone, hours per week) and quality questions; commissioners create and edit drafts."""
 
     serializer_class = TenderSerializer
     lookup_field = "reference"

@@ -82,9 +82,13 @@ class Problem:
 # --- Access and state ---------------------------------------------------------------------
 
 
+def may_configure_tenders(user: Any) -> bool:
+    """Configuring tenders is for commissioners only: not providers, not the panel, not IT (issues 12, 13)."""
+    return bool(getattr(user, "is_authenticated", False) and getattr(user, "role", None) == Role.COMMISSIONER)
+
+
 def _require_commissioner(user: Any) -> None:
-    # Configuring tenders is for commissioners only: not providers, not the panel, not IT (issue 12/13).
-    if not (getattr(user, "is_authenticated", False) and getattr(user, "role", None) == Role.COMMISSIONER):
+    if not may_configure_tenders(user):
         raise PermissionDeniedError("Only a commissioner can set up a tender.")
 
 
