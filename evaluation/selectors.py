@@ -13,7 +13,6 @@ from typing import Any
 from django.db.models import QuerySet
 
 from accounts import permissions
-from accounts.models import Role
 from evaluation.assemble import SCHEMA, money_text, score_spread
 from evaluation.models import (
     BidAssessment,
@@ -38,9 +37,7 @@ WORKING_STATUSES = frozenset({TenderStatus.OPENED, TenderStatus.IN_EVALUATION})
 
 
 def _is_commissioner(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False)) and (
-        user.role in (Role.COMMISSIONER, Role.ADMIN) or user.is_superuser
-    )
+    return permissions.is_commissioner(user)
 
 
 def tender_evaluation(*, tender: Tender) -> TenderEvaluation:
@@ -270,25 +267,67 @@ def moderation_board(*, tender: Tender, user: Any) -> list[BoardRow]:
 
 
 def may_see_individual_scores(*, user: Any, tender: Tender) -> bool:
-    """Blind scoring: nobody sees all individual scores until moderation has started."""
-    if not tender_evaluation(tender=tender).moderation_started:
-        return False
-    if _is_commissioner(user) or getattr(user, "role", None) == Role.LEGAL:
-        return True
-    return assignment_for(user=user, tender=tender) is not None
+    """Blind scoring: nobody sees all individual scores until moderation has started (`accounts.permissions`)."""
+    return permissions.can_see_individual_scores(user, tender)
 
 
 def may_see_prices(*, user: Any, tender: Tender) -> bool:
     """Two envelopes: prices and price checks stay closed to everyone until the commissioner opens them."""
-    if tender.price_envelope_opened_at is None:
-        return False
-    if _is_commissioner(user) or getattr(user, "role", None) == Role.LEGAL:
-        return True
-    return assignment_for(user=user, tender=tender) is not None
+    return permissions.can_see_prices(user, tender)
 
 
 def may_see_results(*, user: Any, tender: Tender) -> bool:
-    return may_see_prices(user=user, tender=tender)
+    return permissions.can_see_results(user, tender)
+
+
+# Lot-level figures computed over every bid's price: hidden from a reader who may not see every bidder.
+_LOT_AGGREGATES = ("lowest_acceptable_price", "mean_acceptable_price", "ties")
+
+
+def _hidden(value: Any, refs: set[str], names: set[str], provider_ids: set[int]) -> bool:
+    if isinstance(value, str):
+        return value in refs or value.split("@", 1)[0] in refs
+    if isinstance(value, dict):
+        ref = value.get("bid_ref")
+        return (
+            (isinstance(ref, str) and ref.split("@", 1)[0] in refs)
+            or value.get("provider_id") in provider_ids
+            or value.get("provider_key") in names
+        )
+    return False
+
+
+def _without(value: Any, refs: set[str], names: set[str], provider_ids: set[int]) -> Any:
+    if isinstance(value, dict):
+        out = {k: _without(v, refs, names, provider_ids) for k, v in value.items()}
+        if "bids" in value and "lot_key" in value and len(out["bids"]) != len(value["bids"]):
+            for key in _LOT_AGGREGATES:
+                out.pop(key, None)
+        return out
+    if isinstance(value, list):
+        return [_without(v, refs, names, provider_ids) for v in value if not _hidden(v, refs, names, provider_ids)]
+    return value
+
+
+def without_bidders(data: Any, *, tender: Tender, provider_ids: set[int]) -> Any:
+    """Evaluation data (a run's results, checks, clarifications) with every trace of these bidders removed.
+
+    A conflicted panel member never sees the conflicted bidder's prices, scores, rank or CQC locations.
+    """
+    if not provider_ids:
+        return data
+    bids = list(Bid.objects.filter(tender=tender, provider_id__in=provider_ids).select_related("provider"))
+    refs = {b.reference for b in bids}
+    names = {b.provider.name for b in bids}
+    return _without(data, refs, names, set(provider_ids))
+
+
+def hidden_provider_ids(*, user: Any, tender: Tender) -> set[int]:
+    """Bidders this reader may not see in evaluation data (those a panel member is conflicted with)."""
+    visible = permissions.visible_provider_ids(user, tender)
+    if visible is None:
+        return set()
+    return set(Bid.objects.filter(tender=tender).values_list("provider_id", flat=True)) - visible
 
 
 def clarifications(*, tender: Tender) -> QuerySet[PriceClarification]:
@@ -381,6 +420,16 @@ def _clarification_dict(c: PriceClarification | None) -> dict[str, Any] | None:
         "decided_by": c.decided_by.get_username() if c.decided_by_id else None,
         "decided_at": _iso(c.decided_at),
         "raised_at": _iso(c.raised_at),
+        # Asked and answered through the portal (evaluation.price_clarifications); absent otherwise,
+        # so runs of clarifications recorded by hand keep their inputs digest.
+        **({
+            "question": c.question,
+            "reply_by": _iso(c.reply_by),
+            "requested_at": _iso(c.requested_at),
+            "requested_by": c.requested_by.get_username() if c.requested_by_id else None,
+            "answered_at": _iso(c.answered_at),
+            "documents": [{"name": d.original_name, "sha256": d.sha256} for d in c.documents.all()],
+        } if c.requested_at else {}),
     }
 
 

@@ -20,6 +20,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from accounts import permissions
 from accounts.models import Role
 from common.audit import audit_record
 from common.errors import PermissionDeniedError, RuleViolation, TransitionNotAllowed
@@ -56,7 +57,8 @@ def _authenticated(user: Any) -> bool:
 
 
 def _require_commissioner(user: Any, what: str) -> None:
-    if not (_authenticated(user) and (user.role in (Role.COMMISSIONER, Role.ADMIN) or user.is_superuser)):
+    """Separation of duties (`accounts.permissions`): never the IT admin, and `is_superuser` grants nothing."""
+    if not permissions.is_commissioner(user):
         raise PermissionDeniedError(f"Only a commissioner can {what}.")
 
 
@@ -94,10 +96,7 @@ def _require_assignment(user: Any, tender: Tender) -> EvaluatorAssignment:
 
 
 def _require_moderator_or_commissioner(user: Any, tender: Tender, what: str) -> None:
-    assignment = selectors.assignment_for(user=user, tender=tender)
-    if assignment is not None and assignment.is_moderator:
-        return
-    if _authenticated(user) and (user.role in (Role.COMMISSIONER, Role.ADMIN) or user.is_superuser):
+    if permissions.can_moderate(user, tender):
         return
     raise PermissionDeniedError(f"Only the tender's moderator or a commissioner can {what}.")
 

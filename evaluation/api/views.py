@@ -1,7 +1,9 @@
 """Evaluation API: thin views that validate input, call one service or selector, and serialize.
 
-Permissions are decided by the services and selectors (PermissionDeniedError -> 403),
-so the API and the pages enforce the same blind-scoring and conflict rules.
+Who may read what is decided by `accounts.permissions` (reads here, writes in the services:
+PermissionDeniedError -> 403), so the API and the pages enforce the same blind-scoring,
+two-envelope and conflict rules. A conflicted panel member's view of any evaluation data
+leaves out the bidders it declared a conflict with.
 """
 from __future__ import annotations
 
@@ -16,9 +18,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts import permissions
 from accounts.models import User
 from accounts.reauth import ensure_recent_authentication
 from common.errors import PermissionDeniedError, RuleViolation
+from common.pagination import PAGE_PARAMETERS, PaginatedListMixin, paginated_schema
 from evaluation import selectors, services
 from evaluation.api import serializers as s
 from tenders.models import Bid, Lot, Tender
@@ -38,34 +42,37 @@ def _valid(serializer_class: Any, request: Request) -> dict[str, Any]:
     return serializer.validated_data
 
 
-def _require_commissioning_reader(user: Any) -> None:
-    if not (getattr(user, "is_commissioning_side", False) or user.is_superuser):
-        raise PermissionDeniedError("Only the council's evaluation team can see this.")
+def _require_evaluation_reader(user: Any, tender: Tender) -> None:
+    if not permissions.can_read_evaluation(user, tender):
+        raise PermissionDeniedError(
+            "Only commissioners, legal and this tender's panel see its evaluation, and only once bids are opened."
+        )
 
 
-def _require_commissioner(user: Any) -> None:
-    if not (user.role in ("commissioner", "admin") or user.is_superuser):
-        raise PermissionDeniedError("Only a commissioner can see this.")
+def _require_results_reader(user: Any, tender: Tender) -> None:
+    if not permissions.can_see_results(user, tender):
+        raise PermissionDeniedError("Results stay sealed until the price envelope is opened.")
 
 
-class MyAssignmentsView(APIView):
+class MyAssignmentsView(PaginatedListMixin, APIView):
     """The tenders the signed-in user evaluates or moderates."""
 
     @extend_schema(responses=s.AssignmentSerializer(many=True))
     def get(self, request: Request) -> Response:
-        if not request.user.is_commissioning_side:
+        if not permissions.is_commissioning_side(request.user):
             raise PermissionDenied("Evaluation is for the council's panel.")
-        return Response(s.AssignmentSerializer(selectors.assignments_of(user=request.user), many=True).data)
+        return self.paginated(selectors.assignments_of(user=request.user), s.AssignmentSerializer)
 
 
-class PanelView(APIView):
+class PanelView(PaginatedListMixin, APIView):
     """A tender's evaluation panel (commissioner)."""
 
     @extend_schema(responses=s.AssignmentSerializer(many=True))
     def get(self, request: Request, reference: str) -> Response:
         tender = _tender(reference)
-        _require_commissioner(request.user)
-        return Response(s.AssignmentSerializer(selectors.panel(tender=tender), many=True).data)
+        if not permissions.can_manage_panel(request.user, tender):
+            raise PermissionDeniedError("Only a commissioner can see this.")
+        return self.paginated(selectors.panel(tender=tender), s.AssignmentSerializer)
 
     @extend_schema(request=s.AssignInputSerializer, responses={201: s.AssignmentSerializer})
     def post(self, request: Request, reference: str) -> Response:
@@ -105,17 +112,18 @@ class ConflictsView(APIView):
         return Response(self._body(request, tender))
 
 
-class TenderBidsView(APIView):
+class TenderBidsView(PaginatedListMixin, APIView):
     """The bids a panel member is to score, whether each may be read, and their progress."""
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(parameters=PAGE_PARAMETERS, responses=paginated_schema("EvaluationBid"))
     def get(self, request: Request, reference: str) -> Response:
         tender = _tender(reference)
         if selectors.assignment_for(user=request.user, tender=tender) is None:
             raise PermissionDeniedError("You are not on this tender's evaluation panel.")
         rows = selectors.bids_for_reader(user=request.user, tender=tender)
-        return Response(
-            [
+        return self.paginated(
+            rows,
+            lambda page: [
                 {
                     "bid": r["bid"].reference,
                     "provider": r["bid"].provider.name,
@@ -124,8 +132,8 @@ class TenderBidsView(APIView):
                     "scored_questions": r["scored"],
                     "questions": r["questions"],
                 }
-                for r in rows
-            ]
+                for r in page
+            ],
         )
 
 
@@ -155,7 +163,7 @@ class BidForEvaluationView(APIView):
                 for q in tender.questions.order_by("number")
             ],
         }
-        if selectors.may_see_prices(user=request.user, tender=tender) and version is not None:
+        if permissions.can_see_prices(request.user, tender, bid.provider_id) and version is not None:
             body["prices"] = [
                 {"lot": p.lot.number, "zone": p.lot.zone.name, "hourly_price": str(p.hourly_price)}
                 for p in version.lot_prices.select_related("lot__zone").order_by("lot__number")
@@ -163,10 +171,10 @@ class BidForEvaluationView(APIView):
         return Response(body)
 
 
-class MyScoresView(APIView):
+class MyScoresView(PaginatedListMixin, APIView):
     """The signed-in evaluator's own scores of a bid (blind: never anyone else's)."""
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(responses=s.IndividualScoreSerializer(many=True))
     def get(self, request: Request, bid_reference: str) -> Response:
         bid = _bid(bid_reference)
         if not selectors.evaluator_may_read(user=request.user, tender=bid.tender, provider=bid.provider):
@@ -174,7 +182,7 @@ class MyScoresView(APIView):
                 selectors.read_refusal(user=request.user, tender=bid.tender, provider=bid.provider)
             )
         scores = sorted(selectors.my_scores(user=request.user, bid=bid).values(), key=lambda x: x.question.number)
-        return Response(s.IndividualScoreSerializer(scores, many=True).data)
+        return self.paginated(scores, s.IndividualScoreSerializer)
 
     @extend_schema(request=s.ScoresInputSerializer, responses=s.IndividualScoreSerializer(many=True))
     def post(self, request: Request, bid_reference: str) -> Response:
@@ -197,16 +205,16 @@ class ModerationBoardView(APIView):
     @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request: Request, reference: str) -> Response:
         tender = _tender(reference)
-        if not selectors.may_see_individual_scores(user=request.user, tender=tender):
+        if not permissions.can_see_individual_scores(request.user, tender):
             raise PermissionDeniedError(
                 "Individual scores are blind until moderation starts, and only the panel and commissioners see them."
             )
         stages = selectors.tender_evaluation(tender=tender)
-        on_panel = selectors.assignment_for(user=request.user, tender=tender) is not None
         # A panel member never sees the bids of a provider they are conflicted with.
+        hidden = selectors.hidden_provider_ids(user=request.user, tender=tender)
         rows = [
             row for row in selectors.moderation_board(tender=tender, user=request.user)
-            if row.may_moderate or not on_panel
+            if row.bid.provider_id not in hidden
         ]
         return Response(
             {
@@ -268,15 +276,17 @@ class PriceEnvelopeView(APIView):
         )
 
 
-class ClarificationsView(APIView):
+class ClarificationsView(PaginatedListMixin, APIView):
     """Abnormally low prices, the bidder's explanation and the decision (commissioner)."""
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(responses=s.ClarificationSerializer(many=True))
     def get(self, request: Request, reference: str) -> Response:
         tender = _tender(reference)
-        if not selectors.may_see_prices(user=request.user, tender=tender):
+        if not permissions.can_see_prices(request.user, tender):
             raise PermissionDeniedError("Prices and their checks stay sealed until the price envelope is opened.")
-        return Response(s.ClarificationSerializer(selectors.clarifications(tender=tender), many=True).data)
+        hidden = selectors.hidden_provider_ids(user=request.user, tender=tender)
+        rows = selectors.clarifications(tender=tender).exclude(bid__provider_id__in=hidden)
+        return self.paginated(rows, s.ClarificationSerializer)
 
     @extend_schema(request=s.ClarificationInputSerializer, responses=s.ClarificationSerializer)
     def post(self, request: Request, reference: str) -> Response:
@@ -295,19 +305,18 @@ class ClarificationsView(APIView):
         return Response(s.ClarificationSerializer(row).data)
 
 
-class CqcChecksView(APIView):
+class CqcChecksView(PaginatedListMixin, APIView):
     """CQC checks of the bids: the latest per bid, or run them again (commissioner)."""
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(responses=s.AssessmentSerializer(many=True))
     def get(self, request: Request, reference: str) -> Response:
         tender = _tender(reference)
-        _require_commissioning_reader(request.user)
-        if request.user.role in ("evaluator", "moderator") and selectors.assignment_for(
-            user=request.user, tender=tender
-        ) is None:
-            raise PermissionDeniedError("You are not on this tender's evaluation panel.")
-        latest = selectors.latest_assessments(bids=selectors.submitted_bids(tender=tender))
-        return Response(s.AssessmentSerializer(list(latest.values()), many=True).data)
+        _require_evaluation_reader(request.user, tender)
+        hidden = selectors.hidden_provider_ids(user=request.user, tender=tender)  # conflicted: no locations either
+        latest = selectors.latest_assessments(
+            bids=selectors.submitted_bids(tender=tender).exclude(provider_id__in=hidden)
+        )
+        return self.paginated(list(latest.values()), s.AssessmentSerializer)
 
     @extend_schema(request=s.AssessInputSerializer, responses=s.AssessmentSerializer(many=True))
     def post(self, request: Request, reference: str) -> Response:
@@ -317,15 +326,14 @@ class CqcChecksView(APIView):
         return Response(s.AssessmentSerializer(rows, many=True).data)
 
 
-class RunsView(APIView):
+class RunsView(PaginatedListMixin, APIView):
     """Evaluation runs: list them, or run (again) on the current inputs (commissioner)."""
 
     @extend_schema(responses=s.RunSummarySerializer(many=True))
     def get(self, request: Request, reference: str) -> Response:
         tender = _tender(reference)
-        if not selectors.may_see_results(user=request.user, tender=tender):
-            raise PermissionDeniedError("Results stay sealed until the price envelope is opened.")
-        return Response(s.RunSummarySerializer(selectors.runs(tender=tender), many=True).data)
+        _require_results_reader(request.user, tender)
+        return self.paginated(selectors.runs(tender=tender), s.RunSummarySerializer)
 
     @extend_schema(request=None, responses={201: s.RunSerializer})
     def post(self, request: Request, reference: str) -> Response:
@@ -339,12 +347,15 @@ class ResultView(APIView):
     @extend_schema(responses=s.RunSerializer)
     def get(self, request: Request, reference: str) -> Response:
         tender = _tender(reference)
-        if not selectors.may_see_results(user=request.user, tender=tender):
-            raise PermissionDeniedError("Results stay sealed until the price envelope is opened.")
+        _require_results_reader(request.user, tender)
         run = selectors.current_run(tender=tender)
         if run is None:
             raise RuleViolation("The evaluation has not been run yet.")
         body = s.RunSerializer(run).data
+        # A conflicted panel member sees the result without the bidders it declared a conflict with.
+        body["results"] = selectors.without_bidders(
+            body["results"], tender=tender, provider_ids=selectors.hidden_provider_ids(user=request.user, tender=tender)
+        )
         body["stale"] = selectors.run_is_stale(run=run)
         return Response(body)
 

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
-from accounts.models import Role
+from accounts import permissions
 from common.audit import audit_record
 from common.errors import PermissionDeniedError, TransitionNotAllowed
 from providers.models import ProviderStatus
@@ -28,7 +28,8 @@ LONDON = ZoneInfo("Europe/London")
 
 
 def _require_role(user: Any, *roles: str) -> None:
-    if not (getattr(user, "is_authenticated", False) and (user.role in roles or user.is_superuser)):
+    # `is_superuser` grants nothing procurement-wise (accounts.permissions): the role decides.
+    if permissions.role_of(user) not in roles:
         raise PermissionDeniedError("Only a commissioner can change a tender's status.")
 
 
@@ -79,7 +80,7 @@ def _london_minute(value: datetime) -> str:
 
 
 def _require_provider_user(user: Any, *, approved: bool = True) -> None:
-    if not (getattr(user, "is_authenticated", False) and user.role == Role.PROVIDER and user.provider_id):
+    if not permissions.is_provider_user(user):
         raise PermissionDeniedError("Only a provider's own users can do this.")
     if approved and user.provider.status != ProviderStatus.APPROVED:
         raise PermissionDeniedError(

@@ -36,7 +36,7 @@ def tender_publish_problems(*, tender: Tender, now: datetime) -> list[str]:
 @transaction.atomic
 def tender_publish(*, tender: Tender, user: Any) -> Tender:
     """Draft -> published, once the tender is complete and its deadline is ahead."""
-    _require_role(user, Role.COMMISSIONER, Role.ADMIN)
+    _require_role(user, Role.COMMISSIONER)  # never the IT admin (separation of duties)
     now = timezone.now()
     tender = _locked(tender)
     _ensure_can(tender, TenderStatus.PUBLISHED)
