@@ -100,6 +100,12 @@ class ConsensusScore(models.Model):
     )
     changed_after_lock = models.BooleanField(default=False)
     change_reason = models.TextField(blank=True, help_text="Why the score changed after quality was locked.")
+    # Four eyes after lock: the change was proposed by `moderator` and approved by a second person.
+    change_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        help_text="Who approved the change after quality was locked (never the person who proposed it).",
+    )
+    change_approved_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["bid", "question__number"]
@@ -113,6 +119,62 @@ class ConsensusScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.bid} Q{self.question.number} consensus {self.score}"
+
+
+class ProposalStatus(models.TextChoices):
+    PENDING = "pending", "Awaiting a second person's approval"
+    APPROVED = "approved", "Approved: the consensus score changed"
+    REJECTED = "rejected", "Rejected: the consensus score is unchanged"
+
+
+class ConsensusChangeProposal(models.Model):
+    """A change to a consensus score after quality was locked (issue 13, four eyes).
+
+    Only a proposal: the consensus score, and so the evaluation, is unchanged until a second,
+    different person (the tender's moderator or a commissioner) approves it.
+    """
+
+    consensus = models.ForeignKey(ConsensusScore, on_delete=models.PROTECT, related_name="change_proposals")
+    score = models.PositiveSmallIntegerField()
+    rationale = models.TextField()
+    feedback_to_bidder = models.TextField(blank=True)
+    change_reason = models.TextField()
+    previous_score = models.PositiveSmallIntegerField()
+    previous_rationale = models.TextField()
+    status = models.CharField(max_length=10, choices=ProposalStatus.choices, default=ProposalStatus.PENDING)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    proposed_at = models.DateTimeField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-proposed_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(name="proposal_has_reason", condition=~Q(change_reason="")),
+            models.CheckConstraint(name="proposal_has_rationale", condition=~Q(rationale="")),
+            models.CheckConstraint(
+                name="decided_proposal_has_decider",
+                condition=Q(status="pending", decided_by__isnull=True, decided_at__isnull=True)
+                | (~Q(status="pending") & Q(decided_by__isnull=False, decided_at__isnull=False)),
+            ),
+            models.CheckConstraint(
+                name="proposal_decided_by_second_person",
+                condition=Q(decided_by__isnull=True) | ~Q(decided_by=models.F("proposed_by")),
+            ),
+            models.UniqueConstraint(
+                fields=["consensus"], condition=Q(status="pending"), name="one_pending_proposal_per_consensus"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.consensus}: {self.previous_score} -> {self.score} ({self.get_status_display()})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == ProposalStatus.PENDING
 
 
 class TenderEvaluation(models.Model):
