@@ -149,7 +149,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "common.schema.AutoSchema",  # drf-spectacular's, pages documented for GET only
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     # Every list answers {count, next, previous, results}: 50 a page, ?page_size= up to 200 (common/pagination.py).
     "DEFAULT_PAGINATION_CLASS": "common.pagination.DefaultPagination",

@@ -67,7 +67,7 @@ def test_a_conflicted_evaluator_can_neither_read_nor_score_that_bid(api_as, sett
     assert client.get(f"/api/evaluation/bids/{alpha.reference}/scores/").status_code == 403
     # The other bid is open to them.
     assert client.get(f"/api/evaluation/bids/{bravo.reference}/").status_code == 200
-    listed = {row["bid"]: row["may_read"] for row in client.get(f"/api/evaluation/tenders/{tender.reference}/bids/").json()}
+    listed = {row["bid"]: row["may_read"] for row in client.get(f"/api/evaluation/tenders/{tender.reference}/bids/").json()["results"]}
     assert listed == {"B-ALPHA": False, "B-BRAVO": True}
 
 
@@ -128,7 +128,7 @@ def test_scoring_is_blind_until_moderation_starts(api_as, commissioner, moderato
                             format="json").status_code == 200
 
     # Each sees only their own scores.
-    mine = euan_client.get(f"/api/evaluation/bids/{alpha.reference}/scores/").json()
+    mine = euan_client.get(f"/api/evaluation/bids/{alpha.reference}/scores/").json()["results"]
     assert [(s["evaluator"], s["question"], s["score"]) for s in mine] == [("euan", 1, 2), ("euan", 2, 3)]
     # Nobody sees the board before moderation: evaluators, moderator and commissioner alike.
     for user in (erin, moderator, commissioner):

@@ -124,4 +124,4 @@ def test_the_api_records_a_decision_and_answers_400_for_an_unknown_bid(priced, a
                                 "reason": "Sustainable."}, format="json")
     assert decided.status_code == 200
     assert decided.json()["status"] == "accepted"
-    assert [c["status"] for c in client.get(url).json()] == ["accepted"]
+    assert [c["status"] for c in client.get(url).json()["results"]] == ["accepted"]

@@ -202,7 +202,7 @@ class BidViewSet(viewsets.GenericViewSet):
         return Response(VersionSerializer(sel.version_with_content(version_id=version.pk), context=OWN).data)
 
     @extend_schema(responses={200: ProblemSerializer(many=True), **SEALED_RESPONSES})
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)  # a checklist read whole, not a collection
     def problems(self, request: Request, reference: str | None = None) -> Response:
         """What still stops the draft being submitted (an empty list when it is complete)."""
         bid = self._own()
