@@ -23,7 +23,6 @@ from accounts.models import User
 from accounts.reauth import ensure_recent_authentication
 from common.errors import PermissionDeniedError, RuleViolation
 from common.pagination import PAGE_PARAMETERS, PaginatedListMixin, paginated_schema
-from common.pagination import PAGE_PARAMETERS, PaginatedListMixin, paginated_schema
 from evaluation import selectors, services
 from evaluation.api import serializers as s
 from tenders.models import Bid, Lot, Tender
