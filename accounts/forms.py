@@ -87,3 +87,28 @@ class ConfirmPasswordForm(forms.Form):
                 self.device = device
                 return token
         raise forms.ValidationError("The security code is not right or has expired")
+
+
+class CodeForm(forms.Form):
+    """A 6-digit code checked against the given devices (django-otp throttles repeated failures)."""
+
+    otp_token = forms.CharField(
+        label="Security code", help_text=CODE_HELP,
+        error_messages={"required": "Enter the security code from your authenticator app"},
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True,
+                                      "class": "govuk-input govuk-input--width-10", "spellcheck": "false",
+                                      "aria-describedby": "id_otp_token-hint"}),
+    )
+
+    def __init__(self, *args: Any, devices: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.devices = devices
+        self.device: Any = None
+
+    def clean_otp_token(self) -> str:
+        token = self.cleaned_data["otp_token"].replace(" ", "")
+        for device in self.devices:
+            if device.verify_token(token):
+                self.device = device
+                return token
+        raise forms.ValidationError("The security code is not right or has expired")

@@ -450,8 +450,10 @@ def can_moderate(user: Any, tender: Tender, provider: Any = None) -> bool:
 
 
 def can_propose_consensus_change(user: Any, tender: Tender, provider: Any = None) -> bool:
-    """After quality is locked a consensus change is only a proposal; who may make one."""
-    return can_moderate(user, tender, provider)
+    """After quality is locked a consensus change is only a proposal: the tender's moderator (not conflicted) makes it."""
+    if not is_moderator_of(user, tender):
+        return False
+    return provider is None or panel_may_read(user, tender, provider)
 
 
 def can_approve_consensus_change(user: Any, tender: Tender, *, proposed_by: Any, provider: Any = None) -> bool:

@@ -6,6 +6,8 @@ from accounts.forms import GovukPasswordChangeForm, GovukPasswordResetForm, Govu
 
 urlpatterns = [
     path("confirm-password/", views.reauthenticate, name="reauthenticate"),
+    path("login/code/", views.sign_in_code, name="login-code"),
+    path("two-step/", views.two_factor_setup, name="two-factor-setup"),
     # Django's usual password URLs, with GOV.UK templates in templates/registration/.
     path("password_change/", auth_views.PasswordChangeView.as_view(form_class=GovukPasswordChangeForm), name="password_change"),
     path("password_change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),

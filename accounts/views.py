@@ -1,21 +1,68 @@
-"""Account pages: confirm your password (re-authentication)."""
+"""Account pages: sign in (with a security code when set up), confirm your password, two-step set-up."""
 from __future__ import annotations
 
+import time
+from base64 import b32encode
+from urllib.parse import urlencode
+
+import segno
+from django.contrib import messages
+from django.contrib.auth import login as auth_login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.forms import ConfirmPasswordForm
+from accounts import services
+from accounts.forms import CodeForm, ConfirmPasswordForm, confirmed_devices
+from accounts.models import User
 from accounts.reauth import mark_authenticated
 
+# Between the password and the code: who passed the password step, and when.
+PENDING_KEY = "accounts.otp_pending"
+PENDING_MAX_AGE = 5 * 60
 
-def _next(request: HttpRequest) -> str:
-    url = request.POST.get("next") or request.GET.get("next") or "/"
+
+def _next(request: HttpRequest, default: str = "/") -> str:
+    url = request.POST.get("next") or request.GET.get("next") or default
     if url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return url
-    return "/"
+    return default
+
+
+class SignInView(auth_views.LoginView):
+    """Password first; a user with a confirmed authenticator then gives a code before being signed in."""
+
+    def form_valid(self, form):  # type: ignore[no-untyped-def]
+        user = form.get_user()
+        if not confirmed_devices(user):
+            return super().form_valid(form)
+        self.request.session[PENDING_KEY] = {"user": user.pk, "backend": user.backend, "at": time.time()}
+        return redirect(f"{reverse('login-code')}?{urlencode({'next': self.get_success_url()})}")
+
+
+def sign_in_code(request: HttpRequest) -> HttpResponse:
+    """Second step of signing in: the code from the authenticator app."""
+    pending = request.session.get(PENDING_KEY)
+    user = None
+    if isinstance(pending, dict) and time.time() - float(pending.get("at", 0)) <= PENDING_MAX_AGE:
+        user = User.objects.filter(pk=pending.get("user"), is_active=True).first()
+    if user is None:
+        request.session.pop(PENDING_KEY, None)
+        messages.info(request, "Sign in again: the security code must follow the password within 5 minutes.")
+        return redirect("login")
+    form = CodeForm(request.POST if request.method == "POST" else None, devices=confirmed_devices(user))
+    if request.method == "POST" and form.is_valid():
+        del request.session[PENDING_KEY]
+        auth_login(request, user, backend=pending["backend"])
+        otp_login(request, form.device)
+        return HttpResponseRedirect(_next(request, reverse("home")))
+    return render(request, "registration/login_code.html", {"form": form, "next": _next(request, "")},
+                  status=400 if form.errors else 200)
 
 
 @login_required
@@ -31,3 +78,27 @@ def reauthenticate(request: HttpRequest) -> HttpResponse:
         request, "registration/reauthenticate.html",
         {"form": form, "next": _next(request)}, status=400 if form.errors else 200,
     )
+
+
+@login_required
+def two_factor_setup(request: HttpRequest) -> HttpResponse:
+    """Set up an authenticator app: scan the QR code (or type the key), then give one code to confirm."""
+    user = request.user
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+    form = CodeForm(request.POST if request.method == "POST" else None, devices=[device])
+    if request.method == "POST" and form.is_valid():
+        services.user_totp_confirm(user=user, device=device, actor=user)
+        otp_login(request, device)
+        messages.success(request, "Two-step verification is on. You will be asked for a code each time you sign in.")
+        return HttpResponseRedirect(_next(request, reverse("home")))
+    uri = device.config_url
+    return render(request, "registration/two_factor_setup.html", {
+        "form": form,
+        "next": _next(request, ""),
+        "otpauth_uri": uri,
+        "key": " ".join(b32encode(device.bin_key).decode()[i:i + 4] for i in range(0, 32, 4)),
+        "qr": segno.make(uri, error="m").svg_data_uri(scale=5, border=2),
+        "already_on": bool(confirmed_devices(user)),
+    }, status=400 if form.errors else 200)

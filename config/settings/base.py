@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",  # request.user.is_verified() for TOTP
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.middleware.IdleTimeoutMiddleware",  # signs out a session idle for SESSION_IDLE_TIMEOUT
+    "accounts.middleware.OTPRequiredMiddleware",  # with OTP_REQUIRED, commissioning side must pass a TOTP code
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -121,6 +122,9 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 # Opening bids, the price envelope and award ask for the password again after this many seconds (accounts/reauth.py).
 REAUTH_MAX_AGE = env.int("REAUTH_MAX_AGE", default=5 * 60)
+# Two-step verification (TOTP) for commissioning-side users: optional locally, required in production.
+OTP_REQUIRED = env.bool("OTP_REQUIRED", default=False)
+OTP_TOTP_ISSUER = "Homecare tenders"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},

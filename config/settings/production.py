@@ -18,3 +18,4 @@ CSRF_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
+OTP_REQUIRED = env.bool("OTP_REQUIRED", default=True)  # commissioning side signs in with a TOTP code (accounts/middleware.py)
