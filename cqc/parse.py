@@ -1,8 +1,8 @@
-"""CQC "care directory with ratings" import and the tender's CQC exclusion gate.
+"""CQC "care directory with ratings" import (the exclusion gate is in cqc/gate.py).
 
 Pure module: pandas and the standard library only, no Django. Services call
 `parse_ratings_file` on an uploaded file and store the records; evaluation calls
-`assess_locations` for each bid.
+`cqc.gate.assess_bidder` for each bid.
 
 The file's layout (confirmed against the September 2026 release, `01_September_2026_Latest_ratings.ods`:
 sheet "Locations", header on row 1, 323,673 data rows, these 28 headings in this order):
@@ -52,14 +52,31 @@ import io
 import os
 import re
 import zipfile
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
-from enum import StrEnum
-from typing import IO, Literal, NamedTuple, Protocol
+from typing import IO, NamedTuple
 
 import numpy as np
 import pandas as pd
+
+# The exclusion gate lives in cqc/gate.py; its names stay importable from here.
+from cqc.gate import (  # noqa: F401
+    INADEQUATE,
+    OVERALL,
+    RATED_VALUES,
+    UNRATED_POLICIES,
+    Assessment,
+    Evidence,
+    Outcome,
+    RatedLocation,
+    Scope,
+    UnratedPolicy,
+    assess_bidder,
+    assess_locations,
+    has_inadequate,
+    is_unrated,
+)
 
 try:  # Optional fast reader for .ods/.xlsx; see module docstring.
     import python_calamine  # noqa: F401
@@ -125,10 +142,7 @@ _ALIASES = {
     "location url": "URL",
 }
 
-OVERALL = "Overall"
-RATED_VALUES: tuple[str, ...] = ("Outstanding", "Good", "Requires improvement", "Inadequate")
 UNRATED_VALUES: tuple[str, ...] = ("Not Rated", "Not applicable", "Insufficient evidence to rate")
-INADEQUATE = "Inadequate"
 _RATING_CANON = {v.casefold(): v for v in RATED_VALUES + UNRATED_VALUES}
 _RATING_CANON.update({"not applicable.": "Not applicable", "n/a": "Not applicable"})
 
@@ -618,140 +632,3 @@ def _build(frame: pd.DataFrame, header_row: int, sheet: str | None, label: str) 
 
 def _later(new: date | None, old: date | None) -> bool:
     return new is not None and (old is None or new > old)
-
-
-# --- The exclusion gate ---------------------------------------------------------------------
-
-
-class RatedLocation(Protocol):
-    """What the gate needs from a location: a parsed record or a model row alike."""
-
-    @property
-    def provider_id(self) -> str: ...
-
-    @property
-    def service_ratings(self) -> Sequence[tuple[str, str, str | None, date | None]]: ...
-
-
-class Outcome(StrEnum):
-    ELIGIBLE = "eligible"
-    FLAGGED = "flagged"  # due diligence needed before the bid goes further
-    EXCLUDED = "excluded"
-
-
-class Evidence(NamedTuple):
-    location_id: str
-    service_group: str
-    domain: str
-    rating: str | None
-    publication_date: date | None
-
-
-@dataclass(frozen=True)
-class Assessment:
-    outcome: Outcome
-    reason: str
-    evidence: tuple[Evidence, ...] = field(default_factory=tuple)
-
-
-UnratedPolicy = Literal["allow", "flag", "exclude"]
-UNRATED_POLICIES: tuple[str, ...] = ("allow", "flag", "exclude")
-
-
-def _record_id(record: object, fallback: str) -> str:
-    return str(getattr(record, "location_id", fallback) or fallback)
-
-
-def has_inadequate(record: RatedLocation) -> list[Evidence]:
-    """Every row of the location rated Inadequate: any service group, any key question or overall."""
-    location_id = _record_id(record, "")
-    return [
-        Evidence(location_id, row[0], row[1], row[2], row[3])
-        for row in record.service_ratings
-        if row[2] is not None and str(row[2]).strip().casefold() == INADEQUATE.casefold()
-    ]
-
-
-def is_unrated(record: RatedLocation) -> bool:
-    """True when no row carries one of the four ratings (no rows, or all Not Rated / blank)."""
-    rated = {v.casefold() for v in RATED_VALUES}
-    return not any(row[2] is not None and str(row[2]).strip().casefold() in rated for row in record.service_ratings)
-
-
-def assess_locations(
-    bid_provider_id: str,
-    location_ids: Sequence[str],
-    locations: Mapping[str, RatedLocation],
-    unrated_policy: UnratedPolicy,
-) -> Assessment:
-    """Apply the tender's CQC gate to the locations a bid names.
-
-    EXCLUDED when any named location (a) is rated Inadequate on any row, whatever the
-    service group or key question (the council will not contract with a provider rated
-    Inadequate on any of the five key questions; overall Inadequate is treated the same),
-    (b) is registered to a provider other than the bid's CQC provider ID, or (c) is not in
-    the CQC data at all ("not found in CQC data": an unverifiable location is not accepted;
-    the commissioner can re-import a newer file or correct the ID). All reasons are listed.
-    Otherwise, locations not yet rated (no rating rows, or none with one of the four
-    ratings) follow `unrated_policy`: "allow" -> ELIGIBLE, "flag" -> FLAGGED for due
-    diligence, "exclude" -> EXCLUDED. A bid naming no location is FLAGGED: nothing could be
-    checked. IDs are compared ignoring surrounding spaces and letter case.
-    """
-    if unrated_policy not in UNRATED_POLICIES:
-        raise ValueError(f"unrated_policy must be one of {UNRATED_POLICIES}, not {unrated_policy!r}")
-    wanted = list(dict.fromkeys(str(i).strip() for i in location_ids if str(i).strip()))
-    if not wanted:
-        return Assessment(Outcome.FLAGGED, "the bid names no CQC location, so no rating could be checked")
-
-    index = {str(k).strip().casefold(): v for k, v in locations.items()}
-    bid_provider = str(bid_provider_id or "").strip()
-    exclusions: list[str] = []
-    evidence: list[Evidence] = []
-    unrated: list[str] = []
-    unrated_evidence: list[Evidence] = []
-    for location_id in wanted:
-        record = locations.get(location_id) or index.get(location_id.casefold())
-        if record is None:
-            exclusions.append(f"location {location_id} not found in CQC data")
-            continue
-        record_provider = str(record.provider_id or "").strip()
-        if record_provider.casefold() != bid_provider.casefold():
-            exclusions.append(
-                f"location {location_id} is registered to CQC provider {record_provider or '(none)'}, "
-                f"not the bidder's {bid_provider or '(none)'}"
-            )
-        inadequate = [e._replace(location_id=location_id) for e in has_inadequate(record)]
-        if inadequate:
-            where = ", ".join(
-                f"{e.domain}" + (f" ({e.service_group})" if e.service_group != OVERALL else "") for e in inadequate
-            )
-            exclusions.append(f"location {location_id} is rated Inadequate: {where}")
-            evidence.extend(inadequate)
-        if is_unrated(record):
-            unrated.append(location_id)
-            unrated_evidence.extend(
-                Evidence(location_id, row[0], row[1], row[2], row[3]) for row in record.service_ratings
-            )
-
-    if exclusions:
-        return Assessment(Outcome.EXCLUDED, "; ".join(exclusions), tuple(evidence))
-    if unrated:
-        names = ", ".join(unrated)
-        if unrated_policy == "exclude":
-            return Assessment(
-                Outcome.EXCLUDED,
-                f"not yet rated by CQC: {names} (this tender excludes unrated locations)",
-                tuple(unrated_evidence),
-            )
-        if unrated_policy == "flag":
-            return Assessment(
-                Outcome.FLAGGED,
-                f"not yet rated by CQC: {names} (due diligence required)",
-                tuple(unrated_evidence),
-            )
-        return Assessment(
-            Outcome.ELIGIBLE,
-            f"no location rated Inadequate; not yet rated (allowed by this tender): {names}",
-            tuple(unrated_evidence),
-        )
-    return Assessment(Outcome.ELIGIBLE, "no named location is rated Inadequate on any key question")

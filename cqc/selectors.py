@@ -43,6 +43,20 @@ def locations_by_id(ids: Iterable[str]) -> dict[str, LocationRecord]:
     return {row.location_id: location_record(row) for row in rows}
 
 
+def locations_of_provider(cqc_provider_id: str) -> list[LocationRecord]:
+    """Every location the imported directory lists under a CQC provider ID (the provider-wide gate's input)."""
+    provider_id = str(cqc_provider_id or "").strip()
+    if not provider_id:
+        return []
+    return [location_record(row) for row in CQCLocation.objects.filter(provider_id=provider_id).order_by("location_id")]
+
+
+def provider_is_known(cqc_provider_id: str) -> bool:
+    """True when the imported CQC data lists at least one location under this provider ID."""
+    provider_id = str(cqc_provider_id or "").strip()
+    return bool(provider_id) and CQCLocation.objects.filter(provider_id=provider_id).exists()
+
+
 @dataclass(frozen=True)
 class ProviderLookup:
     cqc_provider_id: str

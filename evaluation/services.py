@@ -40,7 +40,7 @@ from evaluation.models import (
     TenderEvaluation,
 )
 from providers.models import Provider
-from tenders.models import Bid, BidLotPrice, BidStatus, Lot, QualityQuestion, Tender, TieBreakRule
+from tenders.models import Bid, BidLotPrice, BidStatus, CqcGateScope, Lot, QualityQuestion, Tender, TieBreakRule
 from tenders.receipts import content_digest
 from tenders.transitions import TenderStatus
 
@@ -273,14 +273,16 @@ def _evidence_json(evidence: Iterable[Any]) -> list[dict[str, Any]]:
 def bids_assess_cqc(
     *, tender: Tender, user: Any = None, stage: str = AssessmentStage.OPENING, bids: Iterable[Bid] | None = None
 ) -> list[BidAssessment]:
-    """Check the CQC locations each submitted bid names against the loaded ratings, and record why.
+    """Check each submitted bid against the loaded CQC ratings under the tender's published gate, and record why.
 
-    Excluded if any location is Inadequate on any key question or overall, is registered
-    to another provider, or is unknown; not-yet-rated locations follow the tender's
-    unrated_policy. No user means the system (the evaluate command).
+    Provider-wide (default): any location CQC lists under the bidder's provider ID, or any it
+    names, rated Inadequate on any key question or overall excludes it; named-locations: only
+    the named ones. A named location registered to another provider or unknown excludes it;
+    not-yet-rated named locations follow the tender's unrated_policy. The reason names the
+    rule applied. No user means the system (the evaluate command).
     """
-    from cqc.parse import assess_locations  # the CQC app owns parsing and the gate
-    from cqc.selectors import locations_by_id
+    from cqc.gate import assess_bidder  # the CQC app owns the gate
+    from cqc.selectors import locations_by_id, locations_of_provider
 
     if user is not None:
         _require_commissioner(user, "check bids against CQC ratings")
@@ -296,7 +298,12 @@ def bids_assess_cqc(
         version = selectors.current_version(bid=bid)
         location_ids = list(version.cqc_location_ids or []) if version else []
         locations = locations_by_id(location_ids)
-        assessment = assess_locations(bid.provider.cqc_provider_id, location_ids, locations, tender.unrated_policy)
+        provider_wide = tender.cqc_gate_scope == CqcGateScope.PROVIDER_WIDE
+        assessment = assess_bidder(
+            bid.provider.cqc_provider_id, location_ids, locations,
+            locations_of_provider(bid.provider.cqc_provider_id) if provider_wide else [],
+            tender.unrated_policy, tender.cqc_gate_scope,
+        )
         row = BidAssessment.objects.create(
             bid=bid,
             stage=stage,
@@ -310,7 +317,7 @@ def bids_assess_cqc(
         audit_record(
             actor=user or "system", action="evaluation.cqc_assessed", obj=row,
             after={"bid": bid.reference, "provider": bid.provider.name, "stage": stage, "outcome": row.outcome,
-                   "reason": row.reason, "evidence": row.evidence},
+                   "reason": row.reason, "evidence": row.evidence, "cqc_rule": assessment.rule},
             at=now,
         )
         results.append(row)

@@ -170,3 +170,22 @@ def test_the_evaluation_summary_shows_the_ceiling_and_the_rules_applied(commissi
     assert "priced above the lot&#x27;s published ceiling: £34.00 per billed hour" in page
     assert "never recommended" in page
     assert "every location CQC lists under the bidder&#x27;s CQC provider ID" in page
+
+
+@pytest.mark.parametrize(("scope", "outcome"), [("provider_wide", "excluded"), ("named_locations", "eligible")])
+def test_an_inadequate_branch_left_out_of_the_bid_is_caught_by_the_default_rule(scope, outcome, commissioner):
+    from tests.evaluation.helpers import GOOD
+
+    tender = opened_tender(cqc_gate_scope=scope)
+    provider = ProviderFactory(name="Two Branch Care")
+    cqc_location("1-550000051", provider.cqc_provider_id)  # the branch it names: Good
+    cqc_location("1-550000052", provider.cqc_provider_id, {**GOOD, "Well-led": "Inadequate"})  # left out
+    submit_bid(tender, provider, prices={1: "32.00"}, location_ids=["1-550000051"], reference="B-TWO")
+    (assessment,) = services.bids_assess_cqc(tender=tender, user=commissioner)
+    assert assessment.outcome == outcome
+    if outcome == "excluded":
+        assert "1-550000052 (not named in the bid" in assessment.reason
+        assert {"location_id": "1-550000052", "service_group": "Overall", "domain": "Well-led",
+                "rating": "Inadequate", "publication_date": "2016-11-01"} in assessment.evidence
+    entry = AuditEntry.objects.filter(action="evaluation.cqc_assessed").latest("at")
+    assert entry.after["cqc_rule"] == scope
