@@ -25,8 +25,10 @@ Filling it (phase 2: a selector reads the evaluation models):
   `tender_clarifications` (published questions and answers), `conflicts`, `timeline`,
   `audit` (the audit trail entries of this tender, in sequence order), `cqc_snapshot`.
 - `generated_at` (aware datetime, taken once per generation) also dates the PDF metadata.
-- `award_notice_published_on`: the day the contract award notice is (to be) published; the
-  standstill end date is worked out from it with `tenders.standstill`.
+- `award_notice_published_on`: the UK day the contract award notice was published, as
+  recorded (None until it is); the standstill end date is worked out from it with
+  `tenders.standstill`. `award_events`: the recorded award sequence, which dates letters
+  and summaries (`issued_on`), never the generation time.
 
 Helpers: `ReportContext.bidder_view(provider_key)` gathers what one bidder's assessment
 summary and letter need; `context_digest(report)` is a SHA-256 of every figure except the
@@ -455,6 +457,25 @@ class ConflictDeclaration:
 
 
 @dataclass(frozen=True)
+class AwardEvents:
+    """The award sequence as recorded (tenders.TenderAward): what dates the letters and summaries.
+
+    Documents are dated from these events, never from when they are generated: a summary is
+    dated the day the summaries were issued, the standstill runs from the recorded contract
+    award notice. Times are aware datetimes; None means the step has not happened yet.
+    """
+
+    decided_at: datetime
+    summaries_issued_at: datetime | None = None
+    award_notice_published_at: datetime | None = None
+    award_notice_id: str = ""
+    contracted_at: datetime | None = None
+    details_notice_due_on: date | None = None
+    details_notice_published_at: datetime | None = None
+    details_notice_id: str = ""
+
+
+@dataclass(frozen=True)
 class TimelineEvent:
     """A step of the process (publication, clarifications, deadline, opening, evaluation, moderation, award)."""
 
@@ -563,6 +584,7 @@ class ReportContext:
     award_notice_published_on: date | None = None
     standstill_observed: bool = True
     standstill_working_days: int = STANDSTILL_WORKING_DAYS
+    award_events: AwardEvents | None = None
     evaluators: tuple[str, ...] = field(default=())
 
     def __post_init__(self) -> None:
@@ -642,6 +664,11 @@ class ReportContext:
             ends_on=None,
             earliest_entry_on=published,
         )
+
+    @property
+    def issued_on(self) -> datetime | None:
+        """The date bidder documents carry: when the assessment summaries were issued (None: a draft)."""
+        return self.award_events.summaries_issued_at if self.award_events else None
 
     def lot(self, number: int) -> LotSection:
         for lot in self.lots:

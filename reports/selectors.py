@@ -8,8 +8,9 @@ the same figures (and `context_digest` proves it). The rest is read as it stands
 and its lots, questions, bidders, CQC assessments and ratings, clarifications, conflict
 declarations and the audit trail up to the generation time.
 
-The contract award notice date is the day the report is generated (UK date) unless the caller
-passes one: the standstill end date in the report follows from it.
+Dates of the award sequence (decision, summaries issued, contract award notice and the
+standstill from it, contract, details notice) come from the recorded `tenders.TenderAward`,
+never from the generation time: before the notice is recorded documents say it is pending.
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ from providers.models import Provider
 from reports.context import (
     AuditRow,
     Authority,
+    AwardEvents,
     Bidder,
     BidRow,
     ClarificationDecision,
@@ -70,7 +72,8 @@ from reports.context import (
     question_contribution,
 )
 from reports.formatting import UK
-from tenders.models import Bid, Clarification, ClarificationStatus, Lot, Tender
+from tenders.models import Bid, Clarification, ClarificationStatus, Lot, Tender, TenderAward
+from tenders.services.award import details_notice_due_on
 
 NOT_SCORED_CONFLICT = "Did not score: declared an interest in this bidder"
 NOT_SCORED = "No score recorded"
@@ -545,23 +548,39 @@ def _conflicts(tender: Tender, people: _People) -> tuple[tuple[ConflictDeclarati
     return tuple(out), conflicted
 
 
+def _award_events(award: TenderAward | None) -> AwardEvents | None:
+    if award is None:
+        return None
+    return AwardEvents(
+        decided_at=award.decided_at,
+        summaries_issued_at=award.summaries_issued_at,
+        award_notice_published_at=award.award_notice_published_at,
+        award_notice_id=award.award_notice_id,
+        contracted_at=award.contracted_at,
+        details_notice_due_on=details_notice_due_on(award),
+        details_notice_published_at=award.details_notice_published_at,
+        details_notice_id=award.details_notice_id,
+    )
+
+
 def award_report_context(
     *,
     tender: Tender,
     generated_at: datetime,
     generated_by: str = "",
-    award_notice_published_on: date | None = None,
     run: EvaluationRun | None = None,
 ) -> ReportContext:
     """Everything the award report, assessment summaries, letters and exports show for `tender`.
 
     Raises RuleViolation when the tender has no evaluation run. `generated_at` (aware) is
-    taken once by the caller; the audit trail is cut at it and, unless given, the award
-    notice is taken to be published that day.
+    taken once by the caller; the audit trail is cut at it. Once the tender is awarded the
+    run is the one the award decision relied on, and the award events as recorded
+    (tenders.TenderAward) date the documents and start the standstill: never the generation time.
     """
     if generated_at.tzinfo is None:
         raise ValueError("generated_at must be timezone-aware")
-    run = run or current_run(tender=tender)
+    recorded = TenderAward.objects.filter(tender=tender).first()
+    run = run or (recorded.evaluation_run if recorded else None) or current_run(tender=tender)
     if run is None:
         raise RuleViolation(f"{tender.reference} has not been evaluated yet: run the evaluation before the award report.")
     results = run.results
@@ -775,8 +794,13 @@ def award_report_context(
         timeline=timeline,
         audit=audit,
         cqc_snapshot=tuple(snapshot),
-        award_notice_published_on=award_notice_published_on or generated_at.astimezone(UK).date(),
-        standstill_observed=True,
+        award_notice_published_on=(
+            recorded.award_notice_published_at.astimezone(UK).date()
+            if recorded and recorded.award_notice_published_at else None
+        ),
+        standstill_observed=recorded.standstill_observed if recorded else tender.standstill_applies,
+        standstill_working_days=recorded.standstill_working_days if recorded else tender.standstill_working_days,
+        award_events=_award_events(recorded),
         evaluators=tuple(people.name(u) for u in evaluators),
     )
 

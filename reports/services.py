@@ -22,7 +22,7 @@ from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone
 
 from accounts.models import Role
-from common.audit import audit_record
+from common.audit import audit_anchor, audit_record
 from common.errors import PermissionDeniedError, RuleViolation
 from providers.models import Provider
 from reports.context import context_digest
@@ -30,7 +30,10 @@ from reports.documents import render_document
 from reports.models import PER_BIDDER_KINDS, GeneratedReport, ReportKind, ReportStatus
 from reports.pdf import sha256_hex
 from reports.selectors import award_report_context, current_run
-from tenders.models import Tender
+from tenders.award_sequence import AwardStep
+from tenders.models import Bid, BidOutcome, NotificationKind, Tender, TenderAward
+from tenders.services._common import _notify
+from tenders.services.award import require_award_user, require_step
 
 logger = logging.getLogger(__name__)
 
@@ -277,8 +280,73 @@ def _store(
                        "size": len(data), "context_digest": digest},
                 at=now,
             )  # fmt: skip
+            # The chain head as this report saw it: verify_audit finds a later cut or rewrite (common/audit.py).
+            audit_anchor(reason="report.generated", obj=report, at=now)
     except BaseException:
         if saved_name:
             GeneratedReport._meta.get_field("file").storage.delete(saved_name)
         raise
     return report
+
+
+# --- The award sequence: assessment summaries to every assessed bidder ------------------------
+
+
+def _issue_documents(*, tender: Tender, run: Any, provider: Provider, successful: bool, user: Any, now: Any) -> list[int]:
+    """The bidder's assessment summary and letter, queued from the award's run and marked issued."""
+    letter = ReportKind.STANDSTILL_LETTER if successful else ReportKind.UNSUCCESSFUL_LETTER
+    ids = []
+    for kind in (ReportKind.ASSESSMENT_SUMMARY, letter):
+        report = _create(tender=tender, kind=kind, provider=provider, user=user, run=run, now=now)
+        report.issued_at = now
+        report.save(update_fields=["issued_at"])
+        ids.append(report.pk)
+    return ids
+
+
+@transaction.atomic
+def award_issue_summaries(*, tender: Tender, user: Any) -> int:
+    """Issue each assessed bidder its assessment summary and letter through the portal (s.50(3), reg 31).
+
+    After the award decision and before the contract award notice. Each bid's outcome is set
+    (successful if recommended for a lot in the award's stored run, else unsuccessful), its
+    organisation is notified, and the documents are generated from that run and shown on the
+    bid page. Returns the number of bidders.
+    """
+    require_award_user(user, "issue the assessment summaries")
+    now = timezone.now()
+    tender = Tender.objects.select_for_update().get(pk=tender.pk)
+    award = require_step(TenderAward.objects.select_for_update().filter(tender=tender).first(), AwardStep.ISSUE_SUMMARIES)
+    run = award.evaluation_run
+    outcomes = _bidder_outcomes(run)
+    bids = {b.provider_id: b for b in Bid.objects.select_for_update().filter(tender=tender, provider_id__in=outcomes)}
+    queued: list[int] = []
+    for provider in Provider.objects.filter(pk__in=outcomes).order_by("name"):
+        successful = outcomes[provider.pk]
+        bid = bids.get(provider.pk)
+        if bid is not None:
+            bid.outcome = BidOutcome.SUCCESSFUL if successful else BidOutcome.UNSUCCESSFUL
+            bid.outcome_issued_at = now
+            bid.save(update_fields=["outcome", "outcome_issued_at"])
+        queued += _issue_documents(tender=tender, run=run, provider=provider, successful=successful, user=user, now=now)
+        _notify(
+            provider_ids=[provider.pk], tender=tender, kind=NotificationKind.AWARD_OUTCOME,
+            message=(
+                f"The outcome of your tender for {tender.title} ({tender.reference}): "
+                f"{'successful' if successful else 'unsuccessful'}. Your assessment summary and letter are on your bid page."
+            ),
+            link=f"/portal/bids/{bid.reference}/" if bid is not None else f"/portal/tenders/{tender.reference}/",
+            now=now,
+        )  # fmt: skip
+    award.summaries_issued_at = now
+    award.summaries_issued_by = user
+    award.save(update_fields=["summaries_issued_at", "summaries_issued_by"])
+    audit_record(
+        actor=user, action="award.summaries_issued", obj=award,
+        after={"tender": tender.reference, "evaluation_run": run.number,
+               "bidders": {p.name: outcomes[p.pk] for p in Provider.objects.filter(pk__in=outcomes)}},
+        at=now,
+    )  # fmt: skip
+    for report_id in queued:
+        transaction.on_commit(lambda report_id=report_id: _enqueue(report_id))
+    return len(outcomes)

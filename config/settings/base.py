@@ -175,6 +175,7 @@ CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=CELERY_BROKER_URL or None)
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_IMPORTS = ["common.audit_tasks"]  # the audit sealer's periodic task (not in a tasks.py module)
 # No broker: queued tasks run on the local server's own threads after commit (common/tasks.py).
 TASKS_RUN_IN_BACKGROUND = env.bool("TASKS_RUN_IN_BACKGROUND", default=not CELERY_BROKER_URL)
 CELERY_TASK_TIME_LIMIT = 600
@@ -226,4 +227,5 @@ TENDERS_CLOSE_DUE_EVERY_SECONDS = env.int("TENDERS_CLOSE_DUE_EVERY_SECONDS", def
 
 CELERY_BEAT_SCHEDULE = {
     "close-due-tenders": {"task": "tenders.tasks.close_due_tenders", "schedule": 60.0},
+    "audit-seal-pending": {"task": "common.audit_tasks.audit_seal_pending", "schedule": 5.0},  # common/audit.py
 }

@@ -52,12 +52,12 @@ def award_of(tender: Tender) -> TenderAward | None:
     return TenderAward.objects.filter(tender=tender).first()
 
 
-def _require_award_user(user: Any, what: str) -> None:
+def require_award_user(user: Any, what: str) -> None:
     if not can_award(user, None):
         raise PermissionDeniedError(f"Only a commissioner can {what}.")
 
 
-def _require_step(award: TenderAward | None, step: AwardStep) -> TenderAward:
+def require_step(award: TenderAward | None, step: AwardStep) -> TenderAward:
     reason = refusal(award_state(award), step)
     if reason is not None:
         raise TransitionNotAllowed(reason)
@@ -110,7 +110,7 @@ def tender_award(*, tender: Tender, user: Any, note: str = "") -> Tender:
     The run must exist and not be provisional; the standstill terms (light-touch, observed,
     working days) are copied onto the award record so later edits cannot move them.
     """
-    _require_award_user(user, "award a tender")
+    require_award_user(user, "award a tender")
     now = timezone.now()
     tender = _locked(tender)
     _ensure_can(tender, TenderStatus.AWARDED)
@@ -150,10 +150,10 @@ def award_record_notice(*, tender: Tender, user: Any, published_at: datetime, no
     Only after the assessment summaries have been issued (s.50(3): they go to the suppliers
     before the notice is published).
     """
-    _require_award_user(user, "record the contract award notice")
+    require_award_user(user, "record the contract award notice")
     now = timezone.now()
     tender = _locked(tender)
-    award = _require_step(_locked_award(tender), AwardStep.RECORD_AWARD_NOTICE)
+    award = require_step(_locked_award(tender), AwardStep.RECORD_AWARD_NOTICE)
     notice_id = _clean_notice_id(notice_id)
     assert award.summaries_issued_at is not None
     _check_published_at(
@@ -186,11 +186,11 @@ def award_record_notice(*, tender: Tender, user: Any, published_at: datetime, no
 @transaction.atomic
 def tender_mark_contracted(*, tender: Tender, user: Any) -> Tender:
     """Awarded -> contracted: only once the standstill has ended (s.51), or at once where none is observed."""
-    _require_award_user(user, "record the contract")
+    require_award_user(user, "record the contract")
     now = timezone.now()
     tender = _locked(tender)
     _ensure_can(tender, TenderStatus.CONTRACTED)
-    award = _require_step(_locked_award(tender), AwardStep.ENTER_CONTRACT)
+    award = require_step(_locked_award(tender), AwardStep.ENTER_CONTRACT)
     earliest = standstill_earliest_entry(award)
     assert earliest is not None
     if uk_date(now) < earliest:
@@ -213,10 +213,10 @@ def tender_mark_contracted(*, tender: Tender, user: Any) -> Tender:
 @transaction.atomic
 def award_record_details_notice(*, tender: Tender, user: Any, published_at: datetime, notice_id: str) -> TenderAward:
     """Record the contract details notice's publication (s.53), after the contract is entered into."""
-    _require_award_user(user, "record the contract details notice")
+    require_award_user(user, "record the contract details notice")
     now = timezone.now()
     tender = _locked(tender)
-    award = _require_step(_locked_award(tender), AwardStep.RECORD_DETAILS_NOTICE)
+    award = require_step(_locked_award(tender), AwardStep.RECORD_DETAILS_NOTICE)
     notice_id = _clean_notice_id(notice_id)
     assert award.contracted_at is not None
     _check_published_at(
