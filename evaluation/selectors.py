@@ -17,6 +17,7 @@ from evaluation.assemble import SCHEMA, money_text, score_spread
 from evaluation.models import (
     BidAssessment,
     ConflictDeclaration,
+    ConsensusChangeProposal,
     ConsensusScore,
     EvaluationRun,
     EvaluatorAssignment,
@@ -330,6 +331,25 @@ def hidden_provider_ids(*, user: Any, tender: Tender) -> set[int]:
     return set(Bid.objects.filter(tender=tender).values_list("provider_id", flat=True)) - visible
 
 
+def consensus_change_proposals(*, tender: Tender, user: Any) -> QuerySet[ConsensusChangeProposal]:
+    """Proposed changes to locked consensus scores, newest first, without bidders this reader is conflicted with."""
+    hidden = hidden_provider_ids(user=user, tender=tender)
+    return (
+        ConsensusChangeProposal.objects.filter(consensus__bid__tender=tender)
+        .exclude(consensus__bid__provider_id__in=hidden)
+        .select_related("consensus__bid__provider", "consensus__question", "proposed_by", "decided_by")
+    )
+
+
+def pending_consensus_changes(*, tender: Tender) -> list[str]:
+    """Changes still waiting for a second person: what stops an award being made on the current scores."""
+    return [
+        f"{p.consensus.bid.reference} Q{p.consensus.question.number}"
+        for p in ConsensusChangeProposal.objects.filter(consensus__bid__tender=tender, status="pending")
+        .select_related("consensus__bid", "consensus__question").order_by("pk")
+    ]
+
+
 def clarifications(*, tender: Tender) -> QuerySet[PriceClarification]:
     return PriceClarification.objects.filter(bid__tender=tender).select_related("bid__provider", "lot__zone", "decided_by")
 
@@ -448,8 +468,15 @@ def evaluation_inputs(*, tender: Tender) -> dict[str, Any]:
     assessments = latest_assessments(bids=bids)
     clar = {(c.bid_id, c.lot_id): c for c in PriceClarification.objects.filter(bid__in=bids).select_related("decided_by")}
     consensus = defaultdict(dict)
-    for c in ConsensusScore.objects.filter(bid__in=bids).select_related("moderator", "question"):
+    for c in ConsensusScore.objects.filter(bid__in=bids).select_related("moderator", "question", "change_approved_by"):
+        late = {}
+        if c.changed_after_lock and c.change_approved_by_id:
+            # Four eyes (issue 13): who proposed the change after lock and who approved it, for the award report.
+            # Only present on changed scores, so the digest of inputs without late changes is as before.
+            late = {"change_proposed_by": c.moderator.get_username(),
+                    "change_approved_by": c.change_approved_by.get_username()}
         consensus[c.bid_id][f"Q{c.question.number}"] = {
+            **late,
             "score": c.score,
             "rationale": c.rationale,
             # What the bidder is told (Procurement Regulations 2024 reg 31); the rationale stays internal.
@@ -489,6 +516,13 @@ def evaluation_inputs(*, tender: Tender) -> dict[str, Any]:
                     "provider": bid.provider.name,
                     "provider_id": bid.provider_id,
                     "cqc_provider_id": bid.provider.cqc_provider_id,
+                    # The supplier as assessment summaries name it (reg 31): kept with the run.
+                    "supplier": {
+                        "companies_house_number": bid.provider.companies_house_number,
+                        "registered_address": bid.provider.registered_address,
+                        "contact_name": bid.provider.contact_name,
+                        "contact_email": bid.provider.contact_email,
+                    },
                     "version": version.number,
                     "digest": version.digest,
                     "submitted_at": _iso(version.submitted_at or bid.submitted_at),

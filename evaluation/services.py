@@ -32,11 +32,13 @@ from evaluation.models import (
     BidAssessment,
     ClarificationStatus,
     ConflictDeclaration,
+    ConsensusChangeProposal,
     ConsensusScore,
     EvaluationRun,
     EvaluatorAssignment,
     IndividualScore,
     PriceClarification,
+    ProposalStatus,
     TenderEvaluation,
 )
 from providers.models import Provider
@@ -450,10 +452,12 @@ def consensus_record(
         raise RuleViolation(
             "Quality moderation is locked: give the reason for changing this consensus score.", field="change_reason"
         )
-    conflicted = selectors.conflicted_user_ids(tender=tender, provider=bid.provider_id)
-    individual = [
-        s for s in IndividualScore.objects.filter(bid=bid, question=q) if s.evaluator_id not in conflicted
-    ]
+    if after_lock:
+        # Four eyes (issue 13): after the lock a change is only a proposal until a second person approves it.
+        _propose_change(current=current, user=user, value=value, rationale=rationale, change_reason=change_reason,
+                        feedback_to_bidder=feedback_to_bidder, now=now)
+        return current
+    individual = _unconflicted_scores(tender=tender, bid=bid, question=q)
     differs = bool(individual) and value not in {s.score for s in individual}
     before = None
     if current is not None:
@@ -486,6 +490,127 @@ def consensus_record(
         note=change_reason, at=now,
     )
     return row
+
+
+def _unconflicted_scores(*, tender: Tender, bid: Bid, question: QualityQuestion) -> list[IndividualScore]:
+    conflicted = selectors.conflicted_user_ids(tender=tender, provider=bid.provider_id)
+    return [s for s in IndividualScore.objects.filter(bid=bid, question=question) if s.evaluator_id not in conflicted]
+
+
+def _propose_change(
+    *, current: ConsensusScore, user: Any, value: int, rationale: str, change_reason: str,
+    feedback_to_bidder: str | None, now: datetime,
+) -> ConsensusChangeProposal:
+    """Record a proposed change to a locked consensus score (caller holds the locks and has checked the moderator)."""
+    if ConsensusChangeProposal.objects.filter(consensus=current, status=ProposalStatus.PENDING).exists():
+        raise RuleViolation(
+            "A change to this consensus score is already waiting for approval: have it approved or rejected first."
+        )
+    feedback = current.feedback_to_bidder if feedback_to_bidder is None else str(feedback_to_bidder).strip()
+    if current.score == value and current.rationale == rationale and current.feedback_to_bidder == feedback:
+        raise RuleViolation("The proposed change is the same as the consensus score already recorded.")
+    proposal = ConsensusChangeProposal.objects.create(
+        consensus=current, score=value, rationale=rationale, feedback_to_bidder=feedback,
+        change_reason=change_reason, previous_score=current.score, previous_rationale=current.rationale,
+        proposed_by=user, proposed_at=now,
+    )
+    audit_record(
+        actor=user, action="evaluation.consensus_change_proposed", obj=proposal,
+        before={"score": current.score, "rationale": current.rationale},
+        after={"bid": current.bid.reference, "question": current.question.number, "score": value,
+               "rationale": rationale, "proposal": proposal.pk},
+        note=change_reason, at=now,
+    )
+    return proposal
+
+
+@transaction.atomic
+def consensus_change_propose(
+    *, bid: Bid, question: Any, user: Any, score: Any, rationale: str, change_reason: str,
+    feedback_to_bidder: str | None = None,
+) -> ConsensusChangeProposal:
+    """After quality is locked, the tender's moderator proposes a change; nothing changes until it is approved."""
+    now = timezone.now()
+    tender = _locked_tender(bid.tender)
+    if not permissions.can_propose_consensus_change(user, tender, bid.provider_id):
+        raise PermissionDeniedError("Only the tender's moderator, without a conflict with this bidder, can propose this.")
+    _require_working(tender, "change a consensus score")
+    if not _stages(tender).quality_locked:
+        raise TransitionNotAllowed("Quality is not locked yet: record the consensus score directly.")
+    q = _question(tender, question)
+    value = _score_value(score, q, "score")
+    rationale, change_reason = str(rationale or "").strip(), str(change_reason or "").strip()
+    if not rationale:
+        raise RuleViolation("Write the rationale for the consensus score.", field="rationale")
+    if not change_reason:
+        raise RuleViolation(
+            "Quality moderation is locked: give the reason for changing this consensus score.", field="change_reason"
+        )
+    current = ConsensusScore.objects.select_for_update().filter(bid=bid, question=q).first()
+    if current is None:
+        raise RuleViolation("Quality is locked; every question already has a consensus score.")
+    return _propose_change(current=current, user=user, value=value, rationale=rationale, change_reason=change_reason,
+                           feedback_to_bidder=feedback_to_bidder, now=now)
+
+
+@transaction.atomic
+def consensus_change_decide(
+    *, proposal: ConsensusChangeProposal, user: Any, approve: bool, note: str = ""
+) -> ConsensusChangeProposal:
+    """A second person (the tender's moderator or a commissioner, never the proposer) approves or rejects.
+
+    Only an approval changes the consensus score, and so the evaluation; both names are kept on the
+    score (`moderator` proposed, `change_approved_by` approved) and in the audit trail.
+    """
+    now = timezone.now()
+    found = ConsensusChangeProposal.objects.filter(pk=proposal.pk).select_related("consensus__bid").first()
+    if found is None:
+        raise RuleViolation("There is no such proposed change.")
+    bid = found.consensus.bid
+    tender = _locked_tender(bid.tender)
+    proposal = ConsensusChangeProposal.objects.select_for_update().select_related(
+        "consensus__bid__provider", "consensus__question", "proposed_by"
+    ).get(pk=found.pk)
+    if not permissions.can_approve_consensus_change(user, tender, proposed_by=proposal.proposed_by_id,
+                                                    provider=bid.provider_id):
+        raise PermissionDeniedError(
+            "A second person must decide: the tender's moderator or a commissioner, not the person who proposed it."
+        )
+    if not proposal.is_pending:
+        raise TransitionNotAllowed(f"This change was already {proposal.get_status_display().lower()}.")
+    _require_working(tender, "change a consensus score")
+    note = str(note or "").strip()
+    if not approve and not note:
+        raise RuleViolation("Give the reason for rejecting the change.", field="note")
+    consensus = ConsensusScore.objects.select_for_update().get(pk=proposal.consensus_id)
+    proposal.status = ProposalStatus.APPROVED if approve else ProposalStatus.REJECTED
+    proposal.decided_by, proposal.decided_at, proposal.decision_note = user, now, note
+    proposal.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    names = {"proposed_by": proposal.proposed_by.get_username(), "decided_by": user.get_username()}
+    if not approve:
+        audit_record(actor=user, action="evaluation.consensus_change_rejected", obj=proposal,
+                     after={"bid": bid.reference, "question": consensus.question.number, "proposal": proposal.pk,
+                            **names}, note=note, at=now)
+        return proposal
+    before = {"score": consensus.score, "rationale": consensus.rationale,
+              "feedback_to_bidder": consensus.feedback_to_bidder}
+    individual = _unconflicted_scores(tender=tender, bid=bid, question=consensus.question)
+    consensus.score, consensus.rationale = proposal.score, proposal.rationale
+    consensus.feedback_to_bidder = proposal.feedback_to_bidder
+    consensus.moderator, consensus.recorded_at = proposal.proposed_by, now
+    consensus.differs_from_individuals = bool(individual) and proposal.score not in {s.score for s in individual}
+    consensus.changed_after_lock, consensus.change_reason = True, proposal.change_reason
+    consensus.change_approved_by, consensus.change_approved_at = user, now
+    consensus.save()
+    audit_record(
+        actor=user, action="evaluation.consensus_changed_after_lock", obj=consensus, before=before,
+        after={"bid": bid.reference, "question": consensus.question.number, "score": consensus.score,
+               "rationale": consensus.rationale, "feedback_to_bidder": consensus.feedback_to_bidder,
+               "individual_scores": sorted(s.score for s in individual),
+               "differs_from_individuals": consensus.differs_from_individuals, "proposal": proposal.pk, **names},
+        note=proposal.change_reason, at=now,
+    )
+    return proposal
 
 
 @transaction.atomic

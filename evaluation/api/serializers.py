@@ -6,6 +6,7 @@ from rest_framework import serializers
 from evaluation.models import (
     BidAssessment,
     ConflictDeclaration,
+    ConsensusChangeProposal,
     ConsensusScore,
     EvaluationRun,
     EvaluatorAssignment,
@@ -89,9 +90,36 @@ class ConsensusSerializer(serializers.ModelSerializer):
         model = ConsensusScore
         fields = [
             "bid", "question", "score", "rationale", "feedback_to_bidder", "moderator", "recorded_at",
-            "differs_from_individuals", "changed_after_lock", "change_reason",
+            "differs_from_individuals", "changed_after_lock", "change_reason", "change_approved_by",
+            "change_approved_at",
         ]
         read_only_fields = fields
+
+    change_approved_by = serializers.CharField(source="change_approved_by.username", read_only=True, default=None)
+
+
+class ConsensusChangeProposalSerializer(serializers.ModelSerializer):
+    """A proposed change to a locked consensus score (four eyes): who proposed, who decided."""
+
+    bid = serializers.CharField(source="consensus.bid.reference", read_only=True)
+    provider = serializers.CharField(source="consensus.bid.provider.name", read_only=True)
+    question = serializers.IntegerField(source="consensus.question.number", read_only=True)
+    proposed_by = serializers.CharField(source="proposed_by.username", read_only=True)
+    decided_by = serializers.CharField(source="decided_by.username", read_only=True, default=None)
+
+    class Meta:
+        model = ConsensusChangeProposal
+        fields = [
+            "id", "bid", "provider", "question", "previous_score", "previous_rationale", "score", "rationale",
+            "feedback_to_bidder", "change_reason", "status", "proposed_by", "proposed_at", "decided_by",
+            "decided_at", "decision_note",
+        ]
+        read_only_fields = fields
+
+
+class ConsensusChangeDecisionSerializer(serializers.Serializer):
+    approve = serializers.BooleanField(help_text="True approves (the score changes); false rejects (a note is required).")
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
 
 
 class ClarificationSerializer(serializers.ModelSerializer):

@@ -25,6 +25,7 @@ from common.errors import PermissionDeniedError, RuleViolation
 from common.pagination import PAGE_PARAMETERS, PaginatedListMixin, paginated_schema
 from evaluation import selectors, services
 from evaluation.api import serializers as s
+from evaluation.models import ConsensusChangeProposal
 from tenders.models import Bid, Lot, Tender
 
 
@@ -242,16 +243,54 @@ class ModerationBoardView(APIView):
 
 
 class ConsensusView(APIView):
-    @extend_schema(request=s.ConsensusInputSerializer, responses=s.ConsensusSerializer)
+    """Record a consensus score; after quality is locked the change is a proposal (202) for a second person."""
+
+    @extend_schema(
+        request=s.ConsensusInputSerializer,
+        responses={200: s.ConsensusSerializer, 202: s.ConsensusChangeProposalSerializer},
+    )
     def post(self, request: Request, bid_reference: str) -> Response:
         bid = _bid(bid_reference)
         data = _valid(s.ConsensusInputSerializer, request)
+        if selectors.tender_evaluation(tender=bid.tender).quality_locked:
+            proposal = services.consensus_change_propose(
+                bid=bid, question=data["question"], user=request.user, score=data["score"],
+                rationale=data["rationale"], change_reason=data["change_reason"],
+                feedback_to_bidder=data["feedback_to_bidder"],
+            )
+            return Response(s.ConsensusChangeProposalSerializer(proposal).data, status=status.HTTP_202_ACCEPTED)
         row = services.consensus_record(
             bid=bid, question=data["question"], user=request.user, score=data["score"],
             rationale=data["rationale"], change_reason=data["change_reason"],
             feedback_to_bidder=data["feedback_to_bidder"],
         )
         return Response(s.ConsensusSerializer(row).data)
+
+
+class ConsensusChangesView(PaginatedListMixin, APIView):
+    """Changes proposed to locked consensus scores, pending and decided (four eyes)."""
+
+    @extend_schema(responses=s.ConsensusChangeProposalSerializer(many=True))
+    def get(self, request: Request, reference: str) -> Response:
+        tender = _tender(reference)
+        if not permissions.can_see_scores(request.user, tender):
+            raise PermissionDeniedError("Only commissioners, legal and this tender's panel see its scores.")
+        rows = selectors.consensus_change_proposals(tender=tender, user=request.user)
+        return self.paginated(rows, s.ConsensusChangeProposalSerializer)
+
+
+class ConsensusChangeDecisionView(APIView):
+    """A second person (the moderator or a commissioner, never the proposer) approves or rejects a change."""
+
+    @extend_schema(request=s.ConsensusChangeDecisionSerializer, responses=s.ConsensusChangeProposalSerializer)
+    def post(self, request: Request, reference: str, proposal_id: int) -> Response:
+        tender = _tender(reference)
+        proposal = get_object_or_404(ConsensusChangeProposal, pk=proposal_id, consensus__bid__tender=tender)
+        data = _valid(s.ConsensusChangeDecisionSerializer, request)
+        decided = services.consensus_change_decide(
+            proposal=proposal, user=request.user, approve=data["approve"], note=data["note"]
+        )
+        return Response(s.ConsensusChangeProposalSerializer(decided).data)
 
 
 class QualityLockView(APIView):

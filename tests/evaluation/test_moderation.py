@@ -6,7 +6,7 @@ import pytest
 from common.errors import PermissionDeniedError, RuleViolation, TransitionNotAllowed
 from common.models import AuditEntry
 from evaluation import selectors, services
-from evaluation.models import ConsensusScore, IndividualScore
+from evaluation.models import ConsensusChangeProposal, ConsensusScore, IndividualScore
 from tests.evaluation.helpers import extra_evaluator, moderate, opened_tender, panel, score_all, submit_bid
 from tests.factories import ProviderFactory
 
@@ -57,16 +57,20 @@ def test_quality_cannot_be_locked_until_every_question_has_a_consensus(moderatin
         services.quality_lock(tender=tender, user=moderator)
 
 
-def test_a_change_after_the_lock_needs_a_reason_and_is_audited_with_before_and_after(moderating, moderator):
+def test_a_change_after_the_lock_needs_a_reason_and_is_audited_with_before_and_after(moderating, moderator, commissioner):
     tender, alpha = moderating
     moderate(alpha, moderator, (3, 3, 8))
     services.quality_lock(tender=tender, user=moderator)
     with pytest.raises(RuleViolation, match="give the reason"):
         services.consensus_record(bid=alpha, question=1, user=moderator, score=4, rationale="Re-read the appendix.")
-    row = services.consensus_record(
+    services.consensus_record(
         bid=alpha, question=1, user=moderator, score=4, rationale="Re-read the appendix: outcome data is there.",
         change_reason="The appendix was missed at the meeting; confirmed by the panel by email.",
     )
+    # Issue 13, four eyes: the change takes effect only once a second person approves it.
+    proposal = ConsensusChangeProposal.objects.get()
+    services.consensus_change_decide(proposal=proposal, user=commissioner, approve=True)
+    row = ConsensusScore.objects.get(bid=alpha, question__number=1)
     assert row.changed_after_lock and row.change_reason.startswith("The appendix")
     entry = AuditEntry.objects.get(action="evaluation.consensus_changed_after_lock")
     assert entry.before["score"] == 3 and entry.after["score"] == 4
