@@ -42,7 +42,7 @@ from django.db import (
 )
 from django.utils import timezone
 
-from accounts.models import Role
+from accounts import permissions
 from common.audit import audit_record
 from common.errors import PermissionDeniedError, RuleViolation
 from cqc.models import CQCImport, CQCImportUpload, CQCLocation, ImportPhase, ImportStatus
@@ -88,7 +88,7 @@ class CQCImportError(RuleViolation):
 
 
 def can_import(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.has_role(Role.COMMISSIONER, Role.ADMIN))
+    return permissions.can_manage_settings(user)  # commissioners and the IT admin load reference data
 
 
 # --- Entry points ----------------------------------------------------------------------------

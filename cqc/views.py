@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from accounts import permissions
 from common.errors import PermissionDeniedError
 from cqc import selectors
 from cqc.forms import UploadForm
@@ -16,7 +17,7 @@ from cqc.services import CQCImportError, can_import, cqc_import_upload, inline_m
 
 
 def _commissioning_side(request: HttpRequest) -> None:
-    if not request.user.is_commissioning_side:
+    if not permissions.can_view_market_data(request.user):
         raise PermissionDenied("CQC data is for the commissioning side.")
 
 

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Role
+from accounts import permissions
 from common.audit import audit_record
 from common.errors import PermissionDeniedError, RuleViolation
 from pricing.cost_model import RATE_ASSUMPTION_FIELDS
@@ -27,7 +27,7 @@ EDITABLE_FIELDS: tuple[str, ...] = (
 
 
 def _require_commissioner(user: Any) -> None:
-    if not (getattr(user, "is_authenticated", False) and (user.role in (Role.COMMISSIONER, Role.ADMIN) or user.is_superuser)):
+    if not permissions.can_manage_settings(user):
         raise PermissionDeniedError("Only a commissioner can change the cost-of-care presets.")
 
 

@@ -14,7 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
 
-from accounts.models import Role
+from accounts import permissions
 from common.errors import DomainError
 from pricing import selectors, services
 from pricing.charts import Series, breakdown_bar, line_chart, stacked_bar_chart
@@ -33,7 +33,7 @@ def commissioner_required(view: Callable[..., HttpResponse]) -> Callable[..., Ht
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         user = request.user
-        if not (user.is_superuser or getattr(user, "role", None) in (Role.COMMISSIONER, Role.ADMIN)):
+        if not permissions.can_manage_settings(user):
             raise PermissionDenied("Only commissioners can see the cost-of-care pages.")
         return view(request, *args, **kwargs)
 

@@ -21,6 +21,7 @@ from django.core.files.base import ContentFile
 from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone
 
+from accounts import permissions
 from accounts.models import Role
 from common.audit import audit_anchor, audit_record
 from common.errors import PermissionDeniedError, RuleViolation
@@ -45,7 +46,7 @@ MAX_ERROR_LENGTH = 2000
 
 def may_use_reports(user: Any) -> bool:
     """Award reports and exports hold every bidder's prices and scores: commissioners and legal only."""
-    return bool(user is not None and getattr(user, "is_authenticated", False) and user.has_role(*REPORT_ROLES))
+    return permissions.can_read_reports(user)
 
 
 def _require_reports_role(user: Any) -> None:

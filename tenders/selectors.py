@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import Model, Prefetch, QuerySet
 
+from accounts import permissions
 from tenders.models import Lot, Tender
 from tenders.transitions import TenderStatus
 
@@ -16,7 +17,7 @@ def tender_list(*, user: Any) -> QuerySet[Tender]:
         Prefetch("lots", queryset=Lot.objects.select_related("zone").order_by("number")),
         "questions",
     )
-    if getattr(user, "is_commissioning_side", False) or getattr(user, "is_superuser", False):
+    if permissions.is_commissioning_side(user):  # accounts.permissions; is_superuser alone grants nothing
         return qs
     return qs.exclude(status__in=[TenderStatus.DRAFT.value])
 

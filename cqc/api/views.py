@@ -10,6 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts import permissions
 from common.errors import PermissionDeniedError, RuleViolation
 from common.pagination import PAGE_PARAMETERS, PaginatedListMixin, paginated_schema
 from cqc import selectors
@@ -19,7 +20,7 @@ from cqc.services import cqc_import_upload
 
 
 def _commissioning_side(request: Request) -> None:
-    if not getattr(request.user, "is_commissioning_side", False):
+    if not permissions.can_view_market_data(request.user):
         raise PermissionDeniedError("CQC data is for the commissioning side (commissioners, evaluators, legal).")
 
 

@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.models import Role
+from accounts import permissions
 from common.errors import PermissionDeniedError
 from common.pagination import PaginatedListMixin
 from tenders import bidding_selectors as sel
@@ -62,9 +62,9 @@ class AmendmentListView(PaginatedListMixin, APIView):
     @extend_schema(request=AmendmentCreateSerializer, responses={201: AmendmentSerializer, **WRITE_RESPONSES})
     def post(self, request: Request, reference: str) -> Response:
         """Amend a published tender (commissioners). Extending the deadline is an amendment."""
-        if getattr(request.user, "role", None) != Role.COMMISSIONER:
-            raise PermissionDeniedError("Only a commissioner can amend a tender.")
         tender = Tender.objects.filter(reference=reference).first()
+        if not permissions.can_manage_tender(request.user, tender):
+            raise PermissionDeniedError("Only a commissioner can amend a tender.")
         if tender is None:
             raise Http404("No such tender.")
         data = AmendmentCreateSerializer(data=request.data)

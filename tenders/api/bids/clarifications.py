@@ -9,7 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.models import Role
+from accounts import permissions
 from common.errors import PermissionDeniedError
 from common.pagination import PaginatedListMixin
 from tenders import bidding_selectors as sel
@@ -66,7 +66,7 @@ class ClarificationListView(PaginatedListMixin, APIView):
     @extend_schema(responses={200: PublishedClarificationSerializer(many=True), 404: BiddingErrorSerializer})
     def get(self, request: Request, reference: str) -> Response:
         tender = visible_tender(request, reference)
-        if getattr(request.user, "role", None) == Role.COMMISSIONER:
+        if permissions.can_answer_clarifications(request.user, tender):
             return self.paginated(sel.all_clarifications(tender=tender), ClarificationCommissionerSerializer)
         rows = list(sel.published_clarifications(tender=tender))
         if getattr(request.user, "provider_id", None):
@@ -87,9 +87,9 @@ class ClarificationAnswerView(APIView):
     @extend_schema(request=AnswerSerializer, responses={200: PublishedClarificationSerializer, **WRITE_RESPONSES})
     def post(self, request: Request, reference: str, number: int) -> Response:
         """A commissioner answers; the (optionally reworded) question and answer go to every bidder."""
-        if getattr(request.user, "role", None) != Role.COMMISSIONER:
-            raise PermissionDeniedError("Only a commissioner can answer clarification questions.")
         clarification = Clarification.objects.filter(tender__reference=reference, number=number).first()
+        if not permissions.can_answer_clarifications(request.user, getattr(clarification, "tender", None)):
+            raise PermissionDeniedError("Only a commissioner can answer clarification questions.")
         if clarification is None:
             raise Http404("No such clarification.")
         data = AnswerSerializer(data=request.data)

@@ -9,6 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts import permissions
 from common.errors import PermissionDeniedError
 from tenders import bidding_selectors as sel
 from tenders.api.bids.serializers import BiddingErrorSerializer, BidSerializer
@@ -30,8 +31,8 @@ class BidRegisterView(APIView):
     @extend_schema(responses={200: RegisterSummarySerializer, 403: BiddingErrorSerializer, 404: BiddingErrorSerializer})
     def get(self, request: Request, reference: str) -> Response:
         """The commissioning side's bid register: counts only while sealed, the list once opened."""
-        if not getattr(request.user, "is_commissioning_side", False):
-            raise PermissionDeniedError("Only the commissioning side can see a tender's bid register.")
+        if not permissions.is_procurement_staff(request.user):
+            raise PermissionDeniedError("Only the council's procurement staff can see a tender's bid register.")
         tender = Tender.objects.filter(reference=reference).first()
         if tender is None:
             raise Http404("No such tender.")
