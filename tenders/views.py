@@ -4,13 +4,15 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from tenders.builder_views import next_actions
 from tenders.selectors import tender_list
+from tenders.services.drafting import may_configure_tenders
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     tenders = tender_list(user=request.user)
-    return render(request, "tenders/home.html", {"tenders": tenders})
+    return render(request, "tenders/home.html", {"tenders": tenders, "can_create": may_configure_tenders(request.user)})
 
 
 @login_required
@@ -22,5 +24,8 @@ def tender_detail(request: HttpRequest, reference: str) -> HttpResponse:
     return render(
         request,
         "tenders/detail.html",
-        {"tender": tender, "lots": lots, "total_hours": sum(lot.hours_per_week for lot in lots)},
+        {
+            "tender": tender, "lots": lots, "total_hours": sum(lot.hours_per_week for lot in lots),
+            "actions": next_actions(request.user, tender),
+        },
     )

@@ -1,0 +1,467 @@
+"""The tender builder (GOV.UK task list) and the commissioner's lifecycle actions, each behind a confirmation page.
+
+Thin views: a form reads the input, one service decides and writes the audit trail, and its
+problems land on the form's fields (`_attempt`). Only commissioners build or move tenders
+(`may_configure_tenders`); a tender that is no longer a draft is changed by amendment only.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from common.errors import DomainError
+from tenders import builder_forms as bf
+from tenders import services
+from tenders.models import Tender
+from tenders.services.drafting import may_configure_tenders
+from tenders.transitions import TenderStatus
+
+# --- helpers ------------------------------------------------------------------------------------
+
+
+def _commissioner(request: HttpRequest) -> None:
+    if not may_configure_tenders(request.user):
+        raise PermissionDenied("Only a commissioner can set up or change a tender.")
+
+
+def _tender(reference: str) -> Tender:
+    tender = Tender.objects.select_related("rate_preset").filter(reference=reference).first()
+    if tender is None:
+        raise Http404("No such tender.")
+    return tender
+
+
+def _draft(request: HttpRequest, reference: str) -> Tender | HttpResponse:
+    """The draft to edit, or a redirect to its page when it has been published (amend it instead)."""
+    _commissioner(request)
+    tender = _tender(reference)
+    if tender.status != TenderStatus.DRAFT:
+        messages.info(request, services.drafting.AMEND_INSTEAD)
+        return redirect("tender-detail", tender.reference)
+    return tender
+
+
+def _data(request: HttpRequest) -> Any:
+    """Bind forms on POST even when nothing was sent (an unticked box, a bare confirmation)."""
+    return request.POST if request.method == "POST" else None
+
+
+def _attempt(form: forms.BaseForm, call: Callable[[], Any]) -> Any:
+    """Run a service; put its problems on the form's fields (or the form) and return None if it refused."""
+    try:
+        return call()
+    except services.DraftInvalid as exc:
+        for key, messages_ in exc.errors.items():
+            name = key.split(".")[-1]
+            for message in messages_:
+                form.add_error(name if name in form.fields else None, message)
+    except DomainError as exc:
+        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+    return None
+
+
+def error_list(form: forms.BaseForm) -> list[tuple[str, str]]:
+    """(anchor, message) pairs for the GOV.UK error summary, in field order."""
+    return [
+        (f"id_{name}" if name != "__all__" else "main-content", message)
+        for name, errors in form.errors.items()
+        for message in errors
+    ]
+
+
+def _section_page(request: HttpRequest, tender: Tender, form: forms.BaseForm, title: str, **extra: Any) -> HttpResponse:
+    return render(request, "tenders/builder/section.html", {
+        "tender": tender, "form": form, "title": title, "errors": error_list(form), **extra,
+    }, status=400 if form.is_bound and form.errors else 200)
+
+
+def _url(name: str, reference: str) -> str | None:
+    try:
+        return reverse(name, args=[reference])
+    except NoReverseMatch:
+        return None
+
+
+# --- create and copy ------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def tender_new(request: HttpRequest) -> HttpResponse:
+    """Create a tender: its details first, then the task list."""
+    _commissioner(request)
+    form = bf.DetailsForm(_data(request), creating=True)
+    if request.method == "POST" and form.is_valid():
+        values = {k: v for k, v in form.cleaned_data.items() if v not in ("", None) or k == "description"}
+        tender = _attempt(form, lambda: services.tender_create(user=request.user, values=values))
+        if tender is not None:
+            messages.success(request, f"Tender {tender.reference} created as a draft.")
+            return redirect("builder-tasks", tender.reference)
+    return render(request, "tenders/builder/section.html", {
+        "tender": None, "form": form, "title": "Create a tender", "errors": error_list(form),
+        "back": reverse("home"),
+    }, status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def tender_copy(request: HttpRequest, reference: str) -> HttpResponse:
+    _commissioner(request)
+    source = _tender(reference)
+    form = bf.CopyForm(_data(request))
+    if request.method == "POST" and form.is_valid():
+        copy = _attempt(form, lambda: services.tender_copy(
+            tender=source, user=request.user, reference=form.cleaned_data["reference"]))
+        if copy is not None:
+            messages.success(request, f"{copy.reference} is a copy of {source.reference}. Set its dates before publishing.")
+            return redirect("builder-tasks", copy.reference)
+    return render(request, "tenders/builder/confirm.html", {
+        "tender": source, "form": form, "errors": error_list(form), "title": f"Copy {source.reference}",
+        "explain": [
+            "A new draft tender is made with the same details, lots, quality questions and evaluation rules.",
+            "Dates are left empty and the current cost-of-care model is chosen, so check both.",
+            f"{source.reference} itself does not change.",
+        ],
+        "button": "Copy this tender", "button_class": "",
+    }, status=400 if form.errors else 200)
+
+
+# --- the task list ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Task:
+    name: str
+    url: str
+    status: str  # "Completed", "Incomplete", "Not yet started", "Optional"
+    hint: str = ""
+
+
+SECTIONS = (
+    ("details", "Tender details", "builder-details"),
+    ("lots", "Lots", "builder-lots"),
+    ("questions", "Quality questions", "builder-questions"),
+    ("rules", "Evaluation rules", "builder-rules"),
+    ("minutes", "Minute basis and visit mix", "builder-minutes"),
+    ("preset", "Cost-of-care model", "builder-preset"),
+    ("dates", "Dates", "builder-dates"),
+    ("standstill", "Standstill", "builder-standstill"),
+    ("documents", "Specification documents", "builder-documents"),
+)
+
+
+def tasks_for(tender: Tender) -> list[Task]:
+    problems = services.tender_check(tender=tender, now=timezone.now())
+    by_section: dict[str, list[str]] = {}
+    for problem in problems:
+        by_section.setdefault(problem.section, []).append(problem.message)
+    started = {
+        "details": bool(tender.title and tender.reference),
+        "lots": tender.lots.exists(),
+        "questions": tender.questions.exists(),
+        "rules": True,
+        "minutes": True,
+        "preset": tender.rate_preset_id is not None,
+        "dates": tender.submission_deadline is not None,
+        "standstill": True,
+        "documents": tender.documents.exists(),
+    }
+    tasks = []
+    for key, name, url_name in SECTIONS:
+        if key == "standstill" and not bf.StandstillForm.base_fields:
+            continue
+        hint = ""
+        if key == "documents":
+            status = "Completed" if started[key] else "Optional"
+        elif by_section.get(key):
+            status = "Incomplete" if started[key] else "Not yet started"
+            hint = by_section[key][0]
+        else:
+            status = "Completed" if started[key] else "Not yet started"
+        if key == "preset":
+            warning = services.preset_warning(preset=tender.rate_preset, contract_start=tender.contract_start)
+            if warning:
+                hint = warning
+        tasks.append(Task(name, reverse(url_name, args=[tender.reference]), status, hint))
+    return tasks
+
+
+@login_required
+def builder_tasks(request: HttpRequest, reference: str) -> HttpResponse:
+    tender = _draft(request, reference)
+    if isinstance(tender, HttpResponse):
+        return tender
+    tasks = tasks_for(tender)
+    done = sum(task.status in ("Completed", "Optional") for task in tasks)
+    return render(request, "tenders/builder/tasks.html", {
+        "tender": tender, "tasks": tasks, "done": done, "total": len(tasks),
+    })
+
+
+# --- one page per section --------------------------------------------------------------------------
+
+
+def _tender_section(form_class: type[forms.ModelForm], title: str, *, intro: str = "") -> Callable[..., HttpResponse]:
+    @login_required
+    @require_http_methods(["GET", "POST"])
+    def view(request: HttpRequest, reference: str) -> HttpResponse:
+        tender = _draft(request, reference)
+        if isinstance(tender, HttpResponse):
+            return tender
+        form = form_class(_data(request), instance=tender)
+        if request.method == "POST" and form.is_valid():
+            values = dict(form.cleaned_data)
+            if "visit_mix" in values:
+                values["expected_visit_mix"] = values.pop("visit_mix")
+            # Re-read the tender so a refused save leaves nothing half-applied on the page.
+            fresh = Tender.objects.get(pk=tender.pk)
+            saved = _attempt(form, lambda: services.tender_update_draft(tender=fresh, user=request.user, values=values))
+            if saved is not None:
+                messages.success(request, f"{title} saved.")
+                return redirect("builder-tasks", saved.reference)
+        extra: dict[str, Any] = {"intro": intro}
+        if form_class is bf.PresetForm:
+            extra["warning"] = services.preset_warning(preset=tender.rate_preset, contract_start=tender.contract_start)
+        return _section_page(request, tender, form, title, **extra)
+
+    view.__name__ = f"builder_{form_class.__name__.lower()}"
+    return view
+
+
+builder_details = _tender_section(bf.DetailsForm, "Tender details")
+builder_rules = _tender_section(
+    bf.RulesForm, "Evaluation rules",
+    intro="These rules are published with the tender and cannot change afterwards except by amendment.",
+)
+builder_minutes = _tender_section(
+    bf.MinutesForm, "Minute basis and visit mix",
+    intro="The unit providers price: the minutes of provider time one billed hour buys.",
+)
+builder_preset = _tender_section(
+    bf.PresetForm, "Cost-of-care model",
+    intro="Every price is checked against this model. Choose the year that covers the contract start.",
+)
+builder_dates = _tender_section(bf.DatesForm, "Dates")
+builder_standstill = _tender_section(
+    bf.StandstillForm, "Standstill",
+    intro=(
+        "Homecare, crisis care and reablement are light-touch services: the mandatory standstill (Procurement"
+        " Act 2023 s.51) does not apply, but you may observe a voluntary one."
+    ),
+)
+
+
+def _child_list(kind: str) -> Callable[..., HttpResponse]:
+    @login_required
+    def view(request: HttpRequest, reference: str) -> HttpResponse:
+        tender = _draft(request, reference)
+        if isinstance(tender, HttpResponse):
+            return tender
+        rows = tender.lots.select_related("zone") if kind == "lots" else tender.questions.all()
+        total = sum((q.weight for q in tender.questions.all()), 0) if kind == "questions" else None
+        return render(request, f"tenders/builder/{kind}.html", {"tender": tender, "rows": rows, "total_weight": total})
+
+    view.__name__ = f"builder_{kind}"
+    return view
+
+
+builder_lots = _child_list("lots")
+builder_questions = _child_list("questions")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def builder_lot(request: HttpRequest, reference: str, number: int | None = None) -> HttpResponse:
+    tender = _draft(request, reference)
+    if isinstance(tender, HttpResponse):
+        return tender
+    lot = tender.lots.filter(number=number).first() if number else None
+    if number and lot is None:
+        raise Http404("No such lot.")
+    form = bf.LotForm(_data(request), instance=lot)
+    if request.method == "POST" and form.is_valid():
+        saved = _attempt(form, lambda: services.tender_lot_save(
+            tender=tender, user=request.user, number=number, values=form.cleaned_data))
+        if saved is not None:
+            messages.success(request, f"Lot {saved.number} saved.")
+            return redirect("builder-lots", tender.reference)
+    title = f"Lot {number}" if number else "Add a lot"
+    return _section_page(request, tender, form, title, back=reverse("builder-lots", args=[tender.reference]))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def builder_question(request: HttpRequest, reference: str, number: int | None = None) -> HttpResponse:
+    tender = _draft(request, reference)
+    if isinstance(tender, HttpResponse):
+        return tender
+    question = tender.questions.filter(number=number).first() if number else None
+    if number and question is None:
+        raise Http404("No such question.")
+    form = bf.QuestionForm(_data(request), instance=question)
+    if request.method == "POST" and form.is_valid():
+        saved = _attempt(form, lambda: services.tender_question_save(
+            tender=tender, user=request.user, number=number, values=form.cleaned_data))
+        if saved is not None:
+            messages.success(request, f"Question {saved.number} saved.")
+            return redirect("builder-questions", tender.reference)
+    title = f"Question {number}" if number else "Add a quality question"
+    return _section_page(request, tender, form, title, back=reverse("builder-questions", args=[tender.reference]))
+
+
+@login_required
+@require_http_methods(["POST"])
+def builder_remove(request: HttpRequest, reference: str, kind: str, number: int) -> HttpResponse:
+    if kind not in ("lots", "questions"):
+        raise Http404("Nothing to remove here.")
+    tender = _draft(request, reference)
+    if isinstance(tender, HttpResponse):
+        return tender
+    if kind == "lots":
+        services.tender_lot_remove(tender=tender, user=request.user, number=number)
+        messages.success(request, f"Lot {number} removed.")
+    else:
+        services.tender_question_remove(tender=tender, user=request.user, number=number)
+        messages.success(request, f"Question {number} removed.")
+    return redirect(f"builder-{kind}", tender.reference)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def builder_documents(request: HttpRequest, reference: str) -> HttpResponse:
+    tender = _draft(request, reference)
+    if isinstance(tender, HttpResponse):
+        return tender
+    form = bf.DocumentForm(_data(request), request.FILES if request.method == "POST" else None)
+    if request.method == "POST" and "remove" in request.POST:
+        services.tender_document_remove(tender=tender, user=request.user, document_id=int(request.POST["remove"]))
+        messages.success(request, "Document removed.")
+        return redirect("builder-documents", tender.reference)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        done = _attempt(form, lambda: services.tender_document_add(
+            tender=tender, user=request.user, title=form.cleaned_data["title"], name=upload.name,
+            data=upload.read(services.drafting.DOCUMENT_MAX_BYTES + 1)))
+        if done is not None:
+            messages.success(request, f"{done.title} added.")
+            return redirect("builder-documents", tender.reference)
+    return render(request, "tenders/builder/documents.html", {
+        "tender": tender, "form": form, "errors": error_list(form),
+        "documents": tender.documents.filter(amendment__isnull=True),
+    }, status=400 if form.errors else 200)
+
+
+# --- check and publish ------------------------------------------------------------------------------
+
+
+@login_required
+def builder_check(request: HttpRequest, reference: str) -> HttpResponse:
+    """Every problem at once (GOV.UK error summary), and a preview as providers will see the tender."""
+    tender = _draft(request, reference)
+    if isinstance(tender, HttpResponse):
+        return tender
+    problems = services.tender_check(tender=tender, now=timezone.now())
+    section_urls = {key: reverse(url_name, args=[tender.reference]) for key, _, url_name in SECTIONS}
+    lots = list(tender.lots.select_related("zone"))
+    return render(request, "tenders/builder/check.html", {
+        "tender": tender, "problems": [(section_urls.get(p.section, "#"), p.message) for p in problems],
+        "lots": lots, "total_hours": sum(lot.hours_per_week for lot in lots),
+        "warning": services.preset_warning(preset=tender.rate_preset, contract_start=tender.contract_start),
+    })
+
+
+# --- lifecycle actions, each behind a confirmation page ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Action:
+    verb: str
+    label: str
+    explain: tuple[str, ...]
+    button_class: str = ""
+
+
+ACTIONS = {
+    "publish": Action("publish", "Publish this tender", (
+        "Every approved provider is told about it and it appears in the provider portal at once.",
+        "Providers can ask clarification questions and submit bids until the deadline.",
+        "After this you can change it only by amendment, which tells bidders and asks them to re-confirm.",
+        "It closes automatically at the submission deadline; it cannot be closed early.",
+    )),
+    "start-evaluation": Action("start-evaluation", "Start the evaluation", (
+        "The tender moves to evaluation: the panel scores the opened bids.",
+        "Bids can no longer be opened again or withdrawn.",
+    )),
+    "cancel": Action("cancel", "Cancel this tender", (
+        "The tender stops for good: no bids can be submitted, opened or awarded, and it cannot be restarted.",
+        "Your reason is kept in the audit trail.",
+    ), "govuk-button--warning"),
+}
+
+
+def next_actions(user: Any, tender: Tender) -> list[tuple[str, str]]:
+    """(label, url) of what this commissioner may do next with the tender, in the order they come."""
+    if not may_configure_tenders(user):
+        return []
+    ref, status = tender.reference, TenderStatus(tender.status)
+    items: list[tuple[str, str | None]] = []
+    if status == TenderStatus.DRAFT:
+        items += [("Continue setting up", _url("builder-tasks", ref)), ("Check and publish", _url("builder-check", ref))]
+    elif status == TenderStatus.PUBLISHED:
+        items += [("Amend the tender", _url("bidding-amend", ref))]
+    elif status == TenderStatus.CLOSED:
+        items += [("Open the bids", _url("bidding-register", ref))]
+    elif status == TenderStatus.OPENED:
+        items += [("Start the evaluation", reverse("tender-action", args=[ref, "start-evaluation"]))]
+    elif status in (TenderStatus.IN_EVALUATION, TenderStatus.AWARDED):
+        for label, name in (("Award the tender", "award-decision"), ("Record the contract award notice", "award-notice"),
+                            ("Mark as contracted", "award-contracted"), ("Award and notices", "award-tender")):
+            items.append((label, _url(name, ref)))
+    if status not in (TenderStatus.CONTRACTED, TenderStatus.CANCELLED):
+        items.append(("Cancel this tender", reverse("tender-action", args=[ref, "cancel"])))
+    items.append(("Copy this tender", reverse("tender-copy", args=[ref])))
+    return [(label, url) for label, url in items if url]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def tender_action(request: HttpRequest, reference: str, verb: str) -> HttpResponse:
+    _commissioner(request)
+    tender = _tender(reference)
+    action = ACTIONS.get(verb)
+    if action is None:
+        raise Http404("No such action.")
+    form: forms.Form = bf.CancelForm(_data(request)) if verb == "cancel" else forms.Form(_data(request))
+    problems: list[str] = []
+    if verb == "publish" and tender.status == TenderStatus.DRAFT:
+        problems = [p.message for p in services.tender_check(tender=tender, now=timezone.now())]
+    if request.method == "POST" and form.is_valid():
+        call = {
+            "publish": lambda: services.tender_publish(tender=tender, user=request.user),
+            "start-evaluation": lambda: services.tender_start_evaluation(tender=tender, user=request.user),
+            "cancel": lambda: services.tender_cancel(tender=tender, user=request.user, reason=form.cleaned_data["reason"]),
+        }[verb]
+        done = _attempt(form, call)
+        if done is not None:
+            messages.success(request, {
+                "publish": f"{tender.reference} is published. Providers can now see it in the portal.",
+                "start-evaluation": "The evaluation has started.",
+                "cancel": f"{tender.reference} is cancelled.",
+            }[verb])
+            return redirect("tender-detail", tender.reference)
+    return render(request, "tenders/builder/confirm.html", {
+        "tender": tender, "form": form, "errors": error_list(form) + [("main-content", p) for p in problems],
+        "title": action.label, "explain": action.explain, "button": action.label,
+        "button_class": action.button_class, "blocked": bool(problems),
+    }, status=400 if form.errors else 200)
