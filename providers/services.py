@@ -2,9 +2,12 @@
 
 Registration policy (README, "Provider registration"): a registration is approved
 automatically when its Companies House number and CQC provider ID are well formed
-and not already registered, and its name does not match an organisation already
-registered (ignoring "Ltd", "Limited", punctuation and case). Anything else that
-is valid waits for a commissioner, who approves or rejects it with a reason.
+and not already registered, the CQC provider ID is listed in the imported CQC
+directory, and its name does not match an organisation already registered
+(ignoring "Ltd", "Limited", punctuation and case). Anything else that is valid
+waits for a commissioner, who approves or rejects it with a reason. Messages say
+exactly what was checked: the Companies House number's format only (there is no
+Companies House lookup), the CQC provider ID against the imported CQC data.
 A council that wants every registration checked by hand sets
 PROVIDER_AUTO_APPROVE = False in its settings.
 """
@@ -27,7 +30,10 @@ from common.audit import audit_record
 from common.errors import PermissionDeniedError, RuleViolation, TransitionNotAllowed
 from providers.models import Provider, ProviderStatus, companies_house_number, cqc_provider_id
 
-AUTO_APPROVED_NOTE = "Approved automatically after checks: identifiers well formed and unique, name not already registered."
+AUTO_APPROVED_NOTE = (
+    "Approved automatically: the Companies House number and CQC provider ID are well formed and not already "
+    "registered, the CQC provider ID is listed in the imported CQC data, and the name is not already registered."
+)
 USERNAME = re.compile(r"^[\w.@+-]{3,150}$")
 _NAME_NOISE = {"ltd", "limited", "plc", "llp", "cic", "the", "co", "company", "uk", "fictional"}
 
@@ -134,11 +140,33 @@ class Registration:
         return self.provider.status == ProviderStatus.APPROVED
 
 
-def registration_hold_reasons(*, name: str) -> list[str]:
+def cqc_hold_reason(cqc_provider_id_value: str) -> str | None:
+    """Why the CQC provider ID could not be confirmed against the imported CQC data (None: it is listed there)."""
+    from cqc.selectors import latest_import, provider_is_known  # the CQC app owns its data
+
+    provider_id = normalise_cqc_provider_id(cqc_provider_id_value)
+    imported = latest_import()
+    if imported is None:
+        return (
+            f"No CQC data has been imported yet, so CQC provider ID {provider_id} has not been checked against "
+            "CQC's register: a commissioner will confirm it."
+        )
+    if not provider_is_known(provider_id):
+        as_of = imported.finished_at.date().isoformat() if imported.finished_at else "its latest import"
+        return (
+            f"CQC provider ID {provider_id} is not in the CQC data imported on {as_of}: a commissioner will check it "
+            "against CQC's register (it may be new, mistyped or deregistered)."
+        )
+    return None
+
+
+def registration_hold_reasons(*, name: str, cqc_provider_id: str = "") -> list[str]:
     """Why a valid registration should wait for a commissioner (empty: approve automatically)."""
     reasons = []
     if not getattr(settings, "PROVIDER_AUTO_APPROVE", True):
         reasons.append("This council checks every registration by hand.")
+    if (cqc_reason := cqc_hold_reason(cqc_provider_id)) is not None:
+        reasons.append(cqc_reason)
     key = name_key(name)
     if key and any(name_key(other) == key for other in Provider.objects.values_list("name", flat=True)):
         reasons.append("The name matches an organisation that is already registered.")
@@ -173,7 +201,7 @@ def provider_register(*, data: Mapping[str, Any]) -> Registration:
     _raise_first({**organisation_errors(data), **user_errors(data)})
     now = timezone.now()
     name = data["name"].strip()
-    holds = registration_hold_reasons(name=name)
+    holds = registration_hold_reasons(name=name, cqc_provider_id=data["cqc_provider_id"])
     provider = Provider(
         name=name,
         companies_house_number=normalise_companies_house_number(data["companies_house_number"]),

@@ -1,12 +1,15 @@
 """Provider registration: approved automatically when the checks pass, otherwise waiting for a commissioner."""
 import pytest
 from django.test import override_settings
+from django.utils import timezone
 
 from accounts.models import Role, User
 from common.errors import RuleViolation
 from common.models import AuditEntry
+from cqc.models import CQCImport, ImportStatus
 from providers.models import Provider, ProviderStatus
 from providers.services import name_key, normalise_companies_house_number, provider_add_user, provider_register
+from tests.evaluation.helpers import cqc_location
 from tests.factories import ProviderFactory
 
 pytestmark = pytest.mark.django_db
@@ -19,12 +22,22 @@ GOOD = {
 }
 
 
-def test_a_well_formed_unique_registration_is_approved_automatically():
+@pytest.fixture
+def cqc_knows_ribble():
+    """CQC data imported, listing Ribble Valley's provider ID (automatic approval needs it since issue 15)."""
+    now = timezone.now()
+    CQCImport.objects.create(filename="ratings.ods", sha256="0" * 64, created_at=now, finished_at=now,
+                             status=ImportStatus.DONE)
+    cqc_location("1-555000001", GOOD["cqc_provider_id"])
+
+
+def test_a_well_formed_unique_registration_is_approved_automatically(cqc_knows_ribble):
     registration = provider_register(data=GOOD)
     provider = registration.provider
     assert registration.approved and provider.status == ProviderStatus.APPROVED
     assert provider.companies_house_number == "01234567"  # the leading zero people drop is put back
     assert provider.decided_at is not None and "automatically" in provider.decision_note
+    assert "listed in the imported CQC data" in provider.decision_note
     user = registration.user
     assert user.role == Role.PROVIDER and user.provider == provider and user.check_password(GOOD["password"])
     assert list(AuditEntry.objects.values_list("action", flat=True)) == ["provider.registered", "provider.approved"]
@@ -81,7 +94,25 @@ def test_a_provider_user_adds_a_colleague(bidder, rival_bidder):
         provider_add_user(provider=bidder.provider, actor=rival_bidder, data={**GOOD, "username": "intruder"})
 
 
-def test_registering_through_the_page_signs_the_user_in(client):
+def test_an_unknown_cqc_provider_id_waits_for_a_commissioner_and_says_why(cqc_knows_ribble):
+    registration = provider_register(data={**GOOD, "cqc_provider_id": "1-109999999"})
+    provider = registration.provider
+    assert provider.status == ProviderStatus.PENDING and provider.decided_at is None
+    assert "CQC provider ID 1-109999999 is not in the CQC data imported on" in provider.decision_note
+    assert "a commissioner will check it" in provider.decision_note
+    assert "checked" not in provider.decision_note.replace("will check it", "")
+
+
+def test_with_no_cqc_data_imported_the_message_never_says_the_id_was_checked(client):
+    registration = provider_register(data=GOOD)
+    assert registration.provider.status == ProviderStatus.PENDING
+    assert registration.provider.decision_note == (
+        "No CQC data has been imported yet, so CQC provider ID 1-101234567 has not been checked against CQC's "
+        "register: a commissioner will confirm it."
+    )
+
+
+def test_registering_through_the_page_signs_the_user_in(client, cqc_knows_ribble):
     empty = client.post("/providers/register/", {})
     page = empty.content.decode()
     assert empty.status_code == 400 and "There is a problem" in page
@@ -98,7 +129,7 @@ def test_the_login_page_link_leads_to_registration(client):
     assert client.get("/providers/register/").status_code == 200
 
 
-def test_registering_through_the_api_needs_no_sign_in(api):
+def test_registering_through_the_api_needs_no_sign_in(api, cqc_knows_ribble):
     bad = api.post("/api/providers/register/", {**GOOD, "cqc_provider_id": "x"}, format="json")
     assert bad.status_code == 400 and "cqc_provider_id" in bad.json()
     response = api.post("/api/providers/register/", GOOD, format="json")
