@@ -58,6 +58,7 @@ class RowStatus(StrEnum):
     EXCLUDED = "excluded"
     FAILED_QUALITY = "failed_quality"
     REJECTED_PRICE = "rejected_price"
+    ABOVE_CEILING = "above_ceiling"
 
     @property
     def label(self) -> str:
@@ -69,6 +70,7 @@ _ROW_STATUS_LABELS = {
     RowStatus.EXCLUDED: "Excluded",
     RowStatus.FAILED_QUALITY: "Failed quality threshold",
     RowStatus.REJECTED_PRICE: "Price rejected (abnormally low)",
+    RowStatus.ABOVE_CEILING: "Above the lot's ceiling price",
 }
 
 PRICE_CHECK_LABELS: dict[str, str] = {
@@ -194,8 +196,10 @@ class QuestionScore:
     consensus: Decimal | None
     max_score: int
     weighted: Decimal | None = None  # contribution to the quality score (out of the quality weight)
-    rationale: str = ""
+    rationale: str = ""  # the panel's internal rationale: the award report only, never a bidder document
     individual: tuple[IndividualScore, ...] = ()
+    # What the bidder is told (Procurement Regulations 2024 reg 31): no evaluator, no individual score.
+    feedback: str = ""
 
 
 @dataclass(frozen=True)
@@ -223,6 +227,7 @@ class BidRow:
     cqc_rating: str = ""  # overall rating of the named location(s), e.g. "Good"
     cqc_outcome: str = ""  # eligible / flagged / excluded
     submitted_at: datetime | None = None
+    passed_over: str = ""  # why a ranked bid lost its place (e.g. the lots-per-provider cap), from the run
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "status", RowStatus(self.status))
@@ -244,6 +249,18 @@ class BidRow:
     @property
     def needs_clarification(self) -> bool:
         return self.price_check in CLARIFICATION_STATUSES
+
+    @property
+    def reason_not_awarded(self) -> str:
+        """Why this bid was not awarded the lot, as the bidder is told (reg 31); "" if it was."""
+        if self.recommended:
+            return ""
+        if self.passed_over:
+            return f"Ranked {self.rank or '–'} but passed over: {self.passed_over}."
+        if self.status is RowStatus.RANKED:
+            return f"Ranked {self.rank}: the lot's places went to higher-ranked tenders."
+        reason = self.status_reason.removesuffix(".")
+        return f"{reason}." if reason else f"{self.status.label}."
 
     @property
     def unscored_notes(self) -> tuple[str, ...]:

@@ -34,6 +34,7 @@ from pricing.preset_data import PRESETS
 from reports.context import (
     AuditRow,
     Authority,
+    AwardEvents,
     Bidder,
     BidRow,
     ClarificationDecision,
@@ -350,8 +351,9 @@ def sample_context(
                         quality_weight=QUALITY_WEIGHT, question_weight=question.weight,
                         total_question_weight=total_weight, score=Decimal(s), max_score=question.max_score,
                     ),
-                    rationale=f"{DESCRIPTORS[s]} {text}",
+                    rationale=f"{DESCRIPTORS[s]} {text} Moderation: the panel agreed {s} after discussion.",
                     individual=tuple(individual),
+                    feedback=f"{DESCRIPTORS[s]} {text}",
                 )
             )  # fmt: skip
         quality[key] = (QUALITY_WEIGHT * fraction_sum / total_weight, tuple(scores))
@@ -599,6 +601,12 @@ def sample_context(
         cqc_snapshot=snapshot,
         award_notice_published_on=date(2025, 12, 19),
         standstill_observed=True,
+        award_events=AwardEvents(
+            decided_at=uk(2025, 12, 8, 15, 0),
+            summaries_issued_at=uk(2025, 12, 18, 9, 0),
+            award_notice_published_at=uk(2025, 12, 19, 9, 0),
+            award_notice_id="012345-2025",
+        ),
         evaluators=EVALUATORS,
     )
 

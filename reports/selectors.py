@@ -275,6 +275,7 @@ def _question_scores(
                 weighted=weighted,
                 rationale=rationale,
                 individual=tuple(individual),
+                feedback=q.get("feedback", ""),
             )
         )
     return tuple(out)
@@ -314,6 +315,7 @@ def _bid_row(
         total=_dec(bid.get("total")),
         rank=bid.get("rank"),
         recommended=bool(bid.get("recommended")),
+        passed_over=bid.get("passed_over") or "",
         question_scores=question_scores,
         price_per_billed_hour=_dec(bid.get("hourly_price")) if priced else None,
         price_per_contact_hour=_dec(bid.get("price_per_contact_hour")) if priced else None,
@@ -694,15 +696,26 @@ def award_report_context(
             version = next(
                 (v for lot in run.inputs["lots"] for v in lot["bids"] if v["bid_ref"] == ref), None
             )
+        # The supplier's details as the run stored them (runs before issue 14: the provider row).
+        supplier = (version or {}).get("supplier") or {
+            "companies_house_number": provider.companies_house_number if provider else "",
+            "registered_address": provider.registered_address if provider else "",
+            "contact_name": provider.contact_name if provider else "",
+            "contact_email": provider.contact_email if provider else "",
+        }
+        number = supplier.get("companies_house_number") or ""
         bidders.append(
             Bidder(
                 provider_key=provider_key_of[ref],
                 name=names_by_ref[ref],
                 bid_ref=ref,
-                unique_identifier=f"Companies House {provider.companies_house_number}" if provider else "",
-                cqc_provider_id=provider.cqc_provider_id if provider else "",
-                contact_name=provider.contact_name if provider else "",
-                contact_email=provider.contact_email if provider else "",
+                unique_identifier=f"Companies House number {number}" if number else "",
+                address_lines=tuple(
+                    line.strip() for line in (supplier.get("registered_address") or "").splitlines() if line.strip()
+                ),
+                cqc_provider_id=(version or {}).get("cqc_provider_id") or (provider.cqc_provider_id if provider else ""),
+                contact_name=supplier.get("contact_name") or "",
+                contact_email=supplier.get("contact_email") or "",
                 submitted_at=bid.submitted_at if bid else None,
                 receipt_digest=(version or {}).get("digest", ""),
             )
