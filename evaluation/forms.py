@@ -121,5 +121,35 @@ class ClarificationForm(forms.Form):
                              error_messages={"required": "Give the reason for the decision."})
 
 
+class PriceQuestionForm(forms.Form):
+    """Ask the bidder to explain a price, through the portal, by a deadline (UK time)."""
+
+    question = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), label="Question for the bidder",
+                               error_messages={"required": "Write the question the bidder must answer."})
+    reply_by = forms.DateTimeField(
+        label="Reply by (UK time)", input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        error_messages={"required": "Give the date and time the bidder must reply by.",
+                        "invalid": "Enter the reply deadline as a date and time, for example 2026-12-04 17:00."},
+    )
+
+
+class PriceDecisionForm(forms.Form):
+    """Accept or reject an explanation the bidder gave in the portal."""
+
+    decision = ClarificationForm.base_fields["decision"]
+    reason = ClarificationForm.base_fields["reason"]
+
+
+class PriceExplanationForm(forms.Form):
+    """The bidder's answer in the portal: text, and a supporting document if it has one."""
+
+    explanation = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 8}), label="Your explanation",
+        error_messages={"required": "Explain how your price meets its costs, including the legal minimum wage."},
+    )
+    document = forms.FileField(required=False, label="Supporting document (optional)")
+
+
 class AwardForm(forms.Form):
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, label="Note for the record")

@@ -5,6 +5,7 @@ DomainError from a service is shown to the user (never a 500).
 """
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -13,13 +14,24 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts import permissions as policy
 from accounts.reauth import reauthentication_redirect
 from common.errors import DomainError, PermissionDeniedError
-from evaluation import selectors, services
-from evaluation.forms import AssignForm, AwardForm, ClarificationForm, ConflictForm, ConsensusForm, ScoreForm
+from common.form_views import handle_form
+from evaluation import price_clarifications, selectors, services
+from evaluation.forms import (
+    AssignForm,
+    AwardForm,
+    ClarificationForm,
+    ConflictForm,
+    ConsensusForm,
+    PriceDecisionForm,
+    PriceQuestionForm,
+    ScoreForm,
+)
 from tenders.models import Bid, BidDocument, DocumentEnvelope, Lot, Tender
 from tenders.transitions import TenderStatus
 
@@ -418,6 +430,9 @@ def clarification(request: HttpRequest, reference: str, bid_reference: str, lot_
     current = selectors.clarifications(tender=tender).filter(bid=bid, lot=lot).first()
     if current is None:
         raise Http404("This price has no clarification.")
+    action = request.POST.get("action", "record") if request.method == "POST" else ""
+    if action in ("request", "decide"):
+        return _portal_clarification(request, tender, bid, lot, current, action)
     initial = {}
     if not current.is_pending:
         initial = {"explanation": current.explanation, "decision": current.status, "reason": current.decision_reason}
@@ -437,5 +452,49 @@ def clarification(request: HttpRequest, reference: str, bid_reference: str, lot_
             status = 400
     return render(
         request, "evaluation/clarification.html",
-        {"tender": tender, "bid": bid, "lot": lot, "clarification": current, "form": form}, status=status,
+        {"tender": tender, "bid": bid, "lot": lot, "clarification": current, "form": form,
+         "question_form": _question_form(current), "decision_form": PriceDecisionForm(),
+         "documents": price_clarifications.readable_documents(user=request.user, clarification=current),
+         "now": timezone.now()},
+        status=status,
+    )
+
+
+def _question_form(clarification: Any, data: Any = None) -> PriceQuestionForm:
+    reply_by = timezone.localtime(timezone.now() + timedelta(days=5)).replace(hour=17, minute=0, second=0, microsecond=0)
+    initial = {"question": clarification.question or (
+        f"Your price is below the cost-of-care model. {clarification.price_check.get('message', '')} "
+        "Explain how the price covers the legal minimum wage for contact, travel and training time, holiday pay, "
+        "employer National Insurance and pension, and your running costs."
+    ), "reply_by": clarification.reply_by or reply_by}
+    return PriceQuestionForm(data, initial=initial)
+
+
+def _portal_clarification(
+    request: HttpRequest, tender: Tender, bid: Bid, lot: Lot, current: Any, action: str
+) -> HttpResponse:
+    """Ask the bidder through the portal, or decide on the explanation it gave there (one service each)."""
+    if action == "request":
+        form: Any = _question_form(current, request.POST)
+        call = lambda data: price_clarifications.price_clarification_request(  # noqa: E731
+            clarification=current, user=request.user, question=data["question"], reply_by=data["reply_by"])
+        done = f"{bid.provider.name} has been asked to explain its price for lot {lot.number}."
+    else:
+        form = PriceDecisionForm(request.POST)
+        call = lambda data: price_clarifications.price_clarification_decide(  # noqa: E731
+            clarification=current, user=request.user, decision=data["decision"], reason=data["reason"])
+        done = f"The decision on {bid.reference}'s price for lot {lot.number} is recorded."
+    response = handle_form(request, form, call, success=done,
+                           redirect_to=reverse("evaluation-clarification", args=[tender.reference, bid.reference,
+                                                                               lot.number]))
+    if response is not None:
+        return response
+    return render(
+        request, "evaluation/clarification.html",
+        {"tender": tender, "bid": bid, "lot": lot, "clarification": current, "form": ClarificationForm(),
+         "question_form": form if action == "request" else _question_form(current),
+         "decision_form": form if action == "decide" else PriceDecisionForm(),
+         "documents": price_clarifications.readable_documents(user=request.user, clarification=current),
+         "now": timezone.now(), "error_form": form},
+        status=400,
     )

@@ -657,11 +657,14 @@ def award_report_context(
                         price_per_contact_hour=_dec(bid["price_per_contact_hour"]),
                         model_minimum=_dec(check.get("model_minimum")) or Decimal(0),
                         statutory_floor=_dec(check.get("statutory_floor")) or Decimal(0),
-                        question=_clarification_question(
+                        # Asked through the portal: the question sent; otherwise the check's own wording.
+                        question=clarification.get("question") or _clarification_question(
                             check, bid["hourly_price"], summary.contact_minutes, summary.travel_minutes
                         ),
-                        requested_at=_dt(clarification.get("raised_at")) or run.run_at,
+                        requested_at=(_dt(clarification.get("requested_at")) or _dt(clarification.get("raised_at"))
+                                      or run.run_at),
                         response=clarification.get("explanation", ""),
+                        responded_at=_dt(clarification.get("answered_at")),
                         decision=clarification.get("status") or ClarificationDecision.PENDING,
                         decided_at=_dt(clarification.get("decided_at")),
                         decided_by=people.name(clarification.get("decided_by")),

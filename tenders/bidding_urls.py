@@ -2,6 +2,7 @@
 from django.urls import path
 
 from tenders import bidding_views as views
+from tenders import portal_views
 
 urlpatterns = [
     path("portal/", views.portal, name="bidding-portal"),
@@ -28,6 +29,10 @@ urlpatterns = [
     path("portal/bids/<str:reference>/discard/", views.bid_discard, name="bidding-discard"),
     path("portal/bids/<str:reference>/reconfirm/", views.bid_reconfirm, name="bidding-reconfirm"),
     path("portal/bids/<str:reference>/withdraw/", views.bid_withdraw, name="bidding-withdraw"),
+    path("portal/bids/<str:reference>/price-questions/<int:pk>/", portal_views.price_clarification,
+         name="bidding-price-clarification"),
+    path("portal/bids/<str:reference>/price-questions/<int:pk>/documents/<int:document_id>/",
+         portal_views.price_clarification_document, name="price-clarification-document"),
     path("bidding/tenders/<slug:reference>/clarifications/", views.manage_clarifications,
          name="bidding-manage-clarifications"),
     path("bidding/tenders/<slug:reference>/clarifications/<int:number>/", views.manage_clarification_answer,

@@ -26,6 +26,7 @@ from accounts import permissions
 from accounts.models import Role
 from accounts.reauth import reauthentication_redirect
 from common.errors import DeadlinePassed, DomainError, PermissionDeniedError
+from evaluation.models import PriceClarification
 from providers.models import ProviderStatus
 from tenders import bidding_selectors as sel
 from tenders import services
@@ -140,6 +141,9 @@ def _bid_context(request: HttpRequest, bid: Bid, **extra: Any) -> dict[str, Any]
         "deadline_passed": now >= tender.submission_deadline,
         "open_for_bids": tender.status == TenderStatus.PUBLISHED.value and now < tender.submission_deadline,
         "may_bid": may_bid(request.user),
+        # Questions about abnormally low prices sent to this bidder through the portal.
+        "price_questions": list(PriceClarification.objects.filter(bid=bid, requested_at__isnull=False)
+                                .select_related("lot").order_by("lot__number")),
         **extra,
     }
 
