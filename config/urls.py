@@ -19,6 +19,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # Swagger UI runs inline scripts of its own; its assets are served locally (sidecar).
     path("api/docs/", csp_exempt()(SpectacularSwaggerView.as_view(url_name="schema")), name="api-docs"),
+    path("api/", include("accounts.api_urls")),
     path("api/", include(router.urls)),
     path("api/", include("tenders.api.bidding_urls")),
     path("api/", include("pricing.api.urls")),

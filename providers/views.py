@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from accounts.models import Role
+from accounts.throttling import RegistrationThrottle, throttle_page
 from common.errors import DomainError, PermissionDeniedError
 from providers import services
 from providers.forms import AddUserForm, DecisionForm, RegistrationForm
@@ -16,6 +17,7 @@ from tenders.bidding_views import commissioner_required, error_list, provider_re
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
+@throttle_page(RegistrationThrottle)  # issue 13: a few registrations an hour from one address
 def register(request: HttpRequest) -> HttpResponse:
     """Public: register an organisation and its first user, then sign them in."""
     if request.user.is_authenticated and request.user.role == Role.PROVIDER:

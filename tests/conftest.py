@@ -60,3 +60,12 @@ def api_as(api):
         return api
 
     return login
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Each test starts with empty throttle counters (accounts/throttling.py counts in the cache)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

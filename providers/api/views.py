@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import Role, User
+from accounts.throttling import RegistrationThrottle
 from common.errors import PermissionDeniedError
 from common.pagination import PaginatedListMixin
 from providers import services
@@ -82,6 +83,7 @@ class RegisterView(APIView):
 
     permission_classes = [AllowAny]
     authentication_classes: list = []
+    throttle_classes = [RegistrationThrottle]  # issue 13: a few registrations an hour from one address
 
     @extend_schema(request=RegistrationSerializer, responses={201: RegistrationResultSerializer, 400: RegistrationErrorSerializer},
                    auth=[])
