@@ -57,13 +57,17 @@ def assignments_of(*, user: Any) -> QuerySet[EvaluatorAssignment]:
     """A panel member's tenders, newest first."""
     return (
         EvaluatorAssignment.objects.filter(user=user)
-        .select_related("tender")
+        .select_related("tender", "user")
         .order_by("-tender__submission_deadline", "tender__reference")
     )
 
 
 def panel(*, tender: Tender) -> QuerySet[EvaluatorAssignment]:
-    return EvaluatorAssignment.objects.filter(tender=tender).select_related("user").prefetch_related("declarations")
+    return (
+        EvaluatorAssignment.objects.filter(tender=tender)
+        .select_related("tender", "user")
+        .prefetch_related("declarations")
+    )
 
 
 def submitted_bids(*, tender: Tender) -> QuerySet[Bid]:
@@ -130,7 +134,11 @@ def read_refusal(*, user: Any, tender: Tender, provider: Provider) -> str:
 def latest_assessments(*, bids: list[Bid] | QuerySet[Bid]) -> dict[int, BidAssessment]:
     """The most recent CQC assessment of each bid (either stage)."""
     latest: dict[int, BidAssessment] = {}
-    for assessment in BidAssessment.objects.filter(bid__in=list(bids)).order_by("bid_id", "-assessed_at", "-pk"):
+    for assessment in (
+        BidAssessment.objects.filter(bid__in=list(bids))
+        .select_related("bid__provider")
+        .order_by("bid_id", "-assessed_at", "-pk")
+    ):
         latest.setdefault(assessment.bid_id, assessment)
     return latest
 
@@ -175,7 +183,8 @@ def bids_for_reader(*, user: Any, tender: Tender) -> list[dict[str, Any]]:
 
 def my_scores(*, user: Any, bid: Bid) -> dict[int, IndividualScore]:
     """The user's own scores of a bid, by question id (never anyone else's)."""
-    return {s.question_id: s for s in IndividualScore.objects.filter(bid=bid, evaluator=user)}
+    scores = IndividualScore.objects.filter(bid=bid, evaluator=user).select_related("question", "evaluator")
+    return {s.question_id: s for s in scores}
 
 
 def scoring_gaps(*, tender: Tender) -> list[str]:
