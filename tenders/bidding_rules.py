@@ -149,6 +149,35 @@ class Problem:
     message: str
 
 
+def location_problems(
+    *, location_ids: Sequence[str], provider_cqc_id: str, registered_to: Mapping[str, str], data_as_of: str
+) -> list[Problem]:
+    """Named CQC locations that are not the bidder's own, by the council's imported CQC data (issue 15).
+
+    `registered_to` maps each named location ID found in the data to its CQC provider ID;
+    IDs not in it are unknown. `data_as_of` names the import ("1 September 2026").
+    """
+    problems: list[Problem] = []
+    own = (provider_cqc_id or "").strip()
+    index = {key.strip().casefold(): value for key, value in registered_to.items()}
+    for location_id in location_ids:
+        provider = index.get(location_id.strip().casefold())
+        if provider is None:
+            problems.append(Problem(
+                "locations",
+                f"CQC location {location_id} is not in the CQC data the council holds (imported {data_as_of}). Check"
+                " the ID on the location's page on cqc.org.uk; a location registered since then needs the council's"
+                " next CQC import, so ask a clarification question.",
+            ))
+        elif provider.strip().casefold() != own.casefold():
+            problems.append(Problem(
+                "locations",
+                f"CQC location {location_id} is registered to CQC provider {provider}, not to your organisation's CQC"
+                f" provider ID {own or '(none)'}. Name only locations your organisation runs.",
+            ))
+    return problems
+
+
 def submission_problems(
     *,
     lots: Sequence[LotSpec],
@@ -157,6 +186,7 @@ def submission_problems(
     answers: Mapping[int, str],
     location_ids: Sequence[str],
     declarations: Mapping[str, object],
+    location_issues: Sequence[Problem] = (),
 ) -> list[Problem]:
     """Everything incomplete in a draft, in the order the bid pages ask for it."""
     problems: list[Problem] = []
@@ -171,6 +201,7 @@ def submission_problems(
             problems.append(Problem("prices", f"Enter your package price for lot {lot.number} ({lot.name})."))
     if not location_ids:
         problems.append(Problem("locations", "Name the CQC location or locations you will deliver the service from."))
+    problems.extend(location_issues)
     for question in questions:
         text = answers.get(question.id, "").strip()
         if not text:

@@ -25,6 +25,7 @@ from tenders.bidding_rules import (
     PriceRow,
     Problem,
     QuestionSpec,
+    location_problems,
     parse_declarations,
     parse_location_ids,
     parse_price,
@@ -336,6 +337,26 @@ def bid_submission_problems(*, version: BidVersion) -> list[Problem]:
     return submission_problems(
         lots=lots, questions=questions, prices=prices, answers=answers,
         location_ids=version.cqc_location_ids or [], declarations=version.declarations or {},
+        location_issues=_location_issues(version),
+    )
+
+
+def _location_issues(version: BidVersion) -> list[Problem]:
+    """Named CQC locations unknown to the imported CQC data or registered to another provider (issue 15).
+
+    Without any CQC import there is nothing to check against: the evaluation's CQC gate then flags the bid.
+    """
+    from cqc.selectors import latest_import, locations_by_id  # the CQC app owns its data
+
+    ids = list(version.cqc_location_ids or [])
+    imported = latest_import()
+    if not ids or imported is None:
+        return []
+    found = locations_by_id(ids)
+    as_of = f"{imported.finished_at:%-d %B %Y}" if imported.finished_at else "most recently"
+    return location_problems(
+        location_ids=ids, provider_cqc_id=version.bid.provider.cqc_provider_id,
+        registered_to={location_id: record.provider_id for location_id, record in found.items()}, data_as_of=as_of,
     )
 
 
