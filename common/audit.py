@@ -55,13 +55,19 @@ def audit_record(
     *,
     actor: Any,
     action: str,
-    obj: models.Model,
+    obj: models.Model | None,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
     note: str = "",
     at: datetime | None = None,
+    object_type: str = "",
+    object_repr: str = "",
 ) -> AuditEntry:
-    """Append one entry (unsealed) in the caller's transaction; it is sealed into the chain at once or after commit."""
+    """Append one entry (unsealed) in the caller's transaction; it is sealed into the chain at once or after commit.
+
+    `obj` is what the action was done to. When there is no row (a failed sign-in with an unknown
+    username), pass obj=None with `object_type` and `object_repr` saying what was aimed at.
+    """
     at = _to_millisecond(at or timezone.now())
     user = actor if getattr(actor, "is_authenticated", False) else None
     label = (user.get_username() if user else str(actor or "system"))[:200]
@@ -70,9 +76,9 @@ def audit_record(
         actor=user,
         actor_label=label,
         action=action,
-        object_type=obj._meta.label,
-        object_id=str(obj.pk),
-        object_repr=str(obj)[:300],
+        object_type=obj._meta.label if obj is not None else object_type[:100],
+        object_id=str(obj.pk) if obj is not None else "",
+        object_repr=(str(obj) if obj is not None else object_repr)[:300],
         before=_jsonable(before),
         after=_jsonable(after),
         note=note,
