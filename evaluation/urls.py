@@ -17,4 +17,5 @@ urlpatterns = [
     path("evaluation/<slug:reference>/clarifications/<str:bid_reference>/<int:lot_number>/", views.clarification,
          name="evaluation-clarification"),
     path("evaluation/<slug:reference>/actions/<slug:name>/", views.action, name="evaluation-action"),
+    path("evaluation/<slug:reference>/open-prices/", views.open_prices_confirm, name="evaluation-open-prices"),
 ]

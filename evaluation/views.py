@@ -377,6 +377,20 @@ def summary(request: HttpRequest, reference: str) -> HttpResponse:
     return render(request, "evaluation/summary.html", context)
 
 
+@login_required
+def open_prices_confirm(request: HttpRequest, reference: str) -> HttpResponse:
+    """Confirm before opening the price envelope: what will happen and what cannot be undone."""
+    tender = _tender(reference)
+    if not policy.is_commissioner(request.user):
+        raise PermissionDenied("Only a commissioner opens the price envelope.")
+    stages = selectors.tender_evaluation(tender=tender)
+    if tender.price_envelope_opened_at is not None or not stages.quality_locked:
+        return redirect("evaluation-summary", reference=tender.reference)
+    return render(request, "evaluation/open_prices_confirm.html", {
+        "tender": tender, "stages": stages, "bid_count": len(selectors.scorable_bids(tender=tender)),
+    })
+
+
 ACTIONS = {
     "assess-cqc": ("Bids were checked against the CQC ratings.", lambda t, u: services.bids_assess_cqc(tender=t, user=u)),
     "start-moderation": ("Moderation has started; individual scores are now visible to the panel.",

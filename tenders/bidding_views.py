@@ -28,6 +28,7 @@ from accounts.reauth import reauthentication_redirect
 from common.errors import DeadlinePassed, DomainError, PermissionDeniedError
 from evaluation.models import PriceClarification
 from providers.models import ProviderStatus
+from reports.selectors import issued_documents
 from tenders import bidding_selectors as sel
 from tenders import services
 from tenders.access import (
@@ -315,6 +316,8 @@ def bid_overview(request: HttpRequest, reference: str) -> HttpResponse:
             "problems": problems,
             "prices_hint": _lots_priced(len(draft.lot_prices.all())),
         })
+    # The outcome at award (issue 14): the documents issued to this organisation.
+    context["issued_documents"] = issued_documents(bid=bid) if bid.outcome else []
     return _page(request, "bidding/bid.html", context)
 
 
@@ -704,14 +707,64 @@ def manage_clarification_answer(request: HttpRequest, reference: str, number: in
     }, status=400 if form.errors else 200)
 
 
+_STAGING = "amendment-staging"
+
+
+def _stage_amendment_documents(request: HttpRequest) -> list[dict[str, str]]:
+    """Keep the chosen addendum files while the commissioner checks the amendment (this session only)."""
+    from django.core.files.storage import default_storage
+
+    staged = []
+    for upload in request.FILES.getlist("documents"):
+        name = "".join(ch for ch in upload.name.replace("\\", "/").rsplit("/", 1)[-1] if ch.isalnum() or ch in "._- ")
+        path = default_storage.save(f"{_STAGING}/{uuid.uuid4().hex}/{name or 'document'}", upload)
+        staged.append({"path": path, "name": upload.name})
+    request.session["amendment_staged"] = [s["path"] for s in staged]
+    return staged
+
+
+def _staged_uploads(request: HttpRequest) -> list[tuple[str, Any]]:
+    """The files kept at the check step, opened again; only paths this session staged are accepted."""
+    from django.core.files.storage import default_storage
+
+    allowed = set(request.session.pop("amendment_staged", []))
+    uploads = []
+    for path in request.POST.getlist("staged"):
+        if path in allowed and path.startswith(f"{_STAGING}/") and default_storage.exists(path):
+            handle = default_storage.open(path, "rb")
+            handle.name = path.rsplit("/", 1)[-1]
+            uploads.append((handle.name, handle))
+    return uploads
+
+
+def _lot_changes(lots: list[Lot], data: dict[str, Any]) -> list[str]:
+    changes = []
+    for lot in lots:
+        if lot.pk in data.get("lot_hours", {}):
+            changes.append(f"Lot {lot.number}: {lot.hours_per_week:g} → {data['lot_hours'][lot.pk]:g} hours a week")
+        if lot.pk in data.get("lot_ceilings", {}):
+            changes.append(f"Lot {lot.number}: ceiling price £{data['lot_ceilings'][lot.pk]}")
+    return changes
+
+
 @commissioner_required
 def manage_amend(request: HttpRequest, reference: str) -> HttpResponse:
     tender = _commissioned_tender(reference)
     lots = list(Lot.objects.filter(tender=tender).select_related("zone").order_by("number"))
     form = AmendmentForm(request.POST if request.method == "POST" else None, lots=lots, initial={"description": tender.description})
+    if request.method == "POST" and form.is_valid() and request.POST.get("confirmed") != "yes":
+        # GOV.UK confirmation pattern: show what will happen and what cannot be undone before publishing.
+        staged = _stage_amendment_documents(request)
+        return _page(request, "bidding/amend_confirm.html", {
+            "tender": tender, "form": form, "data": form.cleaned_data, "staged": staged,
+            "lot_changes": _lot_changes(lots, form.cleaned_data),
+            "hidden": [(k, v) for k in request.POST if k not in ("csrfmiddlewaretoken", "confirmed", "staged")
+                       for v in request.POST.getlist(k)],
+            "submitted_bids": Bid.objects.filter(tender=tender, status="submitted").count(),
+        })
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        uploads = [(f.name, f) for f in request.FILES.getlist("documents")]
+        uploads = [(f.name, f) for f in request.FILES.getlist("documents")] + _staged_uploads(request)
         try:
             amendment = services.amendment_create(
                 tender=tender, user=request.user, summary=data["summary"],

@@ -111,10 +111,15 @@ def test_the_amendment_page_publishes_and_bidders_see_it(client, bidder, commiss
     submitted_bid(tender, bidder)
     new = (tender.submission_deadline + timedelta(days=7)).astimezone(timezone.get_current_timezone())
     client.force_login(commissioner)
-    response = client.post(f"/bidding/tenders/{tender.reference}/amend/", {
+    fields = {
         "summary": "Deadline extended by a week.", "description": tender.description,
         "submission_day": new.day, "submission_month": new.month, "submission_year": new.year, "submission_time": "12:00",
-    })
+    }
+    check = client.post(f"/bidding/tenders/{tender.reference}/amend/", fields)
+    # Issue 16: a confirmation page first (what will happen, what cannot be undone); nothing published yet.
+    assert check.status_code == 200 and "Check the amendment before you publish it" in check.content.decode()
+    assert "cannot be withdrawn" in check.content.decode() and not Amendment.objects.exists()
+    response = client.post(f"/bidding/tenders/{tender.reference}/amend/", {**fields, "confirmed": "yes"})
     assert response.status_code == 302, response.content.decode()[:2000]
     assert Amendment.objects.get().summary == "Deadline extended by a week."
     client.force_login(bidder)
