@@ -72,6 +72,7 @@ from reports.context import (
     question_contribution,
 )
 from reports.formatting import UK
+from reports.models import GeneratedReport
 from tenders.models import Bid, Clarification, ClarificationStatus, Lot, Tender, TenderAward
 from tenders.services.award import details_notice_due_on
 
@@ -883,3 +884,11 @@ def bidder_outcomes(*, tender: Tender) -> list[BidderOutcome]:
         BidderOutcome(provider=p, bid_ref=refs[p.pk], recommended_lots=tuple(lots[p.pk]), excluded=excluded[p.pk])
         for p in providers
     ]
+
+
+def issued_documents(*, bid: Bid) -> list[GeneratedReport]:
+    """The assessment summary and letter issued to this bid's organisation at award, for its bid page."""
+    return list(
+        GeneratedReport.objects.filter(tender_id=bid.tender_id, provider_id=bid.provider_id, issued_at__isnull=False)
+        .order_by("kind", "-pk")
+    )

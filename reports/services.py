@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from accounts import permissions
 from accounts.models import Role
+from accounts.permissions import is_provider_user
 from common.audit import audit_anchor, audit_record
 from common.errors import PermissionDeniedError, RuleViolation
 from providers.models import Provider
@@ -47,6 +48,14 @@ MAX_ERROR_LENGTH = 2000
 def may_use_reports(user: Any) -> bool:
     """Award reports and exports hold every bidder's prices and scores: commissioners and legal only."""
     return permissions.can_read_reports(user)
+
+
+def may_read_issued(user: Any, report: GeneratedReport) -> bool:
+    """A provider's own users read the documents issued to their organisation at award, once written."""
+    return bool(
+        is_provider_user(user) and report.issued_at is not None and report.provider_id == user.provider_id
+        and report.is_downloadable
+    )
 
 
 def _require_reports_role(user: Any) -> None:
