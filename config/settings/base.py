@@ -179,6 +179,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Name the enums that share a field name, so generated clients get stable names (tests/common/test_openapi_clients.py).
+    "ENUM_NAME_OVERRIDES": {"TenderStatusEnum": "tenders.models.TenderStatusChoices"},
 }
 
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")

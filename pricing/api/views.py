@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -95,7 +95,6 @@ class PriceCheckView(APIView):
         return Response({"lot": lot.pk, "tender": lot.tender.reference, **price_check_data(check)})
 
 
-@extend_schema(parameters=[OpenApiParameter("slug", str, OpenApiParameter.PATH)])
 class RatePresetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin,
                         viewsets.GenericViewSet):
     """Rate presets (readable by any signed-in user); commissioners may PATCH unless a published tender uses it."""
