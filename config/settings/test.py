@@ -16,3 +16,5 @@ TASKS_RUN_IN_BACKGROUND = False  # tests run queued tasks eagerly, inside the ca
 # Tests sign in at the real time and then travel (time-machine) years either way; re-authentication tests set their own.
 REAUTH_MAX_AGE = 60 * 60 * 24 * 365 * 30
 SESSION_IDLE_TIMEOUT = 60 * 60 * 24 * 365 * 30  # the same for the idle timeout (tests/accounts/test_idle_timeout.py sets its own)
+# The request hook that closes tenders at their deadline stays off so query counts are exact; its tests turn it on.
+TENDERS_CLOSE_DUE_EVERY_SECONDS = None

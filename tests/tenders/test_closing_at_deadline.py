@@ -15,6 +15,12 @@ from tests.factories import complete_tender
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def hook_on(settings):
+    """The test settings turn the request hook off; here it runs as under `make run` (every 15 s)."""
+    settings.TENDERS_CLOSE_DUE_EVERY_SECONDS = 15
+
+
 @pytest.fixture
 def published(commissioner):
     tender = complete_tender()
