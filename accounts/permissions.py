@@ -293,13 +293,18 @@ def is_own_bid(user: Any, bid: Bid) -> bool:
     return is_provider_user(user) and user.provider_id == bid.provider_id
 
 
+def can_see_bid_counts(user: Any, tender: Tender) -> bool:
+    """How many bids (no names): commissioners, legal and the tender's panel, at any stage."""
+    return is_commissioner(user) or is_legal(user) or is_on_panel(user, tender)
+
+
 def can_see_bid_register(user: Any, tender: Tender) -> bool:
-    """Who bid and when (no content): procurement staff, and only once the tender is opened.
+    """Who bid and when (no content): commissioners, legal and the tender's panel, once the tender is opened.
 
     Before opening, commissioners see only counts, so nobody can tell a favoured bidder who
-    else has bid. The IT admin never sees it.
+    else has bid. The IT admin and evaluators off this tender's panel never see it.
     """
-    return is_procurement_staff(user) and not is_sealed(tender)
+    return can_see_bid_counts(user, tender) and not is_sealed(tender)
 
 
 def can_read_bid(user: Any, bid: Bid) -> bool:

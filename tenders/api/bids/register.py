@@ -31,11 +31,11 @@ class BidRegisterView(APIView):
     @extend_schema(responses={200: RegisterSummarySerializer, 403: BiddingErrorSerializer, 404: BiddingErrorSerializer})
     def get(self, request: Request, reference: str) -> Response:
         """The commissioning side's bid register: counts only while sealed, the list once opened."""
-        if not permissions.is_procurement_staff(request.user):
-            raise PermissionDeniedError("Only the council's procurement staff can see a tender's bid register.")
         tender = Tender.objects.filter(reference=reference).first()
         if tender is None:
             raise Http404("No such tender.")
+        if not permissions.can_see_bid_counts(request.user, tender):
+            raise PermissionDeniedError("Only commissioners, legal and the tender's panel can see its bid register.")
         summary = sel.bid_register(tender=tender)
         return Response(RegisterSummarySerializer({
             "sealed": summary.sealed, "submitted": summary.submitted, "withdrawn": summary.withdrawn,
