@@ -59,4 +59,7 @@ def nav_links_for(user: Any, path: str = "") -> list[NavLink]:
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
-    return {"nav_links": nav_links_for(getattr(request, "user", None), request.path)}
+    user = getattr(request, "user", None)
+    return {"nav_links": nav_links_for(user, request.path),
+            # Pages shared by both sides (the tender list) offer the portal's actions to providers.
+            "portal_user": policy.is_provider_user(user), "portal_may_bid": policy.may_bid(user)}

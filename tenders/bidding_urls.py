@@ -23,6 +23,8 @@ urlpatterns = [
     path("portal/bids/<str:reference>/declarations/", views.bid_declarations, name="bidding-declarations"),
     path("portal/bids/<str:reference>/check/", views.bid_check, name="bidding-check"),
     path("portal/bids/<str:reference>/receipts/<int:number>/", views.bid_receipt, name="bidding-receipt"),
+    path("portal/bids/<str:reference>/receipts/<int:number>/receipt.pdf", views.bid_receipt_pdf,
+         name="bidding-receipt-pdf"),
     path("portal/bids/<str:reference>/receipts/<int:number>/receipt.json", views.bid_receipt_json,
          name="bidding-receipt-json"),
     path("portal/bids/<str:reference>/revise/", views.bid_revise, name="bidding-revise"),

@@ -205,9 +205,11 @@ def portal(request: HttpRequest) -> HttpResponse:
     tenders = list(sel.open_tenders())
     rows = [{"tender": t, "bid": bids.get(t.pk)} for t in tenders]
     past = [b for b in bids.values() if b.tender.status != TenderStatus.PUBLISHED.value]
+    latest = list(sel.notifications_for(user=request.user, limit=5))
+    _mark_seen(request, latest)
     return _page(request, "bidding/portal.html", {
         "provider": provider, "rows": rows, "past_bids": past,
-        "notifications": sel.notifications_for(user=request.user, limit=5),
+        "notifications": latest,
         "pending": provider.status != ProviderStatus.APPROVED,
     })
 
@@ -218,7 +220,16 @@ def notifications(request: HttpRequest) -> HttpResponse:
         services.notification_mark_read(user=request.user)
         messages.success(request, "All notifications marked as read.")
         return redirect("bidding-notifications")
-    return _page(request, "bidding/notifications.html", {"notifications": sel.notifications_for(user=request.user)})
+    shown = list(sel.notifications_for(user=request.user))
+    _mark_seen(request, shown)
+    return _page(request, "bidding/notifications.html", {"notifications": shown})
+
+
+def _mark_seen(request: HttpRequest, shown: list[Any]) -> None:
+    """Notifications shown on a page count as read; the page still tags them "New" this once."""
+    unread = [n.pk for n in shown if n.read_at is None]
+    if unread:
+        services.notification_mark_read(user=request.user, notification_ids=unread)
 
 
 @login_required
@@ -550,7 +561,18 @@ def bid_check(request: HttpRequest, reference: str) -> HttpResponse:
     return _page(request, "bidding/check.html", {
         **_bid_context(request, bid), **_content_rows(version), "version": version,
         "problems": problem_links(bid, problems), "idempotency_key": uuid.uuid4().hex,
+        "price_warnings": _price_warnings(version),
     })
+
+
+def _price_warnings(version: BidVersion) -> list[dict[str, Any]]:
+    """Every price warning the prices page gave, repeated before submission (issue 16)."""
+    warnings = []
+    for price in sorted(version.lot_prices.all(), key=lambda p: p.lot.number):
+        check = sel.lot_price_check(lot=price.lot, price=price.hourly_price) if price.hourly_price else None
+        if check and check["status"] != "within_range":
+            warnings.append({"lot": price.lot, "check": check})
+    return warnings
 
 
 def problem_links(bid: Bid, problems: list[Any]) -> list[dict[str, str]]:
@@ -587,6 +609,21 @@ def bid_receipt(request: HttpRequest, reference: str, number: int) -> HttpRespon
         **_bid_context(request, version.bid), **_content_rows(version), "version": version,
         "canonical": canonical_json(version.content),
     })
+
+
+@provider_required
+def bid_receipt_pdf(request: HttpRequest, reference: str, number: int) -> HttpResponse:
+    """The receipt as a PDF (WeasyPrint), to file or print: the digest, the time received and the content."""
+    from reports.pdf import html_to_pdf, render_html  # loads Pango only when a PDF is asked for
+
+    version = _own_version(request, reference, number)
+    html = render_html("bidding/receipt_pdf.html", {
+        **_bid_context(request, version.bid), **_content_rows(version), "version": version,
+        "generated_at": timezone.now(),
+    })
+    response = HttpResponse(html_to_pdf(html), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="receipt-{version.bid.reference}-v{version.number}.pdf"'
+    return response
 
 
 @provider_required
