@@ -21,7 +21,7 @@ class LotSerializer(serializers.ModelSerializer):
         model = Lot
         fields = [
             "id", "number", "zone", "zone_name", "rurality", "hours_per_week", "contract_type",
-            "ceiling_price", "guaranteed_minimum_hours", "package_pricing", "package_hours",
+            "ceiling_price", "guaranteed_minimum_hours", "package_pricing", "package_hours", "package_price_weight",
         ]
 
 
@@ -45,6 +45,11 @@ class TenderSerializer(serializers.ModelSerializer):
             "quality_weight", "price_weight", "price_formula", "contact_minutes", "travel_minutes", "minute_basis",
             "rate_preset", "far_above_model_percent", "max_providers_per_lot", "max_lots_per_provider",
             "unrated_policy", "standstill_mandatory", "contract_conditions", "published_at", "opened_at",
+            # The rest of the published evaluation rules and standstill terms, so what GET shows can be
+            # sent back to POST/PATCH (tenders/api/builder.py).
+            "quality_threshold_percent", "fail_on_zero_score", "expected_visit_mix", "ceiling_rule",
+            "cqc_gate_scope", "tie_break_rule", "light_touch", "standstill_observed", "standstill_working_days",
+            "opening_requires_two",
             "lots", "questions",
         ]
         read_only_fields = fields
@@ -78,6 +83,7 @@ class TransitionSerializer(serializers.Serializer):
 # Model properties the list shows: the columns they need and how they are computed.
 _DERIVED: dict[str, tuple[tuple[str, ...], Callable[[Any], Any]]] = {
     "minute_basis_label": (("contact_minutes", "travel_minutes"), Tender.minute_basis_label.fget),
+    "standstill_mandatory": (("light_touch",), Tender.standstill_mandatory.fget),
 }
 
 
