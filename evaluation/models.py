@@ -321,6 +321,12 @@ class BidAssessment(models.Model):
     reason = models.TextField()
     location_ids = models.JSONField(default=list)
     evidence = models.JSONField(default=list, help_text="Rows behind the outcome: location, group, key question, rating, date.")
+    # What reports show as "the CQC ratings relied on" (issue 14): kept with the check, so a later
+    # CQC import never changes a report; a re-check at award is a new row, not a silent change.
+    ratings = models.JSONField(
+        default=list, blank=True,
+        help_text="Each named location's ratings at this check: name, overall, five key questions, published, source.",
+    )
     assessed_at = models.DateTimeField()
     assessed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -436,6 +436,7 @@ def _assessment_dict(assessment: BidAssessment | None) -> dict[str, Any]:
         "assessed_at": _iso(assessment.assessed_at),
         "location_ids": list(assessment.location_ids),
         "evidence": list(assessment.evidence),
+        "ratings": list(assessment.ratings),
     }
 
 

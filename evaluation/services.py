@@ -255,6 +255,30 @@ def conflict_declare(
 # --------------------------------------------------------------------------
 
 
+def _ratings_relied_on(location_ids: Iterable[str]) -> list[dict[str, Any]]:
+    """The named locations' ratings as held at this check, with their publication dates and source import."""
+    from cqc.models import CQCLocation  # the CQC app owns the directory
+
+    rows = {r.location_id: r for r in CQCLocation.objects.filter(location_id__in=list(location_ids))
+            .select_related("changed_by_import")}
+    out = []
+    for location_id in location_ids:
+        row = rows.get(location_id)
+        if row is None:
+            out.append({"location_id": location_id, "found": False})
+            continue
+        source = row.changed_by_import
+        out.append({
+            "location_id": location_id, "found": True, "location_name": row.location_name,
+            "overall": row.overall_rating, "safe": row.safe, "effective": row.effective, "caring": row.caring,
+            "responsive": row.responsive, "well_led": row.well_led,
+            "publication_date": row.publication_date.isoformat() if row.publication_date else None,
+            "source_file": source.filename if source else "",
+            "source_imported": (source.finished_at or source.created_at).isoformat() if source else None,
+        })
+    return out
+
+
 def _evidence_json(evidence: Iterable[Any]) -> list[dict[str, Any]]:
     rows = []
     for e in evidence:
@@ -313,6 +337,7 @@ def bids_assess_cqc(
             reason=assessment.reason,
             location_ids=location_ids,
             evidence=_evidence_json(assessment.evidence),
+            ratings=_ratings_relied_on(location_ids),
             assessed_at=now,
             assessed_by=user if _authenticated(user) else None,
         )

@@ -27,7 +27,7 @@ from django.db.models import Q, QuerySet
 
 from common.errors import RuleViolation
 from common.models import AuditEntry
-from cqc.models import CQCImport, CQCLocation, ImportStatus
+from cqc.models import CQCLocation
 from evaluation.models import (
     BidAssessment,
     ConsensusScore,
@@ -216,17 +216,61 @@ def _questions(run: EvaluationRun, guidance: Mapping[int, str]) -> tuple[Questio
     )
 
 
-def _locations(run: EvaluationRun) -> dict[str, CQCLocation]:
-    ids = {
-        str(location_id)
-        for lot in run.results["lots"]
-        for bid in lot["bids"]
-        for location_id in ((bid.get("cqc") or {}).get("location_ids") or ())
-    }
-    return {row.location_id: row for row in CQCLocation.objects.filter(location_id__in=ids)}
+@dataclass(frozen=True)
+class _Rated:
+    """A location's ratings as the evaluation relied on them (the shape of the CQCLocation fields read)."""
+
+    location_id: str
+    location_name: str = ""
+    overall_rating: str = ""
+    safe: str = ""
+    effective: str = ""
+    caring: str = ""
+    responsive: str = ""
+    well_led: str = ""
+    publication_date: date | None = None
+    source_file: str = ""
+    source_imported: datetime | None = None
 
 
-def _overall(location_ids: Iterable[str], locations: Mapping[str, CQCLocation]) -> str:
+def _locations(run: EvaluationRun) -> dict[str, _Rated]:
+    """The named locations' ratings as stored with the run's CQC checks, never the directory as it is now.
+
+    Runs stored before the checks kept ratings (issue 14) fall back to the directory.
+    """
+    rated: dict[str, _Rated] = {}
+    missing: set[str] = set()
+    for lot in run.results["lots"]:
+        for bid in lot["bids"]:
+            cqc = bid.get("cqc") or {}
+            ratings = cqc.get("ratings")
+            if ratings is None:
+                missing.update(str(i) for i in cqc.get("location_ids") or ())
+                continue
+            for r in ratings:
+                if r.get("found"):
+                    rated[r["location_id"]] = _Rated(
+                        location_id=r["location_id"], location_name=r.get("location_name", ""),
+                        overall_rating=r.get("overall") or "", safe=r.get("safe") or "",
+                        effective=r.get("effective") or "", caring=r.get("caring") or "",
+                        responsive=r.get("responsive") or "", well_led=r.get("well_led") or "",
+                        publication_date=_date(r.get("publication_date")), source_file=r.get("source_file", ""),
+                        source_imported=_dt(r.get("source_imported")),
+                    )  # fmt: skip
+    missing -= set(rated)
+    for row in CQCLocation.objects.filter(location_id__in=missing).select_related("changed_by_import"):
+        source = row.changed_by_import
+        rated[row.location_id] = _Rated(
+            location_id=row.location_id, location_name=row.location_name, overall_rating=row.overall_rating,
+            safe=row.safe, effective=row.effective, caring=row.caring, responsive=row.responsive,
+            well_led=row.well_led, publication_date=row.publication_date,
+            source_file=source.filename if source else "",
+            source_imported=(source.finished_at or source.created_at) if source else None,
+        )  # fmt: skip
+    return rated
+
+
+def _overall(location_ids: Iterable[str], locations: Mapping[str, _Rated]) -> str:
     ratings = []
     for location_id in location_ids:
         row = locations.get(location_id)
@@ -298,7 +342,7 @@ def _bid_row(
     *,
     provider_key: str,
     question_scores: tuple[QuestionScore, ...],
-    locations: Mapping[str, CQCLocation],
+    locations: Mapping[str, _Rated],
 ) -> BidRow:
     status = RowStatus(bid["status"])
     cqc = bid.get("cqc") or {}
@@ -368,17 +412,16 @@ def _shown_gap(check: Mapping[str, Any]) -> tuple[Decimal | None, Decimal | None
     )
 
 
-def _ratings_source(locations: Iterable[CQCLocation]) -> str:
-    imports = {row.changed_by_import_id for row in locations if row.changed_by_import_id}
-    chosen = (
-        CQCImport.objects.filter(pk__in=imports).order_by("-finished_at", "-pk").first()
-        if imports
-        else CQCImport.objects.filter(status=ImportStatus.DONE).order_by("-finished_at", "-pk").first()
+def _ratings_source(locations: Iterable[_Rated]) -> str:
+    """Where the ratings relied on came from: the import(s) recorded with the CQC checks."""
+    sources = sorted(
+        {(loc.source_imported, loc.source_file) for loc in locations if loc.source_file and loc.source_imported},
+        reverse=True,
     )
-    if chosen is None:
-        return "CQC ratings held in the system"
-    when = chosen.finished_at or chosen.created_at
-    return f"CQC care directory with ratings ({chosen.filename}, imported {when.astimezone(UK):%-d %B %Y})"
+    if not sources:
+        return "CQC ratings held in the system at the check"
+    when, filename = sources[0]
+    return f"CQC care directory with ratings ({filename}, imported {when.astimezone(UK):%-d %B %Y})"
 
 
 def _clarification_question(check: Mapping[str, Any], price: Any, contact_minutes: int, travel_minutes: int) -> str:
