@@ -1,4 +1,4 @@
-"""API list: GET /api/tenders/ with 500 tenders of 10 lots (and 5 questions) each.
+"""API list: GET /api/tenders/ (its first page of 50) with 500 tenders of 10 lots (and 5 questions) each.
 
 Measured through Django's test Client (the whole stack: middleware, session auth, DRF,
 serialization), against a bare DRF endpoint behind the same middleware and authentication
@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from bench.common import Result, percentile
 
-TARGET_P50_MS = 50.0
+TARGET_RATIO = 10.0  # issue 17: the paginated list within 10x the bare endpoint
 
 
 @dataclass(frozen=True)
@@ -92,7 +92,8 @@ def _run(size: Size) -> Result:
 
     first = client.get("/api/tenders/")
     assert first.status_code == 200, first.status_code
-    listed = len(first.json())
+    listed = first.json()["count"]
+    page_items = len(first.json()["results"])
     # Counted straight away: the next request's request_started signal empties the query log.
     with CaptureQueriesContext(connection) as captured:
         client.get("/api/tenders/")
@@ -117,20 +118,21 @@ def _run(size: Size) -> Result:
     bare = percentile(bare_ms, 50)
     result = Result(
         name="API list",
-        workload=f"GET /api/tenders/, {size.tenders} tenders x {size.lots} lots x {size.questions} questions",
+        workload=f"GET /api/tenders/ (page of {page_items}), {size.tenders} tenders x {size.lots} lots x "
+                 f"{size.questions} questions",
         absolute=p50,
         baseline=bare,
         unit="ms",
-        target=f"p50 < {TARGET_P50_MS:.0f} ms, no N+1",
-        met=p50 < TARGET_P50_MS,
+        target=f"p50 <= {TARGET_RATIO:.0f}x the bare endpoint, paginated, no N+1",
+        met=p50 <= TARGET_RATIO * bare,
         figures={
             "p50_ms": round(p50, 1), "p90_ms": round(percentile(api_ms, 90), 1), "bare_p50_ms": round(bare, 1),
-            "queries": len(queries), "bare_queries": len(bare_queries), "tenders_listed": listed,
+            "queries": len(queries), "bare_queries": len(bare_queries), "tenders_listed": listed, "page_items": page_items,
             "response_bytes": len(first.content), "requests": size.requests,
         },
     )
     result.notes.append(
-        f"{len(queries)} queries per listing (bare endpoint: {len(bare_queries)}); {listed} tenders, "
+        f"{len(queries)} queries per listing (bare endpoint: {len(bare_queries)}); {page_items} of {listed} tenders, "
         f"{len(first.content) / 1024:.0f} KiB; p90 {percentile(api_ms, 90):.1f} ms"
     )
     return result
