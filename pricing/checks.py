@@ -126,8 +126,9 @@ def check_price(
     if shown_hourly < shown_floor:
         status = PriceStatus.BELOW_STATUTORY_FLOOR
         message = (
-            f"{bid}, below the statutory floor of {_gbp(floor)} (pay for contact, travel and training time,"
-            f" holiday pay, employer NI and pension) and {_gbp(-shown_gap)} ({_pct(-shown_gap_percent)}) below the"
+            f"{bid}, below the statutory floor of {_gbp(floor)} (the direct cost of employing care workers at the"
+            f" minimum wage: pay for contact, travel and training time, holiday and sick pay, employer NI and pension,"
+            f" mileage) and {_gbp(-shown_gap)} ({_pct(-shown_gap_percent)}) below the"
             f" sustainable minimum of {_gbp(minimum)}. Abnormally low: ask the bidder to explain how it"
             " will meet its legal obligations before deciding."
         )

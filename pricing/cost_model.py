@@ -17,6 +17,18 @@ The build-up per contact hour (60 minutes with the person):
 9. running_costs  £ per contact hour plus running_costs_percent of the final price
 10. surplus      surplus % of all costs (a mark-up)
 
+Two lines a bid is tested against (issue 15; docs/cost_of_care.md says why):
+- statutory_floor ("cannot pay the minimum wage"): the direct cost of employing
+  care workers at the minimum wage, lines 1-8: pay for contact, travel and
+  training time, holiday, sick pay and other paid time, employer NI and
+  pension, mileage. Unreimbursed driving costs count against the minimum wage
+  and sick pay is statutory, so a price below this cannot be lawful. It is the
+  Homecare Association's "direct costs of employing careworkers at the minimum
+  wage" (2025/26: £22.71).
+- legal_minimum: the narrower line kept on its own (pay for contact, travel and
+  training time, holiday, employer NI and pension), what the wage law alone
+  names.
+
 docs/cost_of_care.md explains the choices and the calibration of each preset.
 """
 from __future__ import annotations
@@ -210,9 +222,17 @@ class ServicePattern:
         return self.miles_per_contact_hour * self.effective_travel_minutes / self.travel_minutes_per_contact_hour
 
 
+# The narrower legal minimum: what the wage law alone names (no sick pay, other paid time or mileage).
+LEGAL_MINIMUM_KEYS: tuple[str, ...] = ("contact_pay", "travel_pay", "holiday", "training", "ni", "pension")
+
+
 @dataclass(frozen=True)
 class CostLine:
-    """One line of the breakdown, per contact hour, unrounded, with how it was worked out."""
+    """One line of the breakdown, per contact hour, unrounded, with how it was worked out.
+
+    `statutory`: the line is part of the floor (the direct cost of employing care
+    workers at the minimum wage).
+    """
 
     key: str
     label: str
@@ -255,8 +275,11 @@ class CostBreakdown:
     """The model minimum price per contact hour, line by line.
 
     total is the sustainable minimum price; statutory_floor is the sum of the
-    statutory lines (pay for contact, travel and training time at the preset's
-    rate, holiday pay, employer NI and pension): what the law alone requires.
+    statutory lines: the direct cost of employing care workers at the preset's
+    rate (pay for contact, travel and training time, holiday, sick pay and other
+    paid time, employer NI and pension, mileage), the line "cannot pay the
+    minimum wage". legal_minimum is the narrower line (pay for contact, travel
+    and training time, holiday, employer NI and pension), shown on its own.
     """
 
     lines: tuple[CostLine, ...]
@@ -265,6 +288,7 @@ class CostBreakdown:
     travel_minutes_per_contact_hour: Decimal
     miles_per_contact_hour: Decimal
     visit_minutes: int | None = None
+    legal_minimum: Decimal = ZERO
 
     def line(self, key: str) -> CostLine:
         """The line with this key; KeyError if there is none."""
@@ -372,11 +396,11 @@ def cost_of_care(assumptions: RateAssumptions, pattern: ServicePattern | None = 
                  f"{_pct(a.training_time_percent)} x {_gbp(worked_pay)} contact and travel pay", True),
         CostLine("other_on_costs", "Sick pay and other paid non-contact time", other_on_costs,
                  f"({_pct(a.sick_pay_percent)} sick pay + {_pct(a.other_paid_time_percent)} other paid time)"
-                 f" x {_gbp(worked_pay)} contact and travel pay", False),
+                 f" x {_gbp(worked_pay)} contact and travel pay", True),
         CostLine("ni", "Employer National Insurance", ni, ni_text, True),
         CostLine("pension", "Employer pension contribution", pension, pension_text, True),
         CostLine("mileage", "Care worker mileage", mileage,
-                 f"{_num(a.pence_per_mile)}p a mile x {_num(miles)} miles per contact hour", False),
+                 f"{_num(a.pence_per_mile)}p a mile x {_num(miles)} miles per contact hour", True),
         CostLine("running_costs", "Cost of running the business", running_costs, running_text, False),
         CostLine("surplus", "Surplus", surplus,
                  f"{_pct(a.surplus_percent)} x {_gbp(direct + running_from_percent)} total costs", False),
@@ -395,6 +419,7 @@ def _breakdown(
         travel_minutes_per_contact_hour=travel_minutes,
         miles_per_contact_hour=miles,
         visit_minutes=visit_minutes,
+        legal_minimum=sum((line.amount for line in lines if line.key in LEGAL_MINIMUM_KEYS), ZERO),
     )
 
 

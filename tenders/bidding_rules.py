@@ -229,8 +229,8 @@ def provider_price_message(
     if status == "below_statutory_floor":
         return (
             f"Warning: {hourly} is below £{statutory_floor:.2f}, the least that pays the National Living Wage with"
-            " on-costs for contact, travel and training time. The council must ask you to explain this price and may"
-            " reject it."
+            " on-costs (holiday and sick pay, employer NI and pension) for contact, travel and training time, and"
+            " mileage. The council must ask you to explain this price and may reject it."
         )
     if status == "below_sustainable_minimum":
         return (

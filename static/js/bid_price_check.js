@@ -34,8 +34,9 @@
     switch (data.status) {
       case "below_statutory_floor":
         return "Warning: " + hourly + " is below " + money(data.statutory_floor) +
-          ", the least that pays the National Living Wage with on-costs for contact, travel and training time." +
-          " The council must ask you to explain this price and may reject it.";
+          ", the least that pays the National Living Wage with on-costs (holiday and sick pay, employer NI and pension)" +
+          " for contact, travel and training time, and mileage. The council must ask you to explain this price and may" +
+          " reject it.";
       case "below_sustainable_minimum":
         return "Warning: " + hourly + " is " + money(data.gap_amount) + " (" + Math.abs(Number(data.gap_percent)).toFixed(2) +
           "%) below the cost-of-care model's sustainable minimum of " + money(data.model_minimum) +

@@ -141,7 +141,7 @@ def test_a_bidder_sees_the_lancashire_price_is_abnormally_low(api_as, bidder, la
     assert body["gap_percent"] == "-8.38"
     assert body["status"] == "below_sustainable_minimum"
     assert body["needs_clarification"] is True
-    assert body["statutory_floor"] == "10.56"
+    assert body["statutory_floor"] == "11.95"  # the wider floor (issue 15): with sick pay and mileage
     assert body["model_minimum_on_basis"] == "13.92"
     assert "Abnormally low" in body["message"]
     assert set(body) >= {"price_per_contact_hour", "model_minimum", "statutory_floor", "gap_amount", "gap_percent",
@@ -227,7 +227,7 @@ def test_a_preset_detail_has_all_sixteen_assumptions_as_strings(api_as, bidder):
     body = api_as(bidder).get("/api/pricing/presets/2020-21/").json()
     assert body["hourly_pay_rate"] == "8.72"
     assert body["pence_per_mile"] == "40.00"
-    assert body["statutory_floor"] == "13.19"
+    assert body["statutory_floor"] == "14.89"  # the wider floor (issue 15): with sick pay and mileage
 
 
 def test_a_commissioner_patches_an_unused_preset_and_it_is_audited(api_as, commissioner):

@@ -24,7 +24,8 @@ def test_it_prints_the_2020_21_breakdown_line_by_line():
     for label, amount in [
         ("Care worker pay for contact time", "£8.72"), ("Care worker pay for travel time", "£1.70"),
         ("Care worker mileage", "£1.36"), ("Cost of running the business", "£5.20"), ("Surplus", "£0.60"),
-        ("Statutory floor (lines marked *)", "£13.19"), ("Sustainable minimum (total)", "£20.69"),
+        ("Statutory floor (lines marked *)", "£14.89"), ("Legal minimum (narrower)", "£13.19"),
+        ("Sustainable minimum (total)", "£20.69"),
         ("Employer NI and pension", "£1.14"), ("Other wage on-costs (holiday, sickness, training)", "£1.97"),
     ]:
         assert any(line.startswith(label) and amount in line for line in text.splitlines()), (label, amount)

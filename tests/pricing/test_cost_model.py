@@ -146,10 +146,16 @@ def test_it_lists_the_lines_in_order_with_explanations():
 
 
 def test_it_adds_the_statutory_lines_into_the_floor():
+    # Issue 15: the floor is the direct cost of employing care workers at the minimum wage, so sick pay and
+    # other paid time (other_on_costs) and mileage are in it; the narrower legal minimum is its own line.
     breakdown = cost_of_care(assumptions("2020-21"))
     statutory = {line.key for line in breakdown.lines if line.statutory}
-    assert statutory == {"contact_pay", "travel_pay", "holiday", "training", "ni", "pension"}
+    assert statutory == {"contact_pay", "travel_pay", "holiday", "training", "other_on_costs", "ni", "pension",
+                         "mileage"}
     assert breakdown.statutory_floor == sum(breakdown.amounts()[key] for key in statutory)
+    assert breakdown.statutory_floor == breakdown.careworker_costs
+    narrow = {"contact_pay", "travel_pay", "holiday", "training", "ni", "pension"}
+    assert breakdown.legal_minimum == sum(breakdown.amounts()[key] for key in narrow)
     assert breakdown.total == sum(breakdown.amounts().values())
 
 
@@ -275,3 +281,23 @@ def test_it_refuses_an_impossible_visit_mix(mix):
 def test_it_refuses_to_price_no_visit_lengths():
     with pytest.raises(ValueError, match="visit_lengths"):
         cost_by_visit_length(assumptions("2025-26"), visit_lengths=())
+
+
+def test_the_2025_26_floor_is_the_homecare_associations_direct_employment_cost_within_1_percent():
+    # "Direct costs of employing careworkers at the minimum wage", 2025/26: £22.71 per contact hour.
+    breakdown = cost_of_care(assumptions("2025-26"))
+    published = Decimal("22.71")
+    assert abs(breakdown.statutory_floor - published) / published < Decimal("0.01")
+    assert pennies(breakdown.statutory_floor) == Decimal("22.76")
+    # The narrower legal minimum stays on its own line, below the floor: a bid between the two cannot be lawful.
+    assert pennies(breakdown.legal_minimum) == Decimal("20.29")
+    assert breakdown.legal_minimum < breakdown.statutory_floor < breakdown.total
+
+
+def test_a_bid_between_the_legal_minimum_and_the_floor_is_below_the_floor():
+    from pricing.checks import PriceStatus, check_price
+
+    breakdown = cost_of_care(assumptions("2025-26"))
+    check = check_price(Decimal("21.50"), UKHCA_BASIS, breakdown)  # above £20.29, below £22.76
+    assert check.status is PriceStatus.BELOW_STATUTORY_FLOOR
+    assert "sick pay" in check.message and "mileage" in check.message

@@ -70,14 +70,14 @@ def test_pages_have_no_inline_scripts_styles_or_handlers(carol, url):
 
 def test_the_list_shows_every_preset_with_its_minimum_and_floor(carol):
     html = carol.get(reverse("pricing-presets")).content.decode()
-    for text in ("£16.70", "£20.69", "£32.14", "£13.19", "Estimate"):
+    for text in ("£16.70", "£20.69", "£32.14", "£14.89", "Estimate"):  # floor with sick pay and mileage (issue 15)
         assert text in html
 
 
 def test_the_detail_shows_the_2020_21_breakdown_line_by_line_and_a_chart(carol):
     html = carol.get(reverse("pricing-preset-detail", args=["2020-21"])).content.decode()
     for text in ("£8.72 an hour x 11.7 travel minutes / 60", "£1.70", "£1.14", "£1.97", "£1.36", "£5.20", "£0.60",
-                 "£20.69", "Statutory floor", "£13.19", "15 minutes", "60 minutes"):
+                 "£20.69", "Statutory floor", "£14.89", "Legal minimum", "£13.19", "15 minutes", "60 minutes"):
         assert text in html
     assert "<svg" in html and 'role="img"' in html and "<title" in html
 
@@ -140,7 +140,7 @@ def test_a_commissioner_adds_a_preset_copied_from_another(carol):
 
 def test_the_comparison_puts_chosen_presets_side_by_side_line_by_line(carol):
     html = carol.get(reverse("pricing-preset-compare") + "?preset=2016-17&preset=2025-26").content.decode()
-    for text in ("2016/17", "2025/26", "£7.20", "£12.21", "£16.70", "£32.14", "£10.56", "£20.29", "Holiday pay"):
+    for text in ("2016/17", "2025/26", "£7.20", "£12.21", "£16.70", "£32.14", "£11.95", "£22.76", "Holiday pay"):
         assert text in html
     assert "<svg" in html
 

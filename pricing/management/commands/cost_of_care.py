@@ -58,7 +58,10 @@ class Command(BaseCommand):
             flag = "*" if line.statutory else " "
             out.write(f"{line.label:<{label_width}}{_gbp(line.amount):>10}  {flag}  {line.explanation}")
         out.write(rule)
-        out.write(f"{'Statutory floor (lines marked *)':<{label_width}}{_gbp(breakdown.statutory_floor):>10}")
+        out.write(f"{'Statutory floor (lines marked *)':<{label_width}}{_gbp(breakdown.statutory_floor):>10}"
+                  "  direct cost of employing care workers at the minimum wage")
+        out.write(f"{'Legal minimum (narrower)':<{label_width}}{_gbp(breakdown.legal_minimum):>10}"
+                  "  pay for contact, travel and training time, holiday, employer NI and pension")
         out.write(self.style.SUCCESS(f"{'Sustainable minimum (total)':<{label_width}}{_gbp(breakdown.total):>10}"))
         out.write("")
         out.write("As the Homecare Association publishes it:")
