@@ -113,6 +113,7 @@ def breakdown_data(breakdown: CostBreakdown) -> dict[str, Any]:
             {"key": key, "label": label, "amount": _money(amount)} for key, label, amount in breakdown.hca_summary()
         ],
         "statutory_floor": _money(breakdown.statutory_floor),
+        "legal_minimum": _money(breakdown.legal_minimum),
         "total": _money(breakdown.total),
     }
 

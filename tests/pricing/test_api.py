@@ -78,6 +78,7 @@ def test_it_answers_the_2020_21_breakdown_line_by_line(api_as, commissioner):
     assert body["preset"]["slug"] == "2020-21"
     assert body["zone"] is None
     assert Decimal(body["statutory_floor"]) < Decimal(body["total"])
+    assert body["statutory_floor"] == "14.89" and body["legal_minimum"] == "13.19"
 
 
 def test_a_rural_zone_costs_more_than_an_urban_one_through_the_api(api_as, commissioner):
