@@ -2,20 +2,22 @@
 
 How the trail stays trustworthy without one lock serialising every audited write:
 
-1. **Append.** `audit_record` INSERTs the entry *unsealed* (no sequence, no hash) inside the
-   caller's transaction. It locks nothing shared, so two submissions at the deadline never queue
-   behind each other to write their audit lines (issue 17: the old single chain-head row was
-   locked by every audited write until its transaction committed).
-2. **Seal.** The sealer (`audit_seal`) takes the chain head row and gives every committed
-   unsealed entry, in insertion order, the next `sequence`, the previous entry's hash and its
-   own keyed hash: HMAC-SHA256 with `settings.AUDIT_HMAC_KEY` (from the environment, never in
-   the database) over the entry's content, sequence and previous hash. Sealing is the only
-   change an entry ever gets; on PostgreSQL a trigger (migration 0003) refuses any other UPDATE,
-   every DELETE and TRUNCATE. The sealer runs
-   - at once inside `audit_record` when the head row is free (`SKIP LOCKED`: nobody waits; on
-     SQLite, which has one writer at a time anyway, this always seals at once),
+1. **Append.** `audit_record` tries the chain head row without waiting (`SELECT ... FOR UPDATE
+   SKIP LOCKED`). If it is free, the entry is inserted already sealed (next `sequence`, the
+   previous hash, its own keyed hash), after sealing anything others left pending. If another
+   transaction holds the head, the entry is inserted *unsealed* (no sequence, no hash) and the
+   writer goes on: two submissions at the deadline never queue behind each other to write
+   their audit lines (issue 17: the old chain-head row was locked by every audited write until
+   its transaction committed). On SQLite, which has one writer at a time anyway, the head is
+   always free, so every entry is sealed at once.
+2. **Seal.** The sealer (`audit_seal`) takes the head and gives every committed unsealed entry,
+   in insertion order, its place: the keyed hash is HMAC-SHA256 with `settings.AUDIT_HMAC_KEY`
+   (from the environment, never in the database) over the entry's content, sequence and the
+   previous hash. Sealing is the only change an entry ever gets; on PostgreSQL a trigger
+   (migration 0004) refuses any other UPDATE, every DELETE and TRUNCATE. The sealer runs
    - after the writer's commit when the head was busy (a non-waiting attempt again),
-   - from the periodic task `common.tasks.audit_seal_pending` (every few seconds), and
+   - inside the next audited write that finds the head free,
+   - from the periodic task `common.audit_tasks.audit_seal_pending` (every 5 seconds), and
    - before `audit_verify` and before an anchor is taken (waiting for the head there).
    So an entry is sealed within seconds of its commit, in commit order.
 3. **Anchor.** `audit_anchor` records the chain head (sequence and hash, with its own keyed MAC)
@@ -71,7 +73,7 @@ def audit_record(
     at = _to_millisecond(at or timezone.now())
     user = actor if getattr(actor, "is_authenticated", False) else None
     label = (user.get_username() if user else str(actor or "system"))[:200]
-    entry = AuditEntry.objects.create(
+    entry = AuditEntry(
         at=at,
         actor=user,
         actor_label=label,
@@ -83,14 +85,21 @@ def audit_record(
         after=_jsonable(after),
         note=note,
     )
-    sealed = _seal_pending(wait=False)
-    if sealed is None:
-        # Another transaction is sealing; once ours commits, try again (still without waiting).
-        transaction.on_commit(lambda: audit_seal(wait=False), robust=True)
-    else:
-        for done in sealed:
-            if done.pk == entry.pk:
-                entry.sequence, entry.prev_hash, entry.hash = done.sequence, done.prev_hash, done.hash
+    with transaction.atomic(savepoint=False):
+        head = _locked_head(wait=False)
+        if head is None:
+            # Another transaction is sealing: insert unsealed; once ours commits, try again (still not waiting).
+            entry.save()
+            transaction.on_commit(lambda: audit_seal(wait=False), robust=True)
+            return entry
+        # The head is ours: chain what others left pending, then insert this entry already sealed.
+        _seal_with(head, list(AuditEntry.objects.filter(sequence__isnull=True).order_by("id")))
+        entry.sequence = head.last_sequence + 1
+        entry.prev_hash = head.last_hash
+        entry.hash = entry.compute_hash()
+        entry.save()
+        head.last_sequence, head.last_hash = entry.sequence, entry.hash
+        head.save(update_fields=["last_hash", "last_sequence"])
     return entry
 
 
@@ -118,15 +127,20 @@ def _seal_pending(*, wait: bool) -> list[AuditEntry] | None:
         if head is None:
             return None
         pending = list(AuditEntry.objects.filter(sequence__isnull=True).order_by("id"))
-        for entry in pending:
-            entry.sequence = head.last_sequence + 1
-            entry.prev_hash = head.last_hash
-            entry.hash = entry.compute_hash()
-            AuditEntry.objects.seal_one(pk=entry.pk, sequence=entry.sequence, prev_hash=entry.prev_hash, hash=entry.hash)
-            head.last_sequence, head.last_hash = entry.sequence, entry.hash
+        _seal_with(head, pending)
         if pending:
             head.save(update_fields=["last_hash", "last_sequence"])
     return pending
+
+
+def _seal_with(head: AuditChainHead, pending: list[AuditEntry]) -> None:
+    """Give each pending entry the next place after `head` (locked by the caller); `head` moves along."""
+    for entry in pending:
+        entry.sequence = head.last_sequence + 1
+        entry.prev_hash = head.last_hash
+        entry.hash = entry.compute_hash()
+        AuditEntry.objects.seal_one(pk=entry.pk, sequence=entry.sequence, prev_hash=entry.prev_hash, hash=entry.hash)
+        head.last_sequence, head.last_hash = entry.sequence, entry.hash
 
 
 def audit_anchor(*, reason: str, obj: models.Model | None = None, at: datetime | None = None) -> AuditAnchor:

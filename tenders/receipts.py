@@ -20,6 +20,13 @@ def content_digest(content: dict[str, Any]) -> str:
     return hashlib.sha256(canonical_json(content).encode("utf-8")).hexdigest()
 
 
+def _rows(version: Any, relation: str, related: str) -> Any:
+    """A version's related rows: the prefetched ones when the caller prefetched them (bid submission does)."""
+    if relation in getattr(version, "_prefetched_objects_cache", {}):
+        return getattr(version, relation).all()
+    return getattr(version, relation).select_related(related)
+
+
 def bid_version_content(version: Any) -> dict[str, Any]:
     """The relational rows of a bid version as the canonical dict that is frozen on submit."""
     bid = version.bid
@@ -35,11 +42,11 @@ def bid_version_content(version: Any) -> dict[str, Any]:
                 "hourly_price": str(p.hourly_price),
                 "package_price": None if p.package_price is None else str(p.package_price),
             }
-            for p in sorted(version.lot_prices.select_related("lot__zone"), key=lambda p: p.lot.number)
+            for p in sorted(_rows(version, "lot_prices", "lot__zone"), key=lambda p: p.lot.number)
         ],
         "answers": [
             {"question": a.question.number, "text": a.text}
-            for a in sorted(version.answers.select_related("question"), key=lambda a: a.question.number)
+            for a in sorted(_rows(version, "answers", "question"), key=lambda a: a.question.number)
         ],
         "cqc_location_ids": sorted(version.cqc_location_ids or []),
         "declarations": version.declarations or {},

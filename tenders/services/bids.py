@@ -6,15 +6,16 @@ import secrets
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, Prefetch, Q, prefetch_related_objects
 from django.utils import timezone
 
+from common.arrival import request_arrival
 from common.audit import audit_record
 from common.errors import DeadlinePassed, PermissionDeniedError, RuleViolation, TransitionNotAllowed
 from providers.models import ProviderStatus
@@ -89,6 +90,27 @@ def _check_open_for_bids(tender: Tender, now: datetime) -> None:
         raise TransitionNotAllowed(
             f"{tender.reference} is {TenderStatus(tender.status).label.lower()}, so it is not taking bids."
         )
+
+
+# A request that reached the server before the deadline but waited (busy workers, row locks)
+# is judged at its arrival; one that waited longer than this is judged when it is processed,
+# so a request cannot be held open to bid late.
+ARRIVAL_GRACE = timedelta(minutes=2)
+
+
+def _judged_at(arrived_at: datetime | None, now: datetime) -> datetime:
+    """When the deadline is judged: the request's arrival (common.arrival), if recent; otherwise now."""
+    if arrived_at is None or arrived_at > now or now - arrived_at > ARRIVAL_GRACE:
+        return now
+    return arrived_at
+
+
+def _check_open_for_submission(tender: Tender, at: datetime) -> None:
+    """Like _check_open_for_bids, but a submission that arrived in time still counts once the tender has closed
+    at its deadline (it may have closed while the request waited); never once bids are opened."""
+    if at < tender.submission_deadline and tender.status == TenderStatus.CLOSED.value:
+        return
+    _check_open_for_bids(tender, at)
 
 
 def _lock_bid(bid: Bid | int) -> Bid:
@@ -362,9 +384,10 @@ def _location_issues(version: BidVersion) -> list[Problem]:
 
 def _freeze(*, bid: Bid, version: BidVersion, user: Any, now: datetime, key: str) -> BidVersion:
     """Mark any live submission superseded and freeze `version` as the live one, with its digest."""
-    BidVersion.objects.filter(bid=bid, status=BidVersionStatus.SUBMITTED).exclude(pk=version.pk).update(
-        status=BidVersionStatus.SUPERSEDED
-    )
+    if bid.status != BidStatus.DRAFT:  # a draft-only bid has no live submission to supersede
+        BidVersion.objects.filter(bid=bid, status=BidVersionStatus.SUBMITTED).exclude(pk=version.pk).update(
+            status=BidVersionStatus.SUPERSEDED
+        )
     version.bid = bid
     content = bid_version_content(version)
     # The server's clock is part of what the digest proves; so is which addenda the bid answers.
@@ -418,21 +441,27 @@ def _late_message(late: _Late) -> str:
 
 
 @transaction.atomic
-def _submit_locked(*, bid_id: int, user: Any, key: str, reconfirm: bool) -> SubmitResult | _Late:
+def _submit_locked(
+    *, bid_id: int, user: Any, key: str, reconfirm: bool, arrived_at: datetime | None = None
+) -> SubmitResult | _Late:
     bid = _lock_bid(bid_id)
-    now = timezone.now()
-    if key:
-        earlier = BidVersion.objects.filter(bid=bid, idempotency_key=key).first()
-        if earlier is not None:
-            earlier.bid = bid
-            return SubmitResult(version=earlier, replayed=True)
+    now = _judged_at(arrived_at, timezone.now())
+    # One query for both the replay (same key) and the draft, instead of two.
+    candidates = BidVersion.objects.filter(bid=bid).filter(
+        Q(status=BidVersionStatus.DRAFT) | Q(idempotency_key=key) if key else Q(status=BidVersionStatus.DRAFT)
+    )
+    draft = None
+    for candidate in candidates:
+        candidate.bid = bid
+        if key and candidate.idempotency_key == key:
+            return SubmitResult(version=candidate, replayed=True)
+        draft = candidate
     tender = bid.tender
     if now >= tender.submission_deadline:
         return _Late(bid=bid, attempted_at=now, deadline=tender.submission_deadline)
-    _check_open_for_bids(tender, now)
+    _check_open_for_submission(tender, now)
     if bid.provider.status != ProviderStatus.APPROVED:
         raise PermissionDeniedError("Your organisation's registration has not been approved, so it cannot bid.")
-    draft = _draft_of(bid)
     if reconfirm:
         if draft is not None:
             raise RuleViolation(
@@ -458,6 +487,13 @@ def _submit_locked(*, bid_id: int, user: Any, key: str, reconfirm: bool) -> Subm
             raise RuleViolation("There is no draft to submit. Start your bid first.", field="draft")
         version = draft
         action = "bid.submitted"
+    # Read the version's rows once for both the completeness check and the frozen content.
+    prefetch_related_objects(
+        [version],
+        Prefetch("lot_prices", queryset=BidLotPrice.objects.select_related("lot__zone")),
+        Prefetch("answers", queryset=BidAnswer.objects.select_related("question")),
+        "documents",
+    )
     problems = bid_submission_problems(version=version)
     if problems:
         raise RuleViolation("Your bid is not complete. " + " ".join(p.message for p in problems), field="draft")
@@ -471,17 +507,22 @@ def _submit_locked(*, bid_id: int, user: Any, key: str, reconfirm: bool) -> Subm
     return SubmitResult(version=version, replayed=False)
 
 
-def bid_submit(*, bid: Bid, user: Any, idempotency_key: str = "", channel: str = "web") -> SubmitResult:
+def bid_submit(
+    *, bid: Bid, user: Any, idempotency_key: str = "", channel: str = "web", arrived_at: datetime | None = None
+) -> SubmitResult:
     """Submit the draft: validate it is complete, freeze it, and return the receipt.
 
     Idempotent per key: a retry or double-click with the same key returns the same
-    version (replayed=True) instead of creating another. After the deadline (server
-    clock, read under the bid's row lock) the attempt is recorded and DeadlinePassed raised.
+    version (replayed=True) instead of creating another. The deadline is judged at the
+    request's arrival on the server (`arrived_at`, by default the time common.arrival's
+    middleware stamped on the current request), not after waiting for workers or locks;
+    a late attempt is recorded and DeadlinePassed raised.
     """
     _require_own_bid(user, bid)
     _require_provider_user(user, approved=False)
     key = _clean_key(idempotency_key)
-    outcome = _submit_locked(bid_id=bid.pk, user=user, key=key, reconfirm=False)
+    arrived_at = arrived_at or request_arrival()
+    outcome = _submit_locked(bid_id=bid.pk, user=user, key=key, reconfirm=False, arrived_at=arrived_at)
     if isinstance(outcome, _Late):
         _record_late(late=outcome, user=user, channel=channel, key=key)
         raise DeadlinePassed(_late_message(outcome))
@@ -493,7 +534,7 @@ def bid_reconfirm(*, bid: Bid, user: Any, idempotency_key: str = "", channel: st
     _require_own_bid(user, bid)
     _require_provider_user(user, approved=False)
     key = _clean_key(idempotency_key)
-    outcome = _submit_locked(bid_id=bid.pk, user=user, key=key, reconfirm=True)
+    outcome = _submit_locked(bid_id=bid.pk, user=user, key=key, reconfirm=True, arrived_at=request_arrival())
     if isinstance(outcome, _Late):
         _record_late(late=outcome, user=user, channel=channel, key=key)
         raise DeadlinePassed(_late_message(outcome))
