@@ -82,6 +82,56 @@ PRESETS: list[dict[str, object]] = [
         ),
     },
     {
+        "slug": "2018-19",
+        "name": "UKHCA minimum price 2018/19",
+        "year_label": "2018/19",
+        "effective_from": "2018-04-01",
+        "is_estimate": False,
+        **_SHARED,
+        "hourly_pay_rate": "7.83",
+        "employer_ni_rate": "13.8",
+        "ni_secondary_threshold_weekly": "162",
+        "pension_rate": "2",
+        "pension_lower_limit_weekly": "116",
+        "pence_per_mile": "40",
+        "running_costs_per_hour": "4.11",
+        "travel_minutes_per_contact_hour": "11.7",
+        "miles_per_contact_hour": "3.4",
+        "source_note": (
+            "Calibrated to UKHCA's minimum price of £18.01 per contact hour for 2018/19 (quoted in its Homecare"
+            " Deficit 2018). Statutory: National Living Wage £7.83 (April 2018); employer NI 13.8% above £162 a"
+            " week; auto-enrolment employer minimum 2% above the £116 a week qualifying earnings lower limit."
+            " Travel 11.7 minutes, 3.4 miles a contact hour at 40p a mile as in the 2020/21 breakdown (the"
+            " Association changed its travel assumptions only from 2023/24); running costs £4.11 per contact"
+            " hour as the calibration residual. Model total £18.01." + _SHARED_NOTE
+        ),
+    },
+    {
+        "slug": "2019-20",
+        "name": "UKHCA minimum price 2019/20",
+        "year_label": "2019/20",
+        "effective_from": "2019-04-01",
+        "is_estimate": False,
+        **_SHARED,
+        "hourly_pay_rate": "8.21",
+        "employer_ni_rate": "13.8",
+        "ni_secondary_threshold_weekly": "166",
+        "pension_rate": "3",
+        "pension_lower_limit_weekly": "118",
+        "pence_per_mile": "40",
+        "running_costs_per_hour": "4.32",
+        "travel_minutes_per_contact_hour": "11.7",
+        "miles_per_contact_hour": "3.4",
+        "source_note": (
+            "Calibrated to UKHCA's minimum price of £18.93 per contact hour for 2019/20. Statutory: National"
+            " Living Wage £8.21 (April 2019); employer NI 13.8% above £166 a week; pension 3% (the"
+            " auto-enrolment minimum from April 2019) above the £118 a week qualifying earnings lower limit."
+            " Travel 11.7 minutes, 3.4 miles a contact hour at 40p a mile as in the 2020/21 breakdown (the"
+            " Association changed its travel assumptions only from 2023/24); running costs £4.32 per contact"
+            " hour as the calibration residual. Model total £18.93." + _SHARED_NOTE
+        ),
+    },
+    {
         "slug": "2020-21",
         "name": "Homecare Association minimum price 2020/21",
         "year_label": "2020/21",
@@ -104,6 +154,57 @@ PRESETS: list[dict[str, object]] = [
             " 13.8% above £169 a week; pension 3% above £120 a week. Travel 11.7 minutes per contact hour"
             " (£1.70 / £8.72 x 60); mileage 3.4 miles at 40p (£1.36); running costs £5.20 as published;"
             " surplus 3% of £20.09 costs = £0.60." + _SHARED_NOTE
+        ),
+    },
+    {
+        "slug": "2021-22",
+        "name": "Homecare Association minimum price 2021/22",
+        "year_label": "2021/22",
+        "effective_from": "2021-04-01",
+        "is_estimate": False,
+        **_SHARED,
+        "hourly_pay_rate": "8.91",
+        "employer_ni_rate": "13.8",
+        "ni_secondary_threshold_weekly": "170",
+        "pension_rate": "3",
+        "pension_lower_limit_weekly": "120",
+        "pence_per_mile": "40",
+        "running_costs_per_hour": "5.61",
+        "travel_minutes_per_contact_hour": "11.7",
+        "miles_per_contact_hour": "3.4",
+        "source_note": (
+            "Calibrated to the Homecare Association's minimum price of £21.43 per contact hour for 2021/22."
+            " Statutory: National Living Wage £8.91 (April 2021); employer NI 13.8% above £170 a week; pension 3%"
+            " above £120 a week."
+            " Travel 11.7 minutes, 3.4 miles a contact hour at 40p a mile as in the 2020/21 breakdown (the"
+            " Association changed its travel assumptions only from 2023/24); running costs £5.61 per contact"
+            " hour as the calibration residual. Model total £21.43." + _SHARED_NOTE
+        ),
+    },
+    {
+        "slug": "2022-23",
+        "name": "Homecare Association minimum price 2022/23",
+        "year_label": "2022/23",
+        "effective_from": "2022-04-01",
+        "is_estimate": False,
+        **_SHARED,
+        "hourly_pay_rate": "9.50",
+        "employer_ni_rate": "15.05",
+        "ni_secondary_threshold_weekly": "175",
+        "pension_rate": "3",
+        "pension_lower_limit_weekly": "120",
+        "pence_per_mile": "40",
+        "running_costs_per_hour": "6.28",
+        "travel_minutes_per_contact_hour": "11.7",
+        "miles_per_contact_hour": "3.4",
+        "source_note": (
+            "Calibrated to the Homecare Association's minimum price of £23.20 per contact hour for 2022/23."
+            " Statutory: National Living Wage £9.50 (April 2022); employer NI 15.05% above £175 a week (the Health"
+            " and Social Care Levy rate in force in April 2022, when the price was set; it fell back to 13.8% from"
+            " 6 November 2022, which the April price could not know); pension 3% above £120 a week."
+            " Travel 11.7 minutes, 3.4 miles a contact hour at 40p a mile as in the 2020/21 breakdown (the"
+            " Association changed its travel assumptions only from 2023/24); running costs £6.28 per contact"
+            " hour as the calibration residual. Model total £23.20." + _SHARED_NOTE
         ),
     },
     {

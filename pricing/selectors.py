@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -18,6 +19,7 @@ from django.db.models import QuerySet
 from common.errors import RuleViolation
 from common.money import pennies, to_decimal
 from pricing.checks import PriceCheck, check_price
+from pricing.contract_years import contract_years, covers
 from pricing.conversion import MINUTES_PER_HOUR, MinuteBasis
 from pricing.cost_model import (
     DEFAULT_VISIT_LENGTHS,
@@ -30,6 +32,7 @@ from pricing.cost_model import (
     cost_of_care,
 )
 from pricing.models import MONEY_FIELDS, RatePreset
+from pricing.preset_data import PRESETS
 from tenders.models import Lot, Tender
 from tenders.transitions import TenderStatus
 from zones.models import Zone
@@ -323,3 +326,83 @@ def preset_comparison(*, presets: Iterable[RatePreset], zone: Zone | None = None
         floors=tuple(b.statutory_floor for b in breakdowns),
         breakdowns=breakdowns,
     )
+
+
+# --------------------------------------------------------------------------
+# Which preset covers a date, and each contract year (issue 15)
+# --------------------------------------------------------------------------
+
+
+def preset_covers(*, preset: RatePreset, on: date) -> bool:
+    """True when the preset is the year's rates on `on` (it runs one year from its effective_from)."""
+    return covers(preset.effective_from, on)
+
+
+def preset_for_date(*, on: date, prefer: RatePreset | None = None) -> RatePreset | None:
+    """The preset covering `on`: `prefer` if it does, else a shipped one, else any; latest start first. None if none."""
+    if prefer is not None and preset_covers(preset=prefer, on=on):
+        return prefer
+    shipped = {str(entry["slug"]) for entry in PRESETS}
+    candidates = [p for p in RatePreset.objects.order_by("-effective_from", "slug") if preset_covers(preset=p, on=on)]
+    candidates.sort(key=lambda p: (p.slug not in shipped, p.is_estimate))
+    return candidates[0] if candidates else None
+
+
+@dataclass(frozen=True)
+class ContractYear:
+    """One year of a contract and the model it is priced with; `estimate` when no preset covers its start."""
+
+    number: int
+    start: date
+    end: date
+    preset: RatePreset | None
+    estimate: bool
+    note: str
+
+
+def tender_contract_years(*, tender: Tender) -> list[ContractYear]:
+    """Each contract year with the preset covering its start (the tender's own where it covers it).
+
+    A year no preset covers is priced with the latest preset that starts before it, labelled an estimate.
+    Empty without a contract start.
+    """
+    if tender.contract_start is None:
+        return []
+    years = []
+    for period in contract_years(tender.contract_start, tender.contract_end):
+        preset = preset_for_date(on=period.start, prefer=tender.rate_preset)
+        if preset is not None:
+            note = f"{preset.year_label} rates ({preset.name})" + (", itself an estimate" if preset.is_estimate else "")
+            years.append(ContractYear(period.number, period.start, period.end, preset, preset.is_estimate, note))
+            continue
+        earlier = RatePreset.objects.filter(effective_from__lte=period.start).order_by("-effective_from").first()
+        note = (
+            f"Estimate: no preset covers {period.start:%-d %B %Y}; "
+            + (f"the {earlier.year_label} rates are carried forward unchanged." if earlier else "no earlier preset either.")
+        )
+        years.append(ContractYear(period.number, period.start, period.end, earlier, True, note))
+    return years
+
+
+def tender_preset_warning(*, tender: Tender) -> str | None:
+    """Why the tender's preset does not fit its contract start (for the builder); None when it does or cannot tell."""
+    preset, start = tender.rate_preset, tender.contract_start
+    if preset is None or start is None or preset_covers(preset=preset, on=start):
+        return None
+    better = preset_for_date(on=start)
+    advice = f" Choose {better.year_label} ({better.name})." if better else " No preset covers that date yet."
+    return (
+        f"The cost-of-care preset {preset.year_label} ({preset.name}) runs from {preset.effective_from:%-d %B %Y} for"
+        f" one year, so it does not cover the contract start on {start:%-d %B %Y}: prices would be checked against"
+        f" another year's wages.{advice}"
+    )
+
+
+def lot_benchmark_for_preset(*, lot: Lot, preset: RatePreset) -> CostBreakdown:
+    """The lot's benchmark (visit mix, else average) under another preset: the model for a later contract year."""
+    assumptions = preset_assumptions(preset)
+    pattern = zone_pattern(zone=lot.zone, assumptions=assumptions)
+    mix = tender_visit_mix(lot.tender)
+    if mix is None:
+        return cost_of_care(assumptions, pattern)
+    return cost_for_visit_mix(assumptions, pattern, mix)

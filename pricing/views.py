@@ -206,7 +206,17 @@ def tender_lot_costs(request: HttpRequest, reference: str) -> HttpResponse:
         for c in lot_costs
     ]
     weekly_total = sum((row["weekly_cost"] for row in rows), Decimal(0))
+    year_rows, preset_warning = [], None
+    if lot_costs:
+        preset_warning = selectors.tender_preset_warning(tender=tender)
+        for year in selectors.tender_contract_years(tender=tender):
+            figures = []
+            for c in lot_costs:
+                b = selectors.lot_benchmark_for_preset(lot=c.lot, preset=year.preset) if year.preset else None
+                figures.append(None if b is None else (b.total, c.on_basis(b.total)))
+            year_rows.append({"year": year, "figures": figures})
     return render(request, "pricing/tender_lot_costs.html", {
+        "contract_years": year_rows, "preset_warning": preset_warning,
         "tender": tender, "rows": rows, "problem": problem, "visit_lengths": DEFAULT_VISIT_LENGTHS,
         "basis": lot_costs[0].basis if lot_costs else None,
         "mix": _mix_percentages(None if problem else selectors.tender_visit_mix(tender)),
