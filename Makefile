@@ -24,8 +24,11 @@ demo: migrate
 run: demo
 	DEBUG=true $(PY) manage.py runserver 127.0.0.1:8000
 
+# The whole suite on every core (pytest-xdist; TEST_WORKERS=0 runs it in one process), a file per
+# worker at a time so module-scoped data (the access matrix, the demo for the fuzz) is built once.
+TEST_WORKERS ?= auto
 test: setup
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 lint: setup
 	$(VENV)/bin/ruff check .

@@ -417,12 +417,14 @@ def test_it_parses_60000_rows_in_a_few_seconds(tmp_path):
     path = tmp_path / "big.csv"
     assert write_sample(path, n_rows=60_000) == 60_000
 
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     result = parse_ratings_file(path)
-    elapsed = time.perf_counter() - started
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
 
-    print(f"parsed 60,000 rows into {len(result.locations)} locations in {elapsed:.2f}s")
+    print(f"parsed 60,000 rows into {len(result.locations)} locations in {elapsed:.2f}s ({cpu:.2f}s CPU)")
     assert result.rejected == []
     assert result.rows_read == 60_000
-    # The target is ~3 s; the bound leaves room for a busy CI machine.
-    assert elapsed < 6
+    # The target is ~3 s. This process's CPU time is bounded, not the wall clock: other processes
+    # (a parallel test worker, another build) slow the wall clock down, not the work done here.
+    # bench/cqc_import.py measures the wall time, against a baseline in the same run.
+    assert cpu < 6

@@ -206,7 +206,7 @@ def test_a_60000_row_file_imports_in_a_few_seconds(tmp_path):
           f"re-import {wall_again:.2f}s ({cpu_again:.2f}s CPU)")
     assert first.rows_read == 60_000 and first.count_rejected == 0
     assert again.count_unchanged == first.count_new
-    # ~2-3 s on a quiet machine (SQLite and PostgreSQL). CPU time is bounded tightly and wall
-    # time loosely, so a busy CI machine does not fail the test.
+    # ~2-3 s on a quiet machine (SQLite and PostgreSQL). Only this process's CPU time is bounded:
+    # a busy machine (parallel test workers, other builds) stretches the wall clock, not the work.
+    # bench/cqc_import.py measures the wall time, against a baseline in the same run.
     assert cpu < 8 and cpu_again < 8
-    assert wall < 30 and wall_again < 30
