@@ -64,7 +64,8 @@ RESULTS (EvaluationRun.results), schema 1::
              "price_check" (as in the inputs, money in pennies, or null),
              "clarification" (as in the inputs, or null), "clarification_unresolved",
              "cqc": {"outcome", "reason", "stage", "assessed_at", "location_ids", "evidence"},
-             "questions": [{"key", "number", "weight", "max_score", "consensus", "rationale", "feedback",
+             "questions": [{"key", "number", "weight", "max_score", "consensus", "weighted" (2 places),
+                            "rationale", "feedback",
                             "moderator", "changed_after_lock", "change_reason",
                             "individual": [{"evaluator", "score", "comment"}],
                             "spread", "divergent"}]}],
@@ -101,6 +102,7 @@ from evaluation.scoring import (
     TenderResult,
     TenderRules,
     TieBreak,
+    display_score,
     evaluate_tender,
 )
 from pricing.checks import shown_gap
@@ -314,12 +316,29 @@ def _price_check_display(check: Mapping[str, Any] | None) -> dict[str, Any] | No
     return shown
 
 
-def _questions_detail(questions: list[Mapping[str, Any]], bid: Mapping[str, Any]) -> list[dict[str, Any]]:
+def question_contribution(
+    *, quality_weight: Decimal, question_weight: Decimal, total_question_weight: Decimal, score: Decimal, max_score: int
+) -> Decimal:
+    """A question's share of the quality score: Qw x w x s / max / sum(w) (evaluation.scoring's formula)."""
+    return quality_weight * question_weight * score / Decimal(max_score) / total_question_weight
+
+
+def _questions_detail(
+    questions: list[Mapping[str, Any]], bid: Mapping[str, Any], quality_weight: Decimal | None = None
+) -> list[dict[str, Any]]:
     consensus = bid.get("consensus") or {}
     individual = bid.get("individual_scores") or {}
+    total_weight = sum((to_decimal(q["weight"]) for q in questions), Decimal(0))
     rows = []
     for q in questions:
         c = consensus.get(q["key"]) or {}
+        # The question's weighted contribution, stored so reports read it rather than re-derive it.
+        weighted = None
+        if c.get("score") is not None and quality_weight is not None and total_weight:
+            weighted = display_score(question_contribution(
+                quality_weight=quality_weight, question_weight=to_decimal(q["weight"]),
+                total_question_weight=total_weight, score=to_decimal(c["score"]), max_score=int(q["max_score"]),
+            ))  # fmt: skip
         scores = list(individual.get(q["key"]) or [])
         spread, divergent = score_spread(int(s["score"]) for s in scores)
         rows.append(
@@ -329,6 +348,7 @@ def _questions_detail(questions: list[Mapping[str, Any]], bid: Mapping[str, Any]
                 "weight": q["weight"],
                 "max_score": q["max_score"],
                 "consensus": c.get("score"),
+                "weighted": weighted,
                 "rationale": c.get("rationale", ""),
                 "feedback": c.get("feedback", ""),
                 "moderator": c.get("moderator", ""),
@@ -410,7 +430,9 @@ def results_from_inputs(inputs: Mapping[str, Any]) -> dict[str, Any]:
                     "package_check": _price_check_display(bid.get("package_check")),
                     "clarification": bid.get("clarification"),
                     "cqc": bid.get("cqc"),
-                    "questions": [] if excluded else _questions_detail(questions, bid),
+                    "questions": [] if excluded else _questions_detail(
+                        questions, bid, to_decimal(inputs["rules"]["quality_weight"])
+                    ),
                 }
             )
         sensitivity = _sensitivity_with_refs(lot_result.sensitivity.to_dict())

@@ -981,7 +981,9 @@ def _unscored(bid: BidInput, status: ResultStatus, reason: str, quality: Decimal
     )
 
 
-def _evaluate_lot(rules: TenderRules, quality: _QualityModel, lot: LotInput) -> LotResult:
+def _evaluate_lot(
+    rules: TenderRules, quality: _QualityModel, lot: LotInput, skip: frozenset[str] = frozenset()
+) -> LotResult:
     qw, pw, qd = rules.quality_weight, rules.price_weight, quality.denominator
     threshold = rules.quality_threshold_percent
     unranked: list[BidResult] = []
@@ -1088,7 +1090,7 @@ def _evaluate_lot(rules: TenderRules, quality: _QualityModel, lot: LotInput) -> 
             for rank, (key, s) in enumerate(keyed, start=1)
         ]
         # Price-move sensitivity models the hourly price alone; with a package weight it would mislead.
-        sensitivity = _sensitivity(rules, qd, ordered, ref if not lot.package_weight else None)
+        sensitivity = _sensitivity(rules, qd, ordered, ref if not lot.package_weight else None, skip)
         ties = _tie_records(rules, keyed)
 
     unranked.sort(key=lambda r: (_UNRANKED_ORDER[r.status], r.bid_ref))
@@ -1151,9 +1153,17 @@ def _lowest_excluding(ordered_by_price: list[_Scored], bid: _Scored) -> Decimal:
 
 
 def _sensitivity(
-    rules: TenderRules, qd: Decimal, ordered: list[_Scored], ref: _Reference | None
+    rules: TenderRules, qd: Decimal, ordered: list[_Scored], ref: _Reference | None,
+    skip: frozenset[str] = frozenset(),
 ) -> LotSensitivity:
-    """Rankings at other splits and the price moves that would change the winner. Call in _EXACT."""
+    """Rankings at other splits and the price moves that would change the winner. Call in _EXACT.
+
+    `skip`: bids that cannot be awarded the lot (passed over under the lots cap or above the
+    ceiling); the analysis is then about the bid actually recommended and the ones that could
+    displace it, while every acceptable price still sets the price references.
+    """
+    everyone = ordered
+    ordered = [s for s in ordered if s.bid.bid_ref not in skip]
     qw, pw = rules.quality_weight, rules.price_weight
     own = (qw, pw)
     base = tuple(s.bid.bid_ref for s in ordered)
@@ -1184,7 +1194,7 @@ def _sensitivity(
         return LotSensitivity(winner=winner, runner_up=None, splits=tuple(outcomes))
 
     w, r = ordered[0], ordered[1]
-    by_price = sorted(ordered, key=lambda s: s.price)
+    by_price = sorted(everyone, key=lambda s: s.price)
 
     # Runner-up cuts its price to c pennies; only it and the winner matter,
     # because a cut can only lower the winner's score.
@@ -1370,6 +1380,15 @@ def evaluate_tender(
     quality = _QualityModel(questions)
     lot_results = [_evaluate_lot(rules, quality, lot) for lot in lots]
     awards = recommend_awards(lot_results, rules.max_providers_per_lot, rules.max_lots_per_provider)
+    # Sensitivity is about the bid recommended in each lot (issue 14): where the top-ranked bid was
+    # passed over (lots cap, ceiling), analyse the lot again without the bids that cannot win it.
+    for i, (lot, award) in enumerate(zip(lots, awards.lots, strict=True)):
+        skip = frozenset(p.bid_ref for p in award.passed_over)
+        current = lot_results[i].sensitivity
+        if skip and award.recommended and current is not None and current.winner in skip:
+            lot_results[i] = replace(
+                lot_results[i], sensitivity=_evaluate_lot(rules, quality, lot, skip).sensitivity
+            )
     recommended = awards.recommended_bid_refs
     marked = tuple(
         replace(

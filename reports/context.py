@@ -714,13 +714,6 @@ class ReportContext:
         return {k: tuple(v) for k, v in out.items()}
 
 
-def question_contribution(
-    *, quality_weight: Decimal, question_weight: Decimal, total_question_weight: Decimal, score: Decimal, max_score: int
-) -> Decimal:
-    """A question's share of the quality score: Qw x w x s / max / sum(w) (evaluation.scoring's formula)."""
-    return quality_weight * question_weight * score / Decimal(max_score) / total_question_weight
-
-
 # --- Digest -------------------------------------------------------------------------------
 
 _NOT_FIGURES = frozenset({"generated_at", "generated_by"})

@@ -27,6 +27,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from common.money import pennies
+from evaluation.assemble import question_contribution  # one formula; runs store its result
 from pricing.checks import check_price
 from pricing.conversion import MinuteBasis
 from pricing.cost_model import ServicePattern, assumptions_from_mapping, cost_of_care
@@ -54,7 +55,6 @@ from reports.context import (
     TenderClarification,
     TenderSummary,
     TimelineEvent,
-    question_contribution,
 )
 
 UK = ZoneInfo("Europe/London")

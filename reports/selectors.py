@@ -28,6 +28,7 @@ from django.db.models import Q, QuerySet
 from common.errors import RuleViolation
 from common.models import AuditEntry
 from cqc.models import CQCLocation
+from evaluation.assemble import question_contribution  # one formula; runs store its result
 from evaluation.models import (
     BidAssessment,
     ConsensusScore,
@@ -69,7 +70,6 @@ from reports.context import (
     TenderClarification,
     TenderSummary,
     TimelineEvent,
-    question_contribution,
 )
 from reports.formatting import UK
 from reports.models import GeneratedReport
@@ -303,8 +303,8 @@ def _question_scores(
                 individual.append(IndividualScore(people.name(username), None, note))
         consensus = _dec(q.get("consensus"))
         weight = _dec(q["weight"]) or Decimal(0)
-        weighted = None
-        if consensus is not None and total_weight:
+        weighted = _dec(q.get("weighted"))  # stored with the run (runs before issue 14: worked out here)
+        if weighted is None and consensus is not None and total_weight:
             weighted = question_contribution(
                 quality_weight=quality_weight, question_weight=weight, total_question_weight=total_weight,
                 score=consensus, max_score=int(q["max_score"]),

@@ -3,9 +3,8 @@
 The figures are the demo's evaluation (tests/evaluation/test_demo_evaluation.py works them by
 hand): quality 60 x sum(w s / 5) / 100, price 40 x lowest / price per contact hour, one
 provider per lot and at most three lots each; Red Rose excluded (Inadequate on Safe).
-The award notice is taken as published on Thursday 13 April 2017, the day before Good
-Friday: 8 working days, skipping Good Friday, Easter Monday and two weekends, end on
-Wednesday 26 April 2017.
+The tender is not yet awarded, so no contract award notice is recorded and the standstill is
+pending (issue 14: it is never dated from the generation day).
 """
 from __future__ import annotations
 
@@ -98,9 +97,12 @@ def test_the_demo_award_report_shows_the_stored_evaluation(tender):
     # The clarifications, conflicts and the standstill period.
     assert "Explanation accepted" in text and "Price rejected" in text
     assert "Esme Evaluator (Evaluator)" in text and "My sister is a care coordinator at Fylde Coast Companions" in text
-    assert "contract award notice on Thursday 13 April 2017" in text
-    assert "ends at midnight at the end of Wednesday 26 April 2017" in text
-    assert "not be entered into before Thursday 27 April 2017" in text
+    # Issue 14: the notice date is the recorded one, never the generation day. Not yet recorded,
+    # so the standstill is pending; reablement is light-touch, so it is voluntary, not s.51's.
+    assert "A voluntary standstill period (not required for this light-touch contract" in text
+    assert "which has not yet been published" in text
+    assert "required by section 51" not in text
+    assert "13 April 2017" in text  # the generation stamp only
 
 
 def test_the_xlsx_matrix_reopened_equals_the_current_runs_results(tender, django_capture_on_commit_callbacks):

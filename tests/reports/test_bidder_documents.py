@@ -121,3 +121,13 @@ def test_documents_are_dated_from_the_recorded_issue_not_the_generation_time(ten
     assert "Date issued Thursday 18 December 2025" in text
     # The notice is not yet recorded: the standstill is pending, not dated from today.
     assert "which has not yet been published" in text
+
+
+def test_sensitivity_is_about_the_bidder_recommended_in_each_lot(tender):
+    # Bravo ranks first in both lots but may hold one: in the other, the analysis is about Alpha.
+    report = award_report_context(tender=tender, generated_at=datetime(2026, 2, 1, 12, 0, tzinfo=UTC))
+    for lot in report.lots:
+        recommended = [row.provider_name for row in lot.rows if row.recommended]
+        assert lot.sensitivity is not None
+        assert lot.sensitivity.winner == recommended[0], lot.number
+    assert {lot.sensitivity.winner for lot in report.lots} == {ALPHA, BRAVO}
