@@ -51,6 +51,24 @@ DEFAULT_REFERENCE_VISIT_MINUTES = 45
 
 DEFAULT_VISIT_LENGTHS: tuple[int, ...] = (15, 30, 45, 60)
 
+# The visit lengths the model prices. The Homecare Association prices 15- to 60-minute visits; a visit
+# shorter than 15 minutes is a data-entry error, not a price (a 1-minute visit carrying a 15-minute
+# visit's travel would cost over £300 an hour), and beyond 4 hours care is not bought by the visit.
+MIN_VISIT_MINUTES = 15
+MAX_VISIT_MINUTES = 240
+
+
+def visit_minutes_error(visit_minutes: object) -> str | None:
+    """Why a visit length cannot be priced, or None when it can (a whole number of 15 to 240 minutes)."""
+    if isinstance(visit_minutes, bool) or not isinstance(visit_minutes, int):
+        return f"visit_minutes must be a whole number of minutes, got {visit_minutes!r}"
+    if not MIN_VISIT_MINUTES <= visit_minutes <= MAX_VISIT_MINUTES:
+        return (
+            f"visit_minutes must be from {MIN_VISIT_MINUTES} to {MAX_VISIT_MINUTES} minutes, got {visit_minutes}: "
+            f"a visit shorter than {MIN_VISIT_MINUTES} minutes is a data-entry error, not a price"
+        )
+    return None
+
 _PERCENT_FIELDS = (
     "employer_ni_rate",
     "pension_rate",
@@ -182,10 +200,8 @@ class ServicePattern:
                 "visit length, or neither to use the average pattern"
             )
         if self.visit_minutes is not None:
-            if isinstance(self.visit_minutes, bool) or not isinstance(self.visit_minutes, int):
-                raise ValueError(f"visit_minutes must be a whole number of minutes, got {self.visit_minutes!r}")
-            if self.visit_minutes <= 0:
-                raise ValueError(f"visit_minutes must be greater than 0, got {self.visit_minutes}")
+            if (problem := visit_minutes_error(self.visit_minutes)) is not None:
+                raise ValueError(problem)
             per_visit = as_money(self.travel_minutes_per_visit, "travel_minutes_per_visit")
             if per_visit < 0:
                 raise ValueError(f"travel_minutes_per_visit must not be negative, got {per_visit}")
@@ -480,8 +496,8 @@ def _normalised(weights: Mapping[int, Decimal]) -> dict[int, Decimal]:
         raise ValueError("the visit mix is empty")
     clean: dict[int, Decimal] = {}
     for length, weight in weights.items():
-        if isinstance(length, bool) or not isinstance(length, int) or length <= 0:
-            raise ValueError(f"visit lengths must be whole minutes greater than 0, got {length!r}")
+        if (problem := visit_minutes_error(length)) is not None:
+            raise ValueError(f"in the visit mix, {problem}")
         value = as_money(weight, f"share for {length}-minute visits")
         if value < 0:
             raise ValueError(f"share for {length}-minute visits must not be negative, got {value}")

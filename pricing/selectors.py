@@ -30,6 +30,7 @@ from pricing.cost_model import (
     cost_by_visit_length,
     cost_for_visit_mix,
     cost_of_care,
+    visit_minutes_error,
 )
 from pricing.models import MONEY_FIELDS, RatePreset
 from pricing.preset_data import PRESETS
@@ -91,9 +92,8 @@ def preset_cost_of_care(
     pattern = zone_pattern(zone=zone, assumptions=assumptions)
     if visit_minutes is None:
         return cost_of_care(assumptions, pattern)
-    if isinstance(visit_minutes, bool) or not isinstance(visit_minutes, int) or visit_minutes <= 0:
-        raise RuleViolation(f"visit_minutes must be a whole number of minutes above 0, got {visit_minutes!r}.",
-                            field="visit_minutes")
+    if (problem := visit_minutes_error(visit_minutes)) is not None:
+        raise RuleViolation(f"{problem}.", field="visit_minutes")
     return cost_by_visit_length(assumptions, pattern, [visit_minutes])[visit_minutes]
 
 

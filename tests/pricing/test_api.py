@@ -107,6 +107,8 @@ def test_shorter_visits_cost_more_per_contact_hour(api_as, commissioner):
     ({"preset": "2020-21", "visit_minutes": 0}, "visit_minutes", "greater than 0"),
     ({"preset": "2020-21", "visit_minutes": -15}, "visit_minutes", "greater than 0"),
     ({"preset": "2020-21", "visit_minutes": "half an hour"}, "visit_minutes", "whole number"),
+    ({"preset": "2020-21", "visit_minutes": 1}, "visit_minutes", "a visit shorter than 15 minutes is a data-entry error"),
+    ({"preset": "2020-21", "visit_minutes": 600}, "visit_minutes", "from 15 to 240 minutes"),
 ])
 def test_bad_cost_of_care_parameters_get_a_clear_400(api_as, commissioner, params, field, words):
     response = api_as(commissioner).get("/api/pricing/cost-of-care/", params)

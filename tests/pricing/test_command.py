@@ -52,8 +52,10 @@ def test_it_prices_one_visit_length():
 @pytest.mark.parametrize("args, words", [
     (("--preset", "nope"), "Unknown preset 'nope'. Known presets:"),
     (("--preset", "2020-21", "--zone", "atlantis"), "Unknown zone 'atlantis'"),
-    (("--preset", "2020-21", "--visit-minutes", "0"), "greater than 0"),
-    (("--preset", "2020-21", "--visit-minutes", "-30"), "greater than 0"),
+    # Bounded visit lengths (issue 15): 15 to 240 minutes.
+    (("--preset", "2020-21", "--visit-minutes", "0"), "from 15 to 240 minutes, got 0"),
+    (("--preset", "2020-21", "--visit-minutes", "-30"), "from 15 to 240 minutes, got -30"),
+    (("--preset", "2020-21", "--visit-minutes", "1"), "a visit shorter than 15 minutes is a data-entry error"),
 ])
 def test_bad_arguments_are_clear_errors(args, words):
     with pytest.raises(CommandError, match=words):

@@ -96,9 +96,11 @@ def test_it_prices_2026_27_above_2025_26_and_marks_it_an_estimate():
 
 # --- preset data shape ------------------------------------------------------------------------
 
-def test_it_ships_the_seven_presets_by_slug():
+def test_it_ships_a_preset_for_every_year_by_slug():
+    # Issue 15 added 2018/19, 2019/20, 2021/22 and 2022/23.
     assert [item["slug"] for item in PRESETS] == [
-        "2016-17", "2017-18", "2020-21", "2023-24", "2024-25", "2025-26", "2026-27",
+        "2016-17", "2017-18", "2018-19", "2019-20", "2020-21", "2021-22", "2022-23", "2023-24", "2024-25",
+        "2025-26", "2026-27",
     ]
 
 
@@ -301,3 +303,15 @@ def test_a_bid_between_the_legal_minimum_and_the_floor_is_below_the_floor():
     check = check_price(Decimal("21.50"), UKHCA_BASIS, breakdown)  # above £20.29, below £22.76
     assert check.status is PriceStatus.BELOW_STATUTORY_FLOOR
     assert "sick pay" in check.message and "mileage" in check.message
+
+
+@pytest.mark.parametrize("minutes", [0, 1, 14, 241])
+def test_it_refuses_a_visit_length_outside_15_to_240_minutes(minutes):
+    # A 1-minute visit carrying a normal visit's travel is a data-entry error, not a price per hour.
+    with pytest.raises(ValueError, match="from 15 to 240 minutes"):
+        cost_by_visit_length(assumptions("2025-26"), visit_lengths=(minutes,))
+
+
+def test_the_shortest_and_longest_visits_it_accepts_are_priced():
+    by_length = cost_by_visit_length(assumptions("2025-26"), visit_lengths=(15, 240))
+    assert by_length[15].total > by_length[240].total

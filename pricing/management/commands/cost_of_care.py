@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from common.errors import DomainError
 from common.money import pennies
+from pricing.cost_model import visit_minutes_error
 from pricing.selectors import preset_cost_of_care, preset_get
 from zones.models import Zone
 
@@ -25,8 +26,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         visit_minutes = options.get("visit_minutes")
-        if visit_minutes is not None and visit_minutes <= 0:
-            raise CommandError(f"--visit-minutes must be greater than 0, got {visit_minutes}.")
+        if visit_minutes is not None and (problem := visit_minutes_error(visit_minutes)) is not None:
+            raise CommandError(f"--visit-minutes: {problem}.")
         try:
             preset = preset_get(slug=options["preset"])
             zone = None
