@@ -191,6 +191,8 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_IMPORTS = ["common.audit_tasks"]  # the audit sealer's periodic task (not in a tasks.py module)
 # No broker: queued tasks run on the local server's own threads after commit (common/tasks.py).
 TASKS_RUN_IN_BACKGROUND = env.bool("TASKS_RUN_IN_BACKGROUND", default=not CELERY_BROKER_URL)
+# How many of those threads run at once (common/tasks.py).
+TASKS_BACKGROUND_THREADS = env.int("TASKS_BACKGROUND_THREADS", default=2)
 CELERY_TASK_TIME_LIMIT = 600
 CELERY_TASK_SOFT_TIME_LIMIT = 540
 CELERY_TASK_ACKS_LATE = True
@@ -199,6 +201,13 @@ CELERY_TIMEZONE = TIME_ZONE
 
 # Uploaded bid documents: checked by content, not extension.
 BID_DOCUMENT_MAX_BYTES = env.int("BID_DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
+# CQC ratings files: refused above this size; up to the inline size imported during the request,
+# larger ones queued for the worker (cqc/services.py).
+CQC_IMPORT_MAX_BYTES = env.int("CQC_IMPORT_MAX_BYTES", default=200 * 1024 * 1024)
+CQC_IMPORT_INLINE_MAX_BYTES = env.int("CQC_IMPORT_INLINE_MAX_BYTES", default=1024 * 1024)
+# A valid provider registration whose name matches no registered organisation is approved at once;
+# False makes a commissioner decide every one (providers/services.py, README "Provider registration").
+PROVIDER_AUTO_APPROVE = env.bool("PROVIDER_AUTO_APPROVE", default=True)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -10,6 +10,20 @@ if not AUDIT_HMAC_KEY:  # noqa: F405
         "(a long random value, kept outside the database and its backups)."
     )
 
+# Never the development defaults: SQLite and tasks run in the web process are for a laptop.
+if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":  # noqa: F405
+    raise ImproperlyConfigured(  # noqa: F405
+        "DATABASE_URL must name a PostgreSQL database in production, e.g. postgres://user:password@host:5432/homecare "
+        "(SQLite is for local development and tests only)."
+    )
+if not CELERY_BROKER_URL:  # noqa: F405
+    raise ImproperlyConfigured(  # noqa: F405
+        "CELERY_BROKER_URL is not set, e.g. redis://host:6379/0. Production never runs tasks eagerly or on the "
+        "web server's threads; start a Celery worker and beat on that broker."
+    )
+CELERY_TASK_ALWAYS_EAGER = False
+TASKS_RUN_IN_BACKGROUND = False
+
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)  # noqa: F405
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
