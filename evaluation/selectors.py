@@ -187,8 +187,11 @@ def my_scores(*, user: Any, bid: Bid) -> dict[int, IndividualScore]:
     return {s.question_id: s for s in scores}
 
 
-def scoring_gaps(*, tender: Tender) -> list[str]:
-    """What stops moderation starting: each scorer's bids or questions still unscored."""
+def scoring_gaps(*, tender: Tender, hidden: set[int] | frozenset[int] = frozenset()) -> list[str]:
+    """What stops moderation starting: each scorer's bids or questions still unscored.
+
+    `hidden`: providers the reader may not see (a conflicted panel member); their bids are left out.
+    """
     gaps = []
     questions = list(tender.questions.values_list("pk", flat=True))
     bids = scorable_bids(tender=tender)
@@ -199,6 +202,8 @@ def scoring_gaps(*, tender: Tender) -> list[str]:
         IndividualScore.objects.filter(bid__in=bids).values_list("evaluator_id", "bid_id", "question_id")
     )
     for bid in bids:
+        if bid.provider_id in hidden:
+            continue
         conflicted = conflicted_user_ids(tender=tender, provider=bid.provider_id)
         able = [m for m in members if m.user_id not in conflicted]
         if not able:
@@ -309,7 +314,12 @@ def _hidden(value: Any, refs: set[str], names: set[str], provider_ids: set[int])
 
 def _without(value: Any, refs: set[str], names: set[str], provider_ids: set[int]) -> Any:
     if isinstance(value, dict):
-        out = {k: _without(v, refs, names, provider_ids) for k, v in value.items()}
+        out = {
+            k: None if isinstance(v, str) and _hidden(v, refs, names, provider_ids) else _without(v, refs, names, provider_ids)
+            for k, v in value.items()
+        }
+        if "sensitivity" in out:  # who would win at other weightings compares every bidder: not for this reader
+            out.pop("sensitivity")
         if "bids" in value and "lot_key" in value and len(out["bids"]) != len(value["bids"]):
             for key in _LOT_AGGREGATES:
                 out.pop(key, None)

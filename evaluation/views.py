@@ -291,7 +291,9 @@ def moderation(request: HttpRequest, reference: str) -> HttpResponse:
         context["rows"] = rows
         context["consensus_gaps"] = selectors.consensus_gaps(tender=tender)
     else:
-        context["gaps"] = selectors.scoring_gaps(tender=tender) if not tender.is_sealed else []
+        # A conflicted panel member does not see others' progress on the bidder it is conflicted with.
+        hidden = selectors.hidden_provider_ids(user=request.user, tender=tender)
+        context["gaps"] = selectors.scoring_gaps(tender=tender, hidden=hidden) if not tender.is_sealed else []
     return render(request, "evaluation/moderation.html", context)
 
 
