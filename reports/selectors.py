@@ -134,16 +134,21 @@ class _People:
 
 
 def _authority(tender: Tender, lots: list[Lot]) -> Authority:
-    """The authority from settings.REPORT_AUTHORITY (a dict of Authority's fields), else the zones' council."""
-    configured: Mapping[str, Any] = getattr(settings, "REPORT_AUTHORITY", None) or {}
-    name = configured.get("name") or next((lot.zone.local_authority for lot in lots if lot.zone.local_authority), "")
+    """The authority from the REPORT_AUTHORITY_* settings (the one place letters take it from).
+
+    With no name set, the lots' local authority; with no signatory, the letter is signed for the
+    authority by title alone, never with the council's name twice.
+    """
+    name = settings.REPORT_AUTHORITY_NAME or next(
+        (lot.zone.local_authority for lot in lots if lot.zone.local_authority), ""
+    )
     return Authority(
         name=name or "The contracting authority",
-        address_lines=tuple(configured.get("address_lines", ())),
-        contact_name=configured.get("contact_name", ""),
-        contact_email=configured.get("contact_email", ""),
-        signatory_name=configured.get("signatory_name", ""),
-        signatory_title=configured.get("signatory_title", ""),
+        address_lines=tuple(line.strip() for line in settings.REPORT_AUTHORITY_ADDRESS.split("|") if line.strip()),
+        contact_name=settings.REPORT_AUTHORITY_SIGNATORY_NAME,
+        contact_email=settings.REPORT_AUTHORITY_EMAIL,
+        signatory_name=settings.REPORT_AUTHORITY_SIGNATORY_NAME,
+        signatory_title=settings.REPORT_AUTHORITY_SIGNATORY_TITLE,
     )
 
 
