@@ -13,6 +13,8 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from common.errors import DomainError
 
+# The largest id a BigAutoField holds; serializers bound their id fields with it.
+BIGINT_MAX = 2**63 - 1
 OUT_OF_RANGE = "A number in the request is out of range (ids are whole numbers from 1 to 9223372036854775807)."
 
 

@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.middleware.IdleTimeoutMiddleware",  # signs out a session idle for SESSION_IDLE_TIMEOUT
     "accounts.middleware.OTPRequiredMiddleware",  # with OTP_REQUIRED, commissioning side must pass a TOTP code
+    "common.middleware.OutOfRangeMiddleware",  # an id beyond the database's range is a 400, not a 500
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",

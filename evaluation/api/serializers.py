@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from common.api import BIGINT_MAX
+
 from evaluation.models import (
     BidAssessment,
     ConflictDeclaration,
@@ -41,7 +43,7 @@ class DeclarationSerializer(serializers.ModelSerializer):
 
 
 class DeclarationItemSerializer(serializers.Serializer):
-    provider = serializers.IntegerField(min_value=1)
+    provider = serializers.IntegerField(min_value=1, max_value=BIGINT_MAX)
     has_conflict = serializers.BooleanField()
     details = serializers.CharField(required=False, allow_blank=True, default="")
 

@@ -8,6 +8,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from common.api import BIGINT_MAX
 from common.pagination import PaginatedListMixin
 from tenders import bidding_selectors as sel
 from tenders import services
@@ -26,7 +27,8 @@ class NotificationSerializer(serializers.ModelSerializer):
 
 
 class MarkReadSerializer(serializers.Serializer):
-    ids = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False, max_length=1000,
+    ids = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=BIGINT_MAX), required=False,
+                                max_length=1000,
                                 help_text="Leave out to mark all as read.")
 
 
