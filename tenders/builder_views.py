@@ -424,10 +424,11 @@ def next_actions(user: Any, tender: Tender) -> list[tuple[str, str]]:
         items += [("Open the bids", _url("bidding-register", ref))]
     elif status == TenderStatus.OPENED:
         items += [("Start the evaluation", reverse("tender-action", args=[ref, "start-evaluation"]))]
-    elif status in (TenderStatus.IN_EVALUATION, TenderStatus.AWARDED):
-        for label, name in (("Award the tender", "award-decision"), ("Record the contract award notice", "award-notice"),
-                            ("Mark as contracted", "award-contracted"), ("Award and notices", "award-tender")):
-            items.append((label, _url(name, ref)))
+    elif status == TenderStatus.IN_EVALUATION:
+        # The award sequence lives on the award page (reports app): decision, summaries, notices, contract.
+        items.append(("Award the tender", _url("reports-award", ref)))
+    elif status == TenderStatus.AWARDED:
+        items.append(("Record the contract award notice or mark the tender contracted", _url("reports-award", ref)))
     if status not in (TenderStatus.CONTRACTED, TenderStatus.CANCELLED):
         items.append(("Cancel this tender", reverse("tender-action", args=[ref, "cancel"])))
     items.append(("Copy this tender", reverse("tender-copy", args=[ref])))

@@ -135,3 +135,55 @@ def test_the_preset_page_warns_when_its_year_does_not_cover_the_contract_start(c
     Tender.objects.filter(pk=tender.pk).update(contract_start="2030-06-01")
     page = carol.get(f"/tenders/{tender.reference}/build/preset/").content.decode()
     assert "but the contract starts on 1 June 2030" in page
+
+
+def _moved(tender, status):
+    Tender.objects.filter(pk=tender.pk).update(status=status, submission_deadline=timezone.now() - timedelta(days=1),
+                                               clarification_deadline=timezone.now() - timedelta(days=2))
+    return Tender.objects.get(pk=tender.pk)
+
+
+@pytest.mark.parametrize("status, label, url", [
+    ("draft", "Check and publish", "/build/check/"),
+    ("published", "Amend the tender", "/amend/"),
+    ("closed", "Open the bids", "/bids/"),
+    ("opened", "Start the evaluation", "/actions/start-evaluation/"),
+    ("in_evaluation", "Award the tender", "/award/"),
+])
+def test_the_tender_page_shows_the_next_action_for_each_stage(carol, status, label, url):
+    tender = complete_tender()
+    if status != "draft":
+        tender = _moved(tender, status)
+    page = carol.get(f"/tenders/{tender.reference}/").content.decode()
+    section = page.split("What you can do next", 1)[1].split("</ul>", 1)[0]
+    assert label in section and url in section
+    assert "Cancel this tender" in section and "Copy this tender" in section
+    assert "Close" not in section  # a tender closes at its deadline, never early
+
+
+def test_starting_the_evaluation_is_confirmed_then_done(carol):
+    tender = _moved(complete_tender(), "opened")
+    confirm = carol.get(f"/tenders/{tender.reference}/actions/start-evaluation/").content.decode()
+    assert "What happens next" in confirm and "panel scores the opened bids" in confirm
+    assert Tender.objects.get(pk=tender.pk).status == "opened"
+    carol.post(f"/tenders/{tender.reference}/actions/start-evaluation/")
+    assert Tender.objects.get(pk=tender.pk).status == "in_evaluation"
+    assert AuditEntry.objects.filter(action="tender.in_evaluation").count() == 1
+
+
+def test_a_forbidden_move_is_explained_not_crashed(carol):
+    tender = complete_tender()  # a draft cannot start its evaluation
+    response = carol.post(f"/tenders/{tender.reference}/actions/start-evaluation/")
+    assert response.status_code == 400 and "cannot become in evaluation" in response.content.decode()
+
+
+def test_providers_see_no_next_actions(bidder, commissioner):
+    tender = complete_tender()
+    from tenders.services import tender_publish
+
+    tender_publish(tender=tender, user=commissioner)
+    client = Client()
+    client.force_login(bidder)
+    page = client.get(f"/tenders/{tender.reference}/").content.decode()
+    assert "What you can do next" not in page
+    assert client.get(f"/tenders/{tender.reference}/actions/cancel/").status_code == 403
