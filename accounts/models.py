@@ -1,7 +1,11 @@
 """Users and their role in the procurement."""
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
@@ -18,6 +22,14 @@ class Role(models.TextChoices):
 COMMISSIONING_SIDE = frozenset({Role.COMMISSIONER, Role.EVALUATOR, Role.MODERATOR, Role.LEGAL, Role.ADMIN})
 
 
+class UserManager(DjangoUserManager):
+    def create_superuser(self, username: str, email: str | None = None, password: str | None = None,
+                         **extra_fields: Any) -> User:
+        """A superuser is the IT administrator: role `admin`, no provider (`createsuperuser` on a fresh install)."""
+        extra_fields.setdefault("role", Role.ADMIN)
+        return super().create_superuser(username, email, password, **extra_fields)
+
+
 class User(AbstractUser):
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.PROVIDER)
     provider = models.ForeignKey(
@@ -29,6 +41,8 @@ class User(AbstractUser):
         help_text="The organisation a provider user acts for.",
     )
 
+    objects = UserManager()
+
     class Meta:
         constraints = [
             models.CheckConstraint(
@@ -36,6 +50,13 @@ class User(AbstractUser):
                 condition=Q(role="provider", provider__isnull=False) | ~Q(role="provider"),
             ),
         ]
+
+    def clean(self) -> None:
+        super().clean()
+        if self.role == Role.PROVIDER and self.provider_id is None:
+            raise ValidationError({"provider": "A provider user must be linked to the organisation they act for."})
+        if self.role != Role.PROVIDER and self.provider_id is not None:
+            raise ValidationError({"provider": "Only provider users are linked to a provider organisation."})
 
     def has_role(self, *roles: str) -> bool:
         return self.is_authenticated and self.role in roles
