@@ -21,12 +21,13 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from accounts.models import Role
+from accounts import permissions
 from common.audit import audit_record
 from common.errors import PermissionDeniedError, RuleViolation, TransitionNotAllowed
+from common.timezone import UK_TZ
 from pricing.models import RatePreset
 from tenders.models import Lot, QualityQuestion, ServiceType, Tender, TenderDocument
-from tenders.services._common import LONDON, _locked
+from tenders.services._common import _locked
 from tenders.transitions import TenderStatus
 from tenders.uploads import UploadRejected, check_document
 
@@ -83,8 +84,8 @@ class Problem:
 
 
 def may_configure_tenders(user: Any) -> bool:
-    """Configuring tenders is for commissioners only: not providers, not the panel, not IT (issues 12, 13)."""
-    return bool(getattr(user, "is_authenticated", False) and getattr(user, "role", None) == Role.COMMISSIONER)
+    """Configuring tenders is for commissioners only: not providers, not the panel, not IT (the access policy)."""
+    return permissions.can_manage_tender(user)
 
 
 def _require_commissioner(user: Any) -> None:
@@ -178,7 +179,7 @@ def _validate_tender(tender: Tender, errors: dict[str, list[str]]) -> None:
     ):
         _add(errors, "clarification_deadline", "Clarification questions must close before the submission deadline.")
     if tender.submission_deadline and tender.contract_start and (
-        tender.contract_start <= timezone.localtime(tender.submission_deadline, LONDON).date()
+        tender.contract_start <= timezone.localtime(tender.submission_deadline, UK_TZ).date()
     ):
         _add(errors, "contract_start", "The contract must start after the submission deadline.")
     if tender.contract_start and tender.contract_end and tender.contract_end <= tender.contract_start:
@@ -296,9 +297,9 @@ def tender_create(
     tender = Tender(status=TenderStatus.DRAFT.value)
     _apply(tender, {k: v for k, v in values.items() if k in TENDER_FIELDS})
     if not tender.reference and tender.service_type:
-        tender.reference = tender_reference_suggest(service_type=tender.service_type, on=timezone.localdate(now, LONDON))
+        tender.reference = tender_reference_suggest(service_type=tender.service_type, on=timezone.localdate(now, UK_TZ))
     if tender.rate_preset_id is None and "rate_preset" not in values:
-        tender.rate_preset = preset_for(tender.contract_start or timezone.localdate(now, LONDON))
+        tender.rate_preset = preset_for(tender.contract_start or timezone.localdate(now, UK_TZ))
     _validate_tender(tender, errors)
     lot_rows = _lot_rows(tender, lots, errors)
     question_rows = _question_rows(tender, questions, errors)
@@ -364,9 +365,9 @@ def tender_copy(*, tender: Tender, user: Any, reference: str = "") -> Tender:
         setattr(copy, name, None)
     copy.title = f"{source.title} (copy)"[:200]
     copy.reference = reference.strip() or tender_reference_suggest(
-        service_type=source.service_type, on=timezone.localdate(now, LONDON)
+        service_type=source.service_type, on=timezone.localdate(now, UK_TZ)
     )
-    copy.rate_preset = preset_for(timezone.localdate(now, LONDON)) or source.rate_preset
+    copy.rate_preset = preset_for(timezone.localdate(now, UK_TZ)) or source.rate_preset
     errors: dict[str, list[str]] = {}
     _validate_tender(copy, errors)
     if errors:
@@ -556,7 +557,7 @@ def tender_check(*, tender: Tender, now: datetime) -> list[Problem]:
     ):
         add("dates", "clarification_deadline", "Clarification questions must close before the submission deadline.")
     if tender.contract_start and tender.submission_deadline and (
-        tender.contract_start <= timezone.localtime(tender.submission_deadline, LONDON).date()
+        tender.contract_start <= timezone.localtime(tender.submission_deadline, UK_TZ).date()
     ):
         add("dates", "contract_start", "The contract must start after the submission deadline.")
     if tender.contract_start and tender.contract_end and tender.contract_end <= tender.contract_start:
