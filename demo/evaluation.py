@@ -316,8 +316,14 @@ def _moderate(tender: Tender, staff: dict[str, User], bids: dict[str, Bid]) -> N
             rationale = DISCUSSED.get((slug, number)) or (
                 f"Panel agreed {score}: {DESCRIPTORS[score].lower()}, in line with the individual scores."
             )
+            # What the bidder reads (reg 31): the score against the published descriptor, no names.
+            feedback = (
+                f"Question {number} scored {score} out of 5 ({DESCRIPTORS[score].lower()}) against the "
+                "published scoring descriptors."
+            )
             with time_machine.travel(_at(2, 13, 10 + index, 30 + number), tick=False):
-                services.consensus_record(bid=bid, question=number, user=moderator, score=score, rationale=rationale)
+                services.consensus_record(bid=bid, question=number, user=moderator, score=score, rationale=rationale,
+                                          feedback_to_bidder=feedback)
     if not selectors.tender_evaluation(tender=tender).quality_locked:
         with time_machine.travel(_at(2, 14, 16), tick=False):
             services.quality_lock(tender=tender, user=moderator)

@@ -141,7 +141,7 @@ def load_zones() -> dict[str, Zone]:
 
 def load_providers() -> dict[str, Provider]:
     providers = {}
-    for spec in PROVIDERS:
+    for number, spec in enumerate(PROVIDERS, start=1):
         provider, _ = Provider.objects.get_or_create(
             cqc_provider_id=spec.cqc_provider_id,
             defaults={
@@ -149,6 +149,8 @@ def load_providers() -> dict[str, Provider]:
                 "companies_house_number": spec.companies_house_number,
                 "contact_name": spec.contact_name,
                 "contact_email": f"bids@{spec.slug}.example",
+                # Fictional registered office: assessment summaries give the winner's postal address (reg 31).
+                "registered_address": f"Unit {number}\nRibbleton Business Park\nPreston\nPR2 {number}XY",
                 "status": ProviderStatus.APPROVED,
             },
         )

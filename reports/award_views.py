@@ -144,6 +144,7 @@ def award_decide(request: HttpRequest, reference: str) -> HttpResponse:
         "tender": tender,
         "run": run,
         "bidders": selectors.bidder_outcomes(tender=tender),
+        "missing_feedback": selectors.missing_feedback(run=run),
         "errors": errors,
     }, status=status)
 

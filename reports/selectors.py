@@ -934,6 +934,19 @@ def bidder_outcomes(*, tender: Tender) -> list[BidderOutcome]:
     ]
 
 
+def missing_feedback(*, run: EvaluationRun | None) -> list[str]:
+    """Scored questions of the run with no feedback to the bidder (reg 31), e.g. "Alpha Care Ltd, question 2"."""
+    if run is None:
+        return []
+    missing: dict[str, None] = {}
+    for lot in run.results["lots"]:
+        for bid in lot["bids"]:
+            for q in bid.get("questions") or ():
+                if q.get("consensus") is not None and not str(q.get("feedback") or "").strip():
+                    missing.setdefault(f"{bid['provider']}, question {q['number']}", None)
+    return list(missing)
+
+
 def issued_documents(*, bid: Bid) -> list[GeneratedReport]:
     """The assessment summary and letter issued to this bid's organisation at award, for its bid page."""
     return list(

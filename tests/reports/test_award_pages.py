@@ -40,6 +40,7 @@ def test_the_award_decision_is_behind_a_confirmation_page(tender, commissioner):
     assert page.status_code == 200
     text = page.content.decode()
     assert "cannot be undone" in text and "CQC ratings of the recommended providers are checked again" in text
+    assert "would have no feedback" not in text  # every consensus score carries feedback to the bidder
 
     refused = client.post(url, {"note": ""})
     assert refused.status_code == 400 and "Confirm that you want to award the tender" in refused.content.decode()
