@@ -8,7 +8,9 @@ import pytest
 from django.urls import reverse
 
 from common.models import AuditEntry
+from common.money import pennies
 from demo.lancashire import load_demo
+from pricing.cost_model import cost_of_care
 from pricing.models import RatePreset
 from tests.factories import UserFactory
 
@@ -118,7 +120,8 @@ def test_editing_a_preset_behind_a_published_tender_is_refused_with_the_reason(c
     load_demo()
     preset = RatePreset.objects.get(slug="2016-17")
     page = carol.get(reverse("pricing-preset-edit", args=["2016-17"])).content.decode()
-    assert "LCC-CRISIS-2017" in page and "Create a new preset from it" in page
+    # The demo's historical reablement tender (opened) rests on 2016/17; its open tenders use today's preset.
+    assert "LCC-REAB-2017" in page and "Create a new preset from it" in page
     response = carol.post(reverse("pricing-preset-edit", args=["2016-17"]), _edit_data(preset, hourly_pay_rate="9"))
     assert response.status_code == 400
     assert "cannot change now" in response.content.decode()
@@ -166,8 +169,12 @@ def test_a_bad_comparison_shows_an_error_summary(carol, query, words):
 def test_what_does_each_lot_cost_for_lancashire_crisis(carol):
     load_demo()
     html = carol.get(reverse("pricing-tender-lot-costs", args=["LCC-CRISIS-2017"])).content.decode()
-    # North is mixed (the 2016/17 average, £16.70 per contact hour = £13.92 per Lancashire hour); East urban, less.
-    for text in ("North", "East", "Central", "£16.70", "£13.92", "15-minute visits", "60-minute visits",
+    # North is mixed (the preset's own average per contact hour, x 50/60 per Lancashire hour); East urban, less.
+    # The demo's open tenders take the preset in force at their contract start, so the figure follows the date.
+    preset = RatePreset.objects.get(tenders__reference="LCC-CRISIS-2017")
+    average = cost_of_care(preset.assumptions()).total
+    for text in ("North", "East", "Central", f"£{pennies(average)}", f"£{pennies(average * 50 / 60)}",
+                 "15-minute visits", "60-minute visits",
                  "30-minute visits 40%", "Per 60 minutes of provider time"):
         assert text in html
     assert html.count("<svg") == 2
