@@ -33,7 +33,7 @@ from tenders import bidding_selectors as sel
 from tenders import services
 from tenders.access import (
     can_read_bid,
-    can_read_version,
+    can_read_document,
     can_see_bid_prices,
     can_see_bid_register,
     is_own_bid,
@@ -54,7 +54,17 @@ from tenders.forms import (
     SubmitForm,
     WithdrawForm,
 )
-from tenders.models import Bid, BidDocument, BidVersion, BidVersionStatus, Clarification, Lot, Tender, TenderDocument
+from tenders.models import (
+    Bid,
+    BidDocument,
+    BidVersion,
+    BidVersionStatus,
+    Clarification,
+    DocumentEnvelope,
+    Lot,
+    Tender,
+    TenderDocument,
+)
 from tenders.receipts import canonical_json
 from tenders.selectors import tender_list
 from tenders.transitions import TenderStatus
@@ -487,7 +497,8 @@ def bid_document_download(request: HttpRequest, reference: str, document_id: int
     if document is None or not (is_own_bid(request.user, document.version.bid)
                                 or permissions.is_commissioning_side(request.user)):
         raise Http404("No such document.")
-    if not can_read_version(request.user, document.version):
+    if not can_read_document(request.user, document.version,
+                             is_price_document=document.envelope == DocumentEnvelope.PRICE):
         return _forbidden(request, sealed_message(document.version.bid.tender))
     return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.original_name,
                         content_type=document.content_type)
@@ -869,8 +880,9 @@ def opened_bid(request: HttpRequest, reference: str) -> HttpResponse:
     live = BidVersion.objects.filter(bid=bid).exclude(status=BidVersionStatus.DRAFT).order_by("-number").first()
     version = sel.version_with_content(version_id=live.pk) if live else None
     rows = _content_rows(version) if version else {}
-    if version and not can_see_bid_prices(request.user, bid):  # two envelopes: prices stay sealed
-        rows.update(prices=[], prices_withheld=True)
+    if version and not can_see_bid_prices(request.user, bid):  # two envelopes: prices and price documents stay sealed
+        rows.update(prices=[], prices_withheld=True,
+                    documents=[d for d in rows["documents"] if d.envelope != DocumentEnvelope.PRICE])
     return _page(request, "bidding/opened_bid.html", {
         "bid": bid, "tender": bid.tender, "version": version, **rows,
         "late": list(bid.late_attempts.all()), "can_see_register": can_see_bid_register(request.user, bid.tender),

@@ -25,6 +25,7 @@ from tenders import bidding_selectors as sel
 from tenders import services
 from tenders.access import (
     can_read_bid,
+    can_read_document,
     can_read_version,
     can_see_bid_prices,
     is_own_bid,
@@ -52,6 +53,7 @@ from tenders.models import (
     BidDocument,
     BidVersion,
     BidVersionStatus,
+    DocumentEnvelope,
     Lot,
     QualityQuestion,
 )
@@ -240,8 +242,10 @@ class BidViewSet(viewsets.GenericViewSet):
         ).first()
         if document is None:
             raise Http404("No such document.")
-        if not can_read_version(request.user, document.version):
-            raise PermissionDenied(sealed_message(bid.tender))
+        if not can_read_document(request.user, document.version,
+                                 is_price_document=document.envelope == DocumentEnvelope.PRICE):
+            raise PermissionDenied(sealed_message(bid.tender) if bid.tender.is_sealed
+                                   else "Price documents stay sealed until the price envelope is opened.")
         return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.original_name,
                             content_type=document.content_type)
 

@@ -19,6 +19,7 @@ from tenders.models import (
     BidStatus,
     BidVersion,
     BidVersionStatus,
+    DocumentEnvelope,
 )
 
 # --- serializers: output ------------------------------------------------------
@@ -89,7 +90,7 @@ class DocumentOutSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = BidDocument
-        fields = ["id", "name", "content_type", "size", "sha256", "uploaded_at"]
+        fields = ["id", "name", "envelope", "content_type", "size", "sha256", "uploaded_at"]
 
 
 class VersionSerializer(serializers.ModelSerializer):
@@ -106,6 +107,12 @@ class VersionSerializer(serializers.ModelSerializer):
 
     def get_declarations(self, obj: BidVersion) -> list[str]:
         return [key for key in DECLARATIONS if (obj.declarations or {}).get(key)]
+
+    def to_representation(self, instance: BidVersion) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        if not self.context.get("prices", False):  # price documents stay sealed with the prices
+            data["documents"] = [d for d in data["documents"] if d.get("envelope") != DocumentEnvelope.PRICE]
+        return data
 
 
 class VersionSummarySerializer(serializers.ModelSerializer):
