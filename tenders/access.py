@@ -21,7 +21,7 @@ from accounts.permissions import (  # noqa: F401  (re-exported for existing impo
     is_own_bid,
     may_bid,
 )
-from tenders.models import BidVersion, Tender
+from tenders.models import BidVersion, DocumentEnvelope, Tender
 from tenders.transitions import TenderStatus
 
 
@@ -59,4 +59,6 @@ def version_content_for(user: Any, version: BidVersion) -> dict[str, Any]:
     content = dict(version.content or {})
     if can_see_bid_prices(user, version.bid):
         return content
+    sealed = set(version.documents.filter(envelope=DocumentEnvelope.PRICE).values_list("sha256", flat=True))
+    content["documents"] = [d for d in content.get("documents", []) if d.get("sha256") not in sealed]
     return strip_prices(content)

@@ -207,3 +207,27 @@ def test_prices_show_once_the_price_envelope_is_open(client, commissioner, legal
         assert PRICE in client.get(f"/bidding/bids/{bid.reference}/").content.decode()
         receipt = client.get(f"/api/bids/{bid.reference}/versions/1/receipt/").json()
         assert receipt["content"]["lots"][0]["hourly_price"] == PRICE and receipt["canonical_json"]
+
+
+def test_price_documents_stay_sealed_with_the_prices(client, commissioner, evaluator, bidder):
+    tender = open_tender()
+    bid = services.bid_start(tender=tender, user=bidder)
+    complete_draft(bid, bidder, price=PRICE)
+    quality = services.bid_add_document(bid=bid, user=bidder, upload=upload("policy.pdf", PDF_BYTES))
+    price = services.bid_add_document(bid=bid, user=bidder, upload=upload("costs.pdf", PDF_BYTES + b"%costs"),
+                                      envelope="price")
+    services.bid_submit(bid=bid, user=bidder, idempotency_key="docs")
+    close_and_open(bid.tender, commissioner)
+    panel(bid.tender, commissioner, evaluator)
+    client.force_login(evaluator)
+    listed = [d["name"] for d in client.get(f"/api/bids/{bid.reference}/").json()["live"]["documents"]]
+    assert listed == ["policy.pdf"]
+    receipt = client.get(f"/api/bids/{bid.reference}/versions/1/receipt/").json()
+    assert [d["name"] for d in receipt["content"]["documents"]] == ["policy.pdf"]
+    assert "costs.pdf" not in client.get(f"/bidding/bids/{bid.reference}/").content.decode()
+    assert client.get(f"/api/bids/{bid.reference}/documents/{price.pk}/").status_code == 403
+    assert client.get(f"/api/bids/{bid.reference}/documents/{quality.pk}/").status_code == 200
+    Tender.objects.filter(pk=bid.tender_id).update(price_envelope_opened_at=timezone.now())
+    assert client.get(f"/api/bids/{bid.reference}/documents/{price.pk}/").status_code == 200
+    client.force_login(bidder)  # the bidder always sees its own
+    assert client.get(f"/portal/bids/{bid.reference}/documents/{price.pk}/").status_code == 200
