@@ -25,12 +25,12 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import time_machine
 from django.db import transaction
 
 from accounts.models import User
+from common.timezone import UK_TZ
 from evaluation import selectors, services
 from evaluation.models import (
     ClarificationStatus,
@@ -52,12 +52,11 @@ from tenders.models import (
 )
 from tenders.receipts import bid_version_content, content_digest
 
-LONDON = ZoneInfo("Europe/London")
 REFERENCE = "LCC-REAB-2017"
 
 
 def _at(m: int, d: int, hh: int = 10, mm: int = 0) -> datetime:
-    return datetime(2017, m, d, hh, mm, tzinfo=LONDON)
+    return datetime(2017, m, d, hh, mm, tzinfo=UK_TZ)
 
 
 @dataclass(frozen=True)

@@ -8,13 +8,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Role, User
 from common.audit import audit_record
+from common.timezone import UK_TZ
 from demo.cqc import load_demo_cqc
 from demo.evaluation import load_demo_evaluation
 from pricing.models import RatePreset
@@ -23,7 +23,6 @@ from tenders.models import Lot, QualityQuestion, ServiceType, Tender
 from tenders.transitions import TenderStatus
 from zones.models import PostcodeDistrict, Rurality, Zone
 
-LONDON = ZoneInfo("Europe/London")
 LA = "Lancashire County Council"
 DEMO_PASSWORD = "homecare-demo"  # local demo only; README says so.
 
@@ -124,7 +123,7 @@ SCORE_GUIDANCE = (
 
 
 def _at(y: int, m: int, d: int, hh: int = 12, mm: int = 0) -> datetime:
-    return datetime(y, m, d, hh, mm, tzinfo=LONDON)
+    return datetime(y, m, d, hh, mm, tzinfo=UK_TZ)
 
 
 def load_zones() -> dict[str, Zone]:
@@ -246,7 +245,7 @@ def load_tenders(zones: dict[str, Zone], commissioner: User) -> dict[str, Tender
         else:
             # Tenders open for bids run on today's calendar: the deadline four weeks ahead, the
             # contract starting on the first of a month at least two months after it, for three years.
-            deadline = (now + timedelta(days=28)).astimezone(LONDON).replace(hour=12, minute=0, second=0, microsecond=0)
+            deadline = (now + timedelta(days=28)).astimezone(UK_TZ).replace(hour=12, minute=0, second=0, microsecond=0)
             start = _first_of_month_after(deadline.date(), 2)
             dates = dict(
                 clarification_deadline=deadline - timedelta(days=14), submission_deadline=deadline,

@@ -41,8 +41,8 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from common.money import pennies, quantize_score
+from common.timezone import UK_TZ
 from reports.context import ReportContext
-from reports.formatting import UK
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
 MONEY_FORMAT = '"£"#,##0.00'
@@ -226,7 +226,7 @@ def _write_sheet(workbook: Workbook, title: str, df: pd.DataFrame) -> None:
             value = col[r]
             if isinstance(value, datetime):
                 # Excel has no time zones: write UK wall-clock time, as the reports show it.
-                value = value.astimezone(UK).replace(tzinfo=None) if value.tzinfo else value
+                value = value.astimezone(UK_TZ).replace(tzinfo=None) if value.tzinfo else value
             row_values.append(value)
         sheet.append(row_values)
     for index, (header, col) in enumerate(zip(headers, columns, strict=True), start=1):
@@ -258,7 +258,7 @@ def to_xlsx_workbook_bytes(frames: Mapping[str, pd.DataFrame], *, created: datet
     for title, df in frames.items():
         _write_sheet(workbook, title, df)
     if created is not None:
-        stamp = created.astimezone(UK).replace(tzinfo=None)
+        stamp = created.astimezone(UK_TZ).replace(tzinfo=None)
         workbook.properties.created = stamp
         workbook.properties.modified = stamp
     buffer = io.BytesIO()

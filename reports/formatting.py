@@ -19,12 +19,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from common.money import pennies, quantize_score
+from common.timezone import UK_TZ
 from reports.context import per_contact_hour
 
-UK = ZoneInfo("Europe/London")
 DASH = "–"
 
 
@@ -105,7 +104,7 @@ def uk_datetime(value: datetime | None) -> str:
         return DASH
     if value.tzinfo is None:
         raise ValueError("a report time must be timezone-aware")
-    local = value.astimezone(UK)
+    local = value.astimezone(UK_TZ)
     return f"{local.day} {local:%B %Y, %H:%M}"
 
 
@@ -115,7 +114,7 @@ def short_datetime(value: datetime | None) -> str:
         return DASH
     if value.tzinfo is None:
         raise ValueError("a report time must be timezone-aware")
-    local = value.astimezone(UK)
+    local = value.astimezone(UK_TZ)
     return f"{local.day} {local:%b %Y, %H:%M}"
 
 
@@ -126,7 +125,7 @@ def uk_date(value: date | datetime | None) -> str:
     if isinstance(value, datetime):
         if value.tzinfo is None:
             raise ValueError("a report time must be timezone-aware")
-        value = value.astimezone(UK).date()
+        value = value.astimezone(UK_TZ).date()
     return f"{value:%A} {value.day} {value:%B %Y}"
 
 
@@ -137,7 +136,7 @@ def short_date(value: date | datetime | None) -> str:
     if isinstance(value, datetime):
         if value.tzinfo is None:
             raise ValueError("a report time must be timezone-aware")
-        value = value.astimezone(UK).date()
+        value = value.astimezone(UK_TZ).date()
     return f"{value.day} {value:%b %Y}"
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from tenders.services._common import LONDON
+from common.timezone import UK_TZ
 from tenders.services.award import NOTICE_ID_MAX
 
 _TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
@@ -40,5 +40,5 @@ class NoticeForm(forms.Form):
             return data
         assert match is not None
         local = datetime.combine(day, time(int(match.group(1)), int(match.group(2))))
-        data["published_at"] = timezone.make_aware(local, LONDON)
+        data["published_at"] = timezone.make_aware(local, UK_TZ)
         return data

@@ -24,9 +24,9 @@ from __future__ import annotations
 import hashlib
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from common.money import pennies
+from common.timezone import UK_TZ
 from evaluation.assemble import question_contribution  # one formula; runs store its result
 from pricing.checks import check_price
 from pricing.conversion import MinuteBasis
@@ -57,7 +57,6 @@ from reports.context import (
     TimelineEvent,
 )
 
-UK = ZoneInfo("Europe/London")
 BASIS = MinuteBasis(contact_minutes=50, travel_minutes=10)
 QUALITY_WEIGHT = Decimal(60)
 PRICE_WEIGHT = Decimal(40)
@@ -68,7 +67,7 @@ SPLITS = ((Decimal(60), Decimal(40)), (Decimal(50), Decimal(50)), (Decimal(70), 
 
 def uk(year: int, month: int, day: int, hour: int = 9, minute: int = 0) -> datetime:
     """An aware datetime in UK time."""
-    return datetime(year, month, day, hour, minute, tzinfo=UK)
+    return datetime(year, month, day, hour, minute, tzinfo=UK_TZ)
 
 
 # (name, hours a week, travel minutes per contact hour, miles per contact hour)

@@ -27,6 +27,7 @@ from django.db.models import Q, QuerySet
 
 from common.errors import RuleViolation
 from common.models import AuditEntry
+from common.timezone import UK_TZ
 from cqc.models import CQCLocation
 from evaluation.assemble import question_contribution  # one formula; runs store its result
 from evaluation.models import (
@@ -71,7 +72,6 @@ from reports.context import (
     TenderSummary,
     TimelineEvent,
 )
-from reports.formatting import UK
 from reports.models import GeneratedReport
 from tenders.models import Bid, Clarification, ClarificationStatus, Lot, Tender, TenderAward
 from tenders.services.award import details_notice_due_on
@@ -381,8 +381,6 @@ def _bid_row(
     )
 
 
-def _sensitivity(data: Mapping[str, Any] | None, names: Mapping[str, str]) -> LotSensitivity | None:
-    if not data:
 def _shown_gap(check: Mapping[str, Any]) -> tuple[Decimal | None, Decimal | None]:
     hourly, minimum = _dec(check.get("price_per_contact_hour")), _dec(check.get("model_minimum"))
     if hourly is None or not minimum:
@@ -390,6 +388,8 @@ def _shown_gap(check: Mapping[str, Any]) -> tuple[Decimal | None, Decimal | None
     return shown_gap(hourly, minimum)
 
 
+def _sensitivity(data: Mapping[str, Any] | None, names: Mapping[str, str]) -> LotSensitivity | None:
+    if not data:
         return None
 
     def name(ref: str | None) -> str | None:
@@ -426,7 +426,7 @@ def _ratings_source(locations: Iterable[_Rated]) -> str:
     if not sources:
         return "CQC ratings held in the system at the check"
     when, filename = sources[0]
-    return f"CQC care directory with ratings ({filename}, imported {when.astimezone(UK):%-d %B %Y})"
+    return f"CQC care directory with ratings ({filename}, imported {when.astimezone(UK_TZ):%-d %B %Y})"
 
 
 def _clarification_question(check: Mapping[str, Any], price: Any, contact_minutes: int, travel_minutes: int) -> str:
@@ -860,7 +860,7 @@ def award_report_context(
         audit=audit,
         cqc_snapshot=tuple(snapshot),
         award_notice_published_on=(
-            recorded.award_notice_published_at.astimezone(UK).date()
+            recorded.award_notice_published_at.astimezone(UK_TZ).date()
             if recorded and recorded.award_notice_published_at else None
         ),
         standstill_observed=recorded.standstill_observed if recorded else tender.standstill_applies,

@@ -10,7 +10,6 @@ import uuid
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.contrib.auth import authenticate
@@ -26,6 +25,7 @@ from accounts import permissions
 from accounts.models import Role
 from accounts.reauth import reauthentication_redirect
 from common.errors import DeadlinePassed, DomainError, PermissionDeniedError
+from common.timezone import UK_TZ
 from evaluation.models import PriceClarification
 from providers.models import ProviderStatus
 from reports.selectors import issued_documents
@@ -70,7 +70,6 @@ from tenders.selectors import tender_list
 from tenders.transitions import TenderStatus
 
 View = Callable[..., HttpResponse]
-LONDON = ZoneInfo("Europe/London")
 
 
 # --- helpers ----------------------------------------------------------------
@@ -166,7 +165,7 @@ def _when(value: Any) -> str:
     parsed = parse_datetime(str(value))
     if parsed is None:
         return str(value)
-    return timezone.localtime(parsed, LONDON).strftime("%H:%M on %-d %B %Y")
+    return timezone.localtime(parsed, UK_TZ).strftime("%H:%M on %-d %B %Y")
 
 
 def change_lines(changes: list[dict[str, Any]]) -> list[str]:

@@ -8,10 +8,10 @@ from __future__ import annotations
 from datetime import datetime, time
 from decimal import Decimal, InvalidOperation
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django import forms
 
+from common.timezone import UK_TZ
 from tenders.bidding_rules import (
     DECLARATIONS,
     MAX_PACKAGE_PRICE,
@@ -21,8 +21,6 @@ from tenders.bidding_rules import (
     word_count,
 )
 from tenders.models import Lot, QualityQuestion
-
-LONDON = ZoneInfo("Europe/London")
 
 
 class PricesForm(forms.Form):
@@ -169,13 +167,13 @@ def _parse_when(day: str, month: str, year: str, clock: str, label: str) -> date
         raise forms.ValidationError(f"Enter the {label} as a day, month and year.")
     try:
         hours, minutes = (hhmm or "12:00").replace(".", ":").split(":")
-        value = datetime(int(y), int(m), int(d), tzinfo=LONDON).date()
+        value = datetime(int(y), int(m), int(d), tzinfo=UK_TZ).date()
         at = time(int(hours), int(minutes))
     except (ValueError, TypeError) as exc:
         raise forms.ValidationError(f"The {label} must be a real date and a time like 12:00.") from exc
     if value.year < 2000:
         raise forms.ValidationError(f"Enter the {label}'s year in full, like 2026.")
-    return datetime.combine(value, at, tzinfo=LONDON)
+    return datetime.combine(value, at, tzinfo=UK_TZ)
 
 
 class AmendmentForm(forms.Form):

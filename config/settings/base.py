@@ -11,6 +11,8 @@ import environ
 from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 
+from common.timezone import UK_TZ
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
@@ -137,7 +139,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en-gb"
-TIME_ZONE = "Europe/London"
+TIME_ZONE = UK_TZ.key  # "Europe/London": UK time, named once in common/timezone.py
 USE_I18N = True
 USE_TZ = True
 

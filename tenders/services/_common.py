@@ -4,13 +4,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
 from accounts import permissions
 from common.audit import audit_record
 from common.errors import PermissionDeniedError, TransitionNotAllowed
+from common.timezone import UK_TZ
 from providers.models import ProviderStatus
 from tenders.access import is_own_bid
 from tenders.models import (
@@ -20,11 +20,6 @@ from tenders.models import (
     Tender,
 )
 from tenders.transitions import ALLOWED, TenderStatus
-
-LONDON = ZoneInfo("Europe/London")
-
-
-
 
 
 def _require_role(user: Any, *roles: str) -> None:
@@ -72,11 +67,11 @@ def _locked(tender: Tender) -> Tender:
 
 
 def _london(value: datetime) -> str:
-    return timezone.localtime(value, LONDON).strftime("%H:%M:%S on %-d %B %Y")
+    return timezone.localtime(value, UK_TZ).strftime("%H:%M:%S on %-d %B %Y")
 
 
 def _london_minute(value: datetime) -> str:
-    return timezone.localtime(value, LONDON).strftime("%H:%M on %-d %B %Y")
+    return timezone.localtime(value, UK_TZ).strftime("%H:%M on %-d %B %Y")
 
 
 def _require_provider_user(user: Any, *, approved: bool = True) -> None:

@@ -17,10 +17,11 @@ from django.utils import timezone
 from accounts.permissions import can_award
 from common.audit import audit_record
 from common.errors import PermissionDeniedError, RuleViolation, TransitionNotAllowed
+from common.timezone import UK_TZ
 from evaluation.models import EvaluationRun
 from tenders.award_sequence import AwardState, AwardStep, refusal
 from tenders.models import Tender, TenderAward
-from tenders.services._common import LONDON, _ensure_can, _locked, _transition
+from tenders.services._common import _ensure_can, _locked, _transition
 from tenders.standstill import details_notice_due, standstill_end
 from tenders.transitions import TenderStatus
 
@@ -29,7 +30,7 @@ NOTICE_ID_MAX = 40
 
 def uk_date(moment: datetime) -> date:
     """The UK calendar day of an aware datetime (standstill days are UK days)."""
-    return timezone.localtime(moment, LONDON).date()
+    return timezone.localtime(moment, UK_TZ).date()
 
 
 def _long(day: date) -> str:

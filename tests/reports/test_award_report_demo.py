@@ -19,17 +19,17 @@ import pytest
 from django.core.management import call_command
 from pypdf import PdfReader
 
+from common.timezone import UK_TZ
 from evaluation.models import EvaluationRun
 from reports import services
 from reports.documents import render_document
-from reports.formatting import UK
 from reports.models import ReportKind, ReportStatus
 from reports.selectors import award_report_context
 from tenders.models import Tender
 
 pytestmark = pytest.mark.django_db
 
-GENERATED = datetime(2017, 4, 13, 10, 0, tzinfo=UK)
+GENERATED = datetime(2017, 4, 13, 10, 0, tzinfo=UK_TZ)
 MORECAMBE = "Morecambe Bay Care Co-operative (fictional)"
 BOWLAND = "Bowland Fells Home Support Ltd (fictional)"
 FYLDE = "Fylde Coast Companions Ltd (fictional)"
