@@ -7,14 +7,19 @@ be compared once they are re-expressed per contact hour:
 
     price per contact hour = price per billed unit x 60 / contact minutes
 
-Results stay unrounded; call `common.money.pennies` only for display.
+`per_contact_hour`, `per_billed_hour` and `convert` stay unrounded, for calculations.
+`contact_hour_price` and `billed_hour_price` are the figures people see: the same conversion
+rounded once to the penny, half up (`common.money.pennies`). Every page, report, export, API
+answer and message shows these, so £10.03 per billed hour on a 40-contact-minute basis is
+£15.05 per contact hour everywhere (15.045 rounds up; never `f"{x:.2f}"`, which rounds half
+to even, nor JavaScript's `toFixed`, which works on binary fractions).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
 
-from common.money import to_decimal
+from common.money import pennies, to_decimal
 
 MINUTES_PER_HOUR = Decimal(60)
 
@@ -90,3 +95,19 @@ def convert(price: Decimal, from_basis: MinuteBasis, to_basis: MinuteBasis) -> D
     to_basis.contact_minutes / 60. Unrounded.
     """
     return per_contact_hour(price, from_basis) * Decimal(to_basis.contact_minutes) / MINUTES_PER_HOUR
+
+
+def per_billed_hour(price_per_contact_hour: Decimal, basis: MinuteBasis) -> Decimal:
+    """Re-express a price per 60 contact minutes as a price per billed unit on `basis` (unrounded)."""
+    amount = as_money(price_per_contact_hour, "price_per_contact_hour")
+    return amount * Decimal(basis.contact_minutes) / MINUTES_PER_HOUR
+
+
+def contact_hour_price(price_per_billed_unit: Decimal, basis: MinuteBasis) -> Decimal:
+    """The price per contact hour as shown: `per_contact_hour` rounded to the penny, half up."""
+    return pennies(per_contact_hour(price_per_billed_unit, basis))
+
+
+def billed_hour_price(price_per_contact_hour: Decimal, basis: MinuteBasis) -> Decimal:
+    """The price per billed unit as shown: `per_billed_hour` rounded to the penny, half up."""
+    return pennies(per_billed_hour(price_per_contact_hour, basis))

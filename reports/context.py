@@ -45,10 +45,10 @@ from decimal import Decimal
 from enum import Enum, StrEnum
 from typing import Any
 
+from pricing import conversion
 from pricing.checks import CLARIFICATION_STATUSES, PriceStatus
+from pricing.conversion import MinuteBasis
 from tenders.standstill import STANDSTILL_WORKING_DAYS, earliest_entry_date, standstill_end
-
-MINUTES_PER_HOUR = Decimal(60)
 
 
 class RowStatus(StrEnum):
@@ -97,13 +97,13 @@ class ClarificationDecision(StrEnum):
 
 
 def per_contact_hour(price_per_billed_hour: Decimal, contact_minutes: int) -> Decimal:
-    """A price per billed unit re-expressed per 60 contact minutes (unrounded)."""
-    return price_per_billed_hour * MINUTES_PER_HOUR / Decimal(contact_minutes)
+    """A price per billed unit re-expressed per 60 contact minutes (unrounded; pricing.conversion's formula)."""
+    return conversion.per_contact_hour(price_per_billed_hour, MinuteBasis(contact_minutes, 0))
 
 
 def per_billed_hour(price_per_contact_hour: Decimal, contact_minutes: int) -> Decimal:
     """A price per contact hour re-expressed per billed unit with `contact_minutes` of contact (unrounded)."""
-    return price_per_contact_hour * Decimal(contact_minutes) / MINUTES_PER_HOUR
+    return conversion.per_billed_hour(price_per_contact_hour, MinuteBasis(contact_minutes, 0))
 
 
 # --- The tender ---------------------------------------------------------------------------

@@ -10,6 +10,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from common.money import pennies, quantize_score
+
 # The standard statements every bidder makes. Keys are stored in the bid (and so in the
 # receipt digest); the wording is what the provider ticks.
 DECLARATIONS: dict[str, str] = {
@@ -224,21 +226,28 @@ def provider_price_message(
     *, status: str, per_contact_hour: Decimal, model_minimum: Decimal, statutory_floor: Decimal,
     gap_amount: Decimal, gap_percent: Decimal,
 ) -> str:
-    """The cost-of-care check in words for the bidder (static/js/bid_price_check.js says the same as they type)."""
-    hourly = f"£{per_contact_hour:.2f} per contact hour"
+    """The cost-of-care check in words for the bidder: the bid pages, and the API's `bidder_message`, which
+    static/js/bid_price_check.js shows as they type. Money to the penny and percentages to 2 places, half up
+    (`f"{x:.2f}"` would round half to even: £15.045 would read £15.04 here and £15.05 everywhere else).
+    """
+    per_contact_hour, model_minimum, statutory_floor, gap_amount = (
+        pennies(per_contact_hour), pennies(model_minimum), pennies(statutory_floor), pennies(gap_amount)
+    )
+    gap_percent = quantize_score(gap_percent)
+    hourly = f"£{per_contact_hour} per contact hour"
     if status == "below_statutory_floor":
         return (
-            f"Warning: {hourly} is below £{statutory_floor:.2f}, the least that pays the National Living Wage with"
+            f"Warning: {hourly} is below £{statutory_floor}, the least that pays the National Living Wage with"
             " on-costs (holiday and sick pay, employer NI and pension) for contact, travel and training time, and"
             " mileage. The council must ask you to explain this price and may reject it."
         )
     if status == "below_sustainable_minimum":
         return (
-            f"Warning: {hourly} is £{abs(gap_amount):.2f} ({abs(gap_percent):.2f}%) below the cost-of-care model's"
-            f" sustainable minimum of £{model_minimum:.2f}. The council will ask you to explain this price."
+            f"Warning: {hourly} is £{abs(gap_amount)} ({abs(gap_percent)}%) below the cost-of-care model's"
+            f" sustainable minimum of £{model_minimum}. The council will ask you to explain this price."
         )
     if status == "above_ceiling":
         return f"{hourly}. This price is above the lot's ceiling price."
     if status == "far_above_model":
-        return f"{hourly}, {gap_percent:.2f}% above the cost-of-care model's minimum of £{model_minimum:.2f}."
-    return f"{hourly}: within the cost-of-care range (model minimum £{model_minimum:.2f})."
+        return f"{hourly}, {gap_percent}% above the cost-of-care model's minimum of £{model_minimum}."
+    return f"{hourly}: within the cost-of-care range (model minimum £{model_minimum})."

@@ -8,7 +8,8 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from common.money import pennies
-from pricing.conversion import MinuteBasis, per_contact_hour
+from pricing import conversion
+from pricing.conversion import MinuteBasis
 from tenders.bidding_rules import provider_price_message
 from tenders.models import (
     Amendment,
@@ -164,9 +165,9 @@ def bid_register(*, tender: Tender) -> RegisterSummary:
 
 
 def contact_hour_price(*, tender: Tender, price: Decimal) -> Decimal | None:
-    """The price re-expressed per contact hour on the tender's minute basis (display only)."""
+    """The price per contact hour on the tender's minute basis, to the penny half up (display only)."""
     try:
-        return per_contact_hour(price, MinuteBasis(tender.contact_minutes, tender.travel_minutes))
+        return conversion.contact_hour_price(price, MinuteBasis(tender.contact_minutes, tender.travel_minutes))
     except (TypeError, ValueError):
         return None
 

@@ -7,7 +7,7 @@ from rest_framework import serializers
 
 from common.money import pennies
 from pricing.checks import STATUS_LABELS, PriceCheck, shown_figures
-from pricing.conversion import MinuteBasis
+from pricing.conversion import MinuteBasis, billed_hour_price
 from pricing.cost_model import CostBreakdown
 from pricing.models import RatePreset
 from pricing.selectors import preset_cost_of_care
@@ -121,15 +121,14 @@ def breakdown_data(breakdown: CostBreakdown) -> dict[str, Any]:
 def price_check_data(check: PriceCheck) -> dict[str, Any]:
     """A price check as JSON; amounts per contact hour unless named, gap from the rounded figures."""
     shown = shown_figures(check)
-    contact = check.basis.contact_minutes
     return {
         "price": _money(check.price),
         "basis": basis_data(check.basis),
         "price_per_contact_hour": str(shown["price_per_contact_hour"]),
         "model_minimum": str(shown["model_minimum"]),
         "statutory_floor": str(shown["statutory_floor"]),
-        "model_minimum_on_basis": _money(check.model_minimum * contact / 60),
-        "statutory_floor_on_basis": _money(check.statutory_floor * contact / 60),
+        "model_minimum_on_basis": str(billed_hour_price(check.model_minimum, check.basis)),
+        "statutory_floor_on_basis": str(billed_hour_price(check.statutory_floor, check.basis)),
         "gap_amount": str(shown["gap_amount"]),
         "gap_percent": str(shown["gap_percent"]),
         "ceiling": _money(check.ceiling) if check.ceiling is not None else None,

@@ -23,7 +23,9 @@ from pricing.api.serializers import (
     breakdown_data,
     price_check_data,
 )
-from pricing.conversion import MinuteBasis, convert, per_contact_hour
+from pricing.checks import shown_figures
+from pricing.conversion import MinuteBasis, contact_hour_price, convert
+from tenders.bidding_rules import provider_price_message
 from tenders.models import Lot
 from tenders.selectors import tender_list
 from zones.models import Zone
@@ -47,11 +49,10 @@ class ConvertView(APIView):
     def get(self, request: Request) -> Response:
         q = _query(ConvertQuerySerializer, request)
         basis = MinuteBasis(contact_minutes=q["contact_minutes"], travel_minutes=q.get("travel_minutes", 0))
-        hourly = per_contact_hour(q["price"], basis)
         body: dict[str, Any] = {
             "price": str(pennies(q["price"])),
             "basis": basis_data(basis),
-            "per_contact_hour": str(pennies(hourly)),
+            "per_contact_hour": str(contact_hour_price(q["price"], basis)),
         }
         if "to_contact_minutes" in q:
             target = MinuteBasis(contact_minutes=q["to_contact_minutes"], travel_minutes=q.get("to_travel_minutes", 0))
@@ -92,7 +93,15 @@ class PriceCheckView(APIView):
         if lot is None:
             raise RuleViolation(f"No lot {q['lot']} on a tender you can see.", field="lot")
         check = selectors.lot_price_check(lot=lot, price=q["price"])
-        return Response({"lot": lot.pk, "tender": lot.tender.reference, **price_check_data(check)})
+        shown = shown_figures(check)
+        # The bidder's wording, once, on the server: static/js/bid_price_check.js shows it as they type.
+        bidder_message = provider_price_message(
+            status=check.status.value, per_contact_hour=shown["price_per_contact_hour"],
+            model_minimum=shown["model_minimum"], statutory_floor=shown["statutory_floor"],
+            gap_amount=shown["gap_amount"], gap_percent=shown["gap_percent"],
+        )
+        return Response({"lot": lot.pk, "tender": lot.tender.reference, **price_check_data(check),
+                         "bidder_message": bidder_message})
 
 
 class RatePresetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin,

@@ -24,41 +24,14 @@
     return value.replace(/[£,\s]/g, "");
   }
 
-  function money(value) {
-    return "\u00a3" + Math.abs(Number(value)).toFixed(2);
-  }
-
-  // Worded for the bidder; tenders/bidding_rules.py provider_price_message says the same on the server.
-  function words(data) {
-    var hourly = money(data.price_per_contact_hour) + " per contact hour";
-    switch (data.status) {
-      case "below_statutory_floor":
-        return "Warning: " + hourly + " is below " + money(data.statutory_floor) +
-          ", the least that pays the National Living Wage with on-costs (holiday and sick pay, employer NI and pension)" +
-          " for contact, travel and training time, and mileage. The council must ask you to explain this price and may" +
-          " reject it.";
-      case "below_sustainable_minimum":
-        return "Warning: " + hourly + " is " + money(data.gap_amount) + " (" + Math.abs(Number(data.gap_percent)).toFixed(2) +
-          "%) below the cost-of-care model's sustainable minimum of " + money(data.model_minimum) +
-          ". The council will ask you to explain this price.";
-      case "above_ceiling":
-        return hourly + ". This price is above the lot's ceiling price.";
-      case "far_above_model":
-        return hourly + ", " + Number(data.gap_percent).toFixed(2) + "% above the cost-of-care model's minimum of " +
-          money(data.model_minimum) + ".";
-      case "within_range":
-        return hourly + ": within the cost-of-care range (model minimum " + money(data.model_minimum) + ").";
-      default:
-        return data.message || "";
-    }
-  }
-
+  // The wording and its figures come from the API (bidder_message, tenders/bidding_rules.py
+  // provider_price_message): rounded there once, half up, so the page says what the server says.
   function show(target, data) {
     target.textContent = "";
-    if (!data || !data.price_per_contact_hour) { return; }
+    if (!data || !data.bidder_message) { return; }
     var p = document.createElement("p");
     p.className = "govuk-body-s app-check " + (STATUS_CLASS[data.status] || "");
-    p.textContent = words(data);
+    p.textContent = data.bidder_message;
     target.appendChild(p);
   }
 

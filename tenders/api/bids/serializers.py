@@ -42,8 +42,8 @@ class ContactHourPriceField(serializers.DecimalField):
     """The lot price re-expressed per contact hour on the tender's minute basis (display only)."""
 
     def get_attribute(self, instance: BidLotPrice) -> Decimal | None:
-        value = sel.contact_hour_price(tender=instance.lot.tender, price=instance.hourly_price)
-        return None if value is None else value.quantize(Decimal("0.01"))
+        # Already rounded half up (pricing.conversion.contact_hour_price); quantize() here rounded half to even.
+        return sel.contact_hour_price(tender=instance.lot.tender, price=instance.hourly_price)
 
 
 PRICE_HELP = "Left out unless accounts.permissions.can_see_prices allows this reader (two envelopes)."
