@@ -109,6 +109,14 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # Reusing connections saves a PostgreSQL connect per request (the deadline burst profile showed it).
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Concurrent writers on the default SQLite (issue 13): WAL lets reads run beside the one writer, a writer waits
+    # up to 20 s for the lock instead of failing "database is locked", and BEGIN IMMEDIATE takes the write lock at
+    # the start of a transaction, so a reader never fails upgrading to a writer half-way.
+    DATABASES["default"].setdefault("OPTIONS", {}).update({
+        "transaction_mode": "IMMEDIATE", "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+    })
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Throttle counters live here: per process locally; set CACHE_URL (e.g. redis://host:6379/1) with several workers.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
