@@ -12,13 +12,14 @@ from django.contrib import admin
 from evaluation.models import (
     BidAssessment,
     ConflictDeclaration,
-    ConsensusScore,
     EvaluationRun,
     EvaluatorAssignment,
-    IndividualScore,
-    PriceClarification,
     TenderEvaluation,
 )
+
+# Separation of duties (issue 13, accounts.permissions): the admin is the IT administrator's, who never
+# reads scores or prices, so individual and consensus scores and price clarifications are not registered
+# here (like bid versions, prices and answers). Commissioners and legal read them in the evaluation pages.
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -44,27 +45,9 @@ class ConflictDeclarationAdmin(ReadOnlyAdmin):
     list_filter = ("has_conflict",)
 
 
-@admin.register(IndividualScore)
-class IndividualScoreAdmin(ReadOnlyAdmin):
-    list_display = ("bid", "question", "evaluator", "score", "submitted_at")
-    list_filter = ("bid__tender",)
-
-
-@admin.register(ConsensusScore)
-class ConsensusScoreAdmin(ReadOnlyAdmin):
-    list_display = ("bid", "question", "score", "moderator", "recorded_at", "changed_after_lock")
-    list_filter = ("bid__tender", "changed_after_lock")
-
-
 @admin.register(TenderEvaluation)
 class TenderEvaluationAdmin(ReadOnlyAdmin):
     list_display = ("tender", "moderation_started_at", "quality_locked_at")
-
-
-@admin.register(PriceClarification)
-class PriceClarificationAdmin(ReadOnlyAdmin):
-    list_display = ("bid", "lot", "hourly_price", "check_status", "status", "decided_at")
-    list_filter = ("status",)
 
 
 @admin.register(BidAssessment)

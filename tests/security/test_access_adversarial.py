@@ -60,6 +60,9 @@ def test_case_2_a_superuser_reads_no_sealed_or_opened_bid(users):
         assert names["bid"] not in client.get("/api/bids/").content.decode()
         change = client.get(f"/admin/tenders/bid/?q={names['bid']}")
         assert PRICE_A not in change.content.decode()
+    # Scores and price clarifications are not in the IT administrator's admin at all.
+    for model in ("individualscore", "consensusscore", "priceclarification"):
+        assert client.get(f"/admin/evaluation/{model}/").status_code == 404, model
 
 
 def test_case_3_a_conflicted_evaluator_sees_nothing_of_that_bidder(users):
