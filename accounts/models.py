@@ -8,6 +8,7 @@ from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from rest_framework.authtoken.models import Token
 
 
 class Role(models.TextChoices):
@@ -64,3 +65,19 @@ class User(AbstractUser):
     @property
     def is_commissioning_side(self) -> bool:
         return self.role in COMMISSIONING_SIDE
+
+
+class ApiToken(Token):
+    """DRF's token as the admin shows it: never the key in clear (its str() is a 6-character prefix)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "API token"
+
+    @property
+    def pk(self) -> int:  # type: ignore[override]
+        # The key is the primary key; the admin's links and log use the user's id instead (as DRF's TokenProxy).
+        return self.user_id
+
+    def __str__(self) -> str:
+        return f"{self.key[:6]}… ({self.user})"

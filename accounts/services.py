@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -14,9 +15,102 @@ from rest_framework.authtoken.models import Token
 
 from accounts.models import User
 from common.audit import audit_record
+from common.errors import RuleViolation
 
 # How much of a token the audit trail and the admin show: enough to tell tokens apart, useless to an attacker.
 TOKEN_PREFIX = 6
+
+
+# What the audit trail records of a user before and after a change (never the password hash).
+AUDITED_FIELDS = ("username", "email", "first_name", "last_name", "role", "provider", "is_active", "is_staff",
+                  "is_superuser")
+
+
+def user_snapshot(user: User) -> dict[str, Any]:
+    """The audited view of a user: access-relevant fields, provider by id and name, groups and permissions."""
+    data: dict[str, Any] = {name: getattr(user, name) for name in AUDITED_FIELDS if name != "provider"}
+    data["provider"] = None if user.provider_id is None else {"id": user.provider_id, "name": str(user.provider)}
+    if user.pk:
+        data["groups"] = sorted(user.groups.values_list("name", flat=True))
+        data["permissions"] = sorted(user.user_permissions.values_list("codename", flat=True))
+    return data
+
+
+def _validated(user: User) -> None:
+    try:
+        user.full_clean(exclude=["password"])
+    except ValidationError as exc:
+        first_field, messages = next(iter(exc.message_dict.items()))
+        raise RuleViolation(messages[0], field=None if first_field == "__all__" else first_field) from exc
+
+
+def user_create(*, actor: Any, username: str, password: str | None = None, role: str, provider: Any = None,
+                email: str = "", first_name: str = "", last_name: str = "", is_active: bool = True,
+                is_staff: bool = False, is_superuser: bool = False) -> User:
+    """Create a user (e.g. from the admin); role and provider link must agree. Audited with the new values."""
+    now = timezone.now()
+    with transaction.atomic():
+        user = User(username=username, email=email, first_name=first_name, last_name=last_name, role=role,
+                    provider=provider, is_active=is_active, is_staff=is_staff, is_superuser=is_superuser)
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        _validated(user)
+        user.save()
+        audit_record(actor=actor, action="user.created", obj=user, at=now, before=None, after=user_snapshot(user))
+    return user
+
+
+def user_update(*, actor: Any, user: User, changes: dict[str, Any] | None = None, groups: Any = None,
+                permissions: Any = None) -> User:
+    """Change a user's fields (and optionally groups/permissions), recording before and after in the audit trail."""
+    now = timezone.now()
+    changes = changes or {}
+    unknown = set(changes) - set(AUDITED_FIELDS)
+    if unknown:
+        raise RuleViolation(f"These fields are not changed here: {', '.join(sorted(unknown))}.")
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        before = user_snapshot(locked)
+        for name, value in changes.items():
+            setattr(locked, name, value)
+        _validated(locked)
+        locked.save()
+        if groups is not None:
+            locked.groups.set(groups)
+        if permissions is not None:
+            locked.user_permissions.set(permissions)
+        after = user_snapshot(locked)
+        if after != before:
+            changed = sorted(k for k in after if after[k] != before.get(k))
+            audit_record(actor=actor, action="user.changed", obj=locked, at=now,
+                         before={k: before.get(k) for k in changed}, after={k: after[k] for k in changed})
+    return locked
+
+
+def user_set_password(*, actor: Any, user: User, password: str) -> User:
+    """Set a user's password (the admin's password form); audited without the password."""
+    now = timezone.now()
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        locked.set_password(password)
+        locked.save(update_fields=["password"])
+        audit_record(actor=actor, action="user.password_set", obj=locked, at=now, note="Password set by an administrator.")
+    return locked
+
+
+def user_totp_reset(*, actor: Any, user: User) -> int:
+    """Remove a user's authenticator devices (a lost phone); they set one up again at next sign-in."""
+    now = timezone.now()
+    with transaction.atomic():
+        User.objects.select_for_update().get(pk=user.pk)
+        names = list(TOTPDevice.objects.filter(user=user).values_list("name", flat=True))
+        deleted, _ = TOTPDevice.objects.filter(user=user).delete()
+        if deleted:
+            audit_record(actor=actor, action="user.totp_reset", obj=user, at=now,
+                         before={"devices": names}, after={"devices": []})
+    return deleted
 
 
 def user_totp_confirm(*, user: User, device: TOTPDevice, actor: Any) -> TOTPDevice:
