@@ -5,10 +5,9 @@ comments and runs only exist once bids have been opened.
 """
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
 
+from common.admin import ReadOnlyAdmin
 from evaluation.models import (
     BidAssessment,
     ConflictDeclaration,
@@ -20,17 +19,6 @@ from evaluation.models import (
 # Separation of duties (issue 13, accounts.permissions): the admin is the IT administrator's, who never
 # reads scores or prices, so individual and consensus scores and price clarifications are not registered
 # here (like bid versions, prices and answers). Commissioners and legal read them in the evaluation pages.
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: Any) -> bool:
-        return False
-
-    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(EvaluatorAssignment)

@@ -51,3 +51,31 @@ def test_every_role_has_a_demo_user_and_providers_are_fictional():
     call_command("load_demo")
     assert set(User.objects.values_list("role", flat=True)) >= {"commissioner", "provider", "evaluator", "legal"}
     assert all("(fictional)" in name for name in Provider.objects.values_list("name", flat=True))
+
+
+def test_tenders_open_for_bids_run_on_todays_calendar_and_the_2017_tender_keeps_its_dates():
+    from datetime import date
+
+    from django.utils import timezone
+
+    from pricing.models import RatePreset
+
+    call_command("load_demo")
+    now = timezone.now()
+    for reference in ("LCC-CRISIS-2017", "LCC-HOME-2017"):
+        tender = Tender.objects.get(reference=reference)
+        assert tender.submission_deadline > now
+        assert tender.contract_start > timezone.localdate(tender.submission_deadline)
+        in_force = RatePreset.objects.filter(effective_from__lte=tender.contract_start).order_by("-effective_from").first()
+        assert tender.rate_preset == in_force
+    reablement = Tender.objects.get(reference="LCC-REAB-2017")
+    assert reablement.submission_deadline.year == 2017 and reablement.contract_start == date(2017, 4, 1)
+    assert reablement.rate_preset.slug == "2016-17"
+
+
+def test_no_lot_guarantees_more_hours_than_it_buys():
+    call_command("load_demo")
+    for lot in Lot.objects.exclude(guaranteed_minimum_hours=None):
+        assert lot.guaranteed_minimum_hours <= lot.hours_per_week
+    north = Lot.objects.get(tender__reference="LCC-CRISIS-2017", zone__code="crisis-north")
+    assert (north.hours_per_week, north.guaranteed_minimum_hours) == (Decimal("360"), Decimal("300"))
