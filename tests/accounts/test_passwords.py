@@ -42,6 +42,16 @@ def test_a_wrong_current_password_or_a_weak_new_one_is_named(commissioner):
     assert commissioner.check_password(PASSWORD)
 
 
+def test_every_signed_in_page_links_to_change_your_password(commissioner, bidder):
+    for user in (commissioner, bidder):
+        client = Client()
+        client.force_login(user)
+        assert 'href="/accounts/password_change/">Change your password</a>' in client.get("/").content.decode()
+    page = Client()
+    page.force_login(commissioner)
+    assert "Set up an authenticator app" in page.get("/accounts/password_change/").content.decode()
+
+
 def test_changing_the_password_needs_a_signed_in_user():
     assert Client().get("/accounts/password_change/")["Location"].startswith("/accounts/login/")
 
