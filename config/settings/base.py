@@ -28,6 +28,8 @@ if not SECRET_KEY:
         )
     SECRET_KEY = "insecure-local-development-key-do-not-use-in-production"
 
+# WSGI name of an arrival-time header set by the council's own reverse proxy (common/arrival.py); off when empty.
+ARRIVAL_TIME_HEADER = env.str("ARRIVAL_TIME_HEADER", default="")
 # Key of the audit trail's HMAC chain (common/audit.py): environment only, never the database; a fixed one only with DEBUG.
 AUDIT_HMAC_KEY = env.str("AUDIT_HMAC_KEY", default="") or ("insecure-local-audit-key-do-not-use-in-production" if DEBUG else "")
 

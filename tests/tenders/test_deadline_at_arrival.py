@@ -102,3 +102,30 @@ def test_the_middleware_stamps_each_request_once(client, bidder):
     ArrivalTimeMiddleware(view)(type("Request", (), {})())
     assert before <= seen["request"] == seen["context"] <= timezone.now()
     assert request_arrival() is None  # nothing leaks past the request
+
+
+def _stamp(meta):
+    from common.arrival import ArrivalTimeMiddleware
+
+    seen = {}
+    request = type("Request", (), {"META": meta})()
+    ArrivalTimeMiddleware(lambda r: seen.setdefault("at", r.arrived_at))(request)
+    return seen["at"]
+
+
+def test_a_trusted_proxys_stamp_is_used_when_configured(settings):
+    settings.ARRIVAL_TIME_HEADER = "HTTP_X_REQUEST_START"
+    proxy = timezone.now() - timedelta(seconds=3)
+    assert abs(_stamp({"HTTP_X_REQUEST_START": f"t={proxy.timestamp():.3f}"}) - proxy) < timedelta(milliseconds=2)
+    assert abs(_stamp({"HTTP_X_REQUEST_START": f"t={int(proxy.timestamp() * 1e6)}"}) - proxy) < timedelta(milliseconds=2)
+
+
+def test_the_proxy_header_is_ignored_unless_configured_and_sane(settings):
+    long_ago = (timezone.now() - timedelta(hours=1)).timestamp()
+    before = timezone.now()
+    assert _stamp({"HTTP_X_REQUEST_START": f"t={long_ago}"}) >= before  # not configured: the client sent it
+    settings.ARRIVAL_TIME_HEADER = "HTTP_X_REQUEST_START"
+    assert _stamp({"HTTP_X_REQUEST_START": f"t={long_ago}"}) >= before  # more than a minute early: not believed
+    assert _stamp({"HTTP_X_REQUEST_START": "t=soon"}) >= before
+    future = (timezone.now() + timedelta(seconds=30)).timestamp()
+    assert _stamp({"HTTP_X_REQUEST_START": f"t={future}"}) <= timezone.now()
