@@ -81,6 +81,8 @@ class _Late:
 
 
 def _check_open_for_bids(tender: Tender, now: datetime) -> None:
+    if tender.submission_deadline is None:  # a draft still being built has no deadline yet (issue 12)
+        raise TransitionNotAllowed(f"{tender.reference} is not published, so it is not taking bids.")
     if now >= tender.submission_deadline:
         raise DeadlinePassed(
             f"The deadline for {tender.reference} was {_london_minute(tender.submission_deadline)} (UK time);"

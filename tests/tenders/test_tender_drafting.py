@@ -195,3 +195,9 @@ def test_the_database_refuses_a_published_tender_without_a_deadline():
 def test_lot_model_is_unchanged_for_lots_within_their_hours():
     lot = LotFactory(hours_per_week=Decimal("360"), guaranteed_minimum_hours=Decimal("360"))
     assert Lot.objects.get(pk=lot.pk).guaranteed_minimum_hours == Decimal("360")
+
+
+def test_a_draft_without_a_deadline_refuses_bids_cleanly(bidder):
+    draft = TenderFactory(submission_deadline=None, clarification_deadline=None)
+    with pytest.raises(TransitionNotAllowed, match="not published"):
+        services.bid_start(tender=draft, user=bidder)
