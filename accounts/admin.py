@@ -7,11 +7,13 @@ both can only be revoked here (each revocation audited). Users are deactivated, 
 """
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
@@ -38,7 +40,8 @@ class HomecareUserAdmin(UserAdmin):
                 changes={name: getattr(obj, name) for name in services.AUDITED_FIELDS},
             )
             return
-        password = form.cleaned_data.get("password1") if form.cleaned_data.get("usable_password", True) else None
+        data = form.cleaned_data
+        password = data.get("password1") if data.get("set_usable_password", True) else None
         created = services.user_create(
             actor=request.user, username=obj.username, password=password, role=obj.role, provider=obj.provider,
             email=obj.email, first_name=obj.first_name, last_name=obj.last_name, is_active=obj.is_active,
@@ -58,6 +61,22 @@ class HomecareUserAdmin(UserAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # deactivate instead: the audit trail and bids refer to users
+
+    def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> Any:
+        """Django's password page, with the save routed through the audited service (actor = this request's user)."""
+        actor = request.user
+
+        class AuditedPasswordForm(AdminPasswordChangeForm):
+            def save(self, commit: bool = True) -> User:
+                usable = self.cleaned_data.get("set_usable_password", True)
+                saved = services.user_set_password(actor=actor, user=self.user,
+                                                   password=self.cleaned_data["password1"] if usable else None)
+                self.user.password = saved.password
+                return self.user
+
+        per_request = copy.copy(self)  # the admin instance is shared between threads: change a copy
+        per_request.change_password_form = AuditedPasswordForm
+        return UserAdmin.user_change_password(per_request, request, id, form_url)
 
 
 # DRF's own token admin lists every key in clear (issue 13, case 2).

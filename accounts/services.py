@@ -89,14 +89,18 @@ def user_update(*, actor: Any, user: User, changes: dict[str, Any] | None = None
     return locked
 
 
-def user_set_password(*, actor: Any, user: User, password: str) -> User:
-    """Set a user's password (the admin's password form); audited without the password."""
+def user_set_password(*, actor: Any, user: User, password: str | None) -> User:
+    """Set a user's password (None: no password sign-in) from the admin; audited without the password."""
     now = timezone.now()
     with transaction.atomic():
         locked = User.objects.select_for_update().get(pk=user.pk)
-        locked.set_password(password)
+        if password:
+            locked.set_password(password)
+        else:
+            locked.set_unusable_password()
         locked.save(update_fields=["password"])
-        audit_record(actor=actor, action="user.password_set", obj=locked, at=now, note="Password set by an administrator.")
+        audit_record(actor=actor, action="user.password_set", obj=locked, at=now,
+                     after={"usable_password": bool(password)}, note="Password set by an administrator.")
     return locked
 
 

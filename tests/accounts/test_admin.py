@@ -89,6 +89,18 @@ def test_a_provider_link_on_a_non_provider_role_is_refused_with_a_message(admin_
     assert not AuditEntry.objects.filter(action="user.changed").exists()
 
 
+def test_an_administrator_setting_a_password_is_audited_without_the_password(admin_client, it_admin, evaluator):
+    response = admin_client.post(f"/admin/accounts/user/{evaluator.pk}/password/", {
+        "usable_password": "true", "password1": "a-new-passphrase-for-erin", "password2": "a-new-passphrase-for-erin",
+    })
+    assert response.status_code == 302
+    evaluator.refresh_from_db()
+    assert evaluator.check_password("a-new-passphrase-for-erin")
+    entry = AuditEntry.objects.get(action="user.password_set")
+    assert entry.actor == it_admin and entry.after == {"usable_password": True}
+    assert "a-new-passphrase" not in str(entry.before) + str(entry.after) + entry.note
+
+
 def test_users_are_deactivated_not_deleted(admin_client, evaluator):
     assert admin_client.get(f"/admin/accounts/user/{evaluator.pk}/delete/").status_code == 403
 
