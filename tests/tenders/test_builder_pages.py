@@ -187,3 +187,21 @@ def test_providers_see_no_next_actions(bidder, commissioner):
     page = client.get(f"/tenders/{tender.reference}/").content.decode()
     assert "What you can do next" not in page
     assert client.get(f"/tenders/{tender.reference}/actions/cancel/").status_code == 403
+
+
+def test_specification_documents_are_checked_added_and_removed(carol):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.tenders.bidding_support import PDF_BYTES
+
+    carol.post("/tenders/new/", {"title": "Crisis", "service_type": "crisis"})
+    tender = Tender.objects.get()
+    url = f"/tenders/{tender.reference}/build/documents/"
+    fake = carol.post(url, {"title": "Specification", "file": SimpleUploadedFile("spec.pdf", b"not really a pdf")})
+    assert fake.status_code == 400 and "must be a PDF" in fake.content.decode()
+    carol.post(url, {"title": "Specification", "file": SimpleUploadedFile("spec.pdf", PDF_BYTES)})
+    document = tender.documents.get()
+    assert document.title == "Specification" and document.content_type == "application/pdf"
+    carol.post(url, {"remove": document.pk})
+    assert not tender.documents.exists()
+    assert AuditEntry.objects.filter(action__in=["tender.document_added", "tender.document_removed"]).count() == 2
