@@ -25,6 +25,7 @@ from typing import Any
 from celery import Task
 from django.conf import settings
 from django.db import close_old_connections, connections, transaction
+from django.utils.module_loading import import_string
 
 logger = logging.getLogger(__name__)
 
@@ -86,6 +87,15 @@ def run_in_background(task: Task, args: tuple[Any, ...] | None = None, kwargs: d
     task_id = task_id or str(uuid.uuid4())
     transaction.on_commit(lambda: _submit(task, tuple(args or ()), dict(kwargs or {}), task_id, future))
     return future
+
+
+def queue(task_path: str, *args: Any) -> Any:
+    """Queue the task at a dotted path ("reports.tasks.generate_report") with these arguments.
+
+    By name, so a service that queues its own app's task never imports the tasks module that
+    imports the service (the services -> tasks cycle import-linter's layers contract forbids).
+    """
+    return import_string(task_path).delay(*args)
 
 
 def wait_for_background_tasks(timeout: float = 30.0) -> None:

@@ -45,6 +45,7 @@ from django.utils import timezone
 from accounts import permissions
 from common.audit import audit_record
 from common.errors import PermissionDeniedError, RuleViolation
+from common.tasks import queue
 from cqc.models import CQCImport, CQCImportUpload, CQCLocation, ImportPhase, ImportStatus
 from cqc.parse import (
     KEY_QUESTIONS,
@@ -123,8 +124,6 @@ def cqc_import_upload(*, upload: UploadedFile, user: Any) -> CQCImport:
 
 def cqc_import_queue(*, data: bytes, filename: str, user: Any) -> CQCImport:
     """Store the file with a queued import and hand its ID to the worker once this commits."""
-    from cqc.tasks import import_cqc_task  # tasks import this module
-
     if user is not None and not can_import(user):
         raise PermissionDeniedError("Only a commissioner or an administrator can import CQC ratings.")
     if not data:
@@ -138,7 +137,8 @@ def cqc_import_queue(*, data: bytes, filename: str, user: Any) -> CQCImport:
             actor=user or "system", action="cqc.import_queued", obj=cqc_import, at=cqc_import.created_at,
             after={"filename": cqc_import.filename, "sha256": cqc_import.sha256, "size_bytes": cqc_import.size_bytes},
         )
-        transaction.on_commit(lambda: import_cqc_task.delay(cqc_import.pk))
+        # By name: cqc.tasks imports this module.
+        transaction.on_commit(lambda: queue("cqc.tasks.import_cqc_task", cqc_import.pk))
     return cqc_import
 
 

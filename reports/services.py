@@ -26,6 +26,7 @@ from accounts.models import Role
 from accounts.permissions import is_provider_user
 from common.audit import audit_anchor, audit_record
 from common.errors import PermissionDeniedError, RuleViolation
+from common.tasks import queue
 from providers.models import Provider
 from reports.context import context_digest
 from reports.documents import render_document
@@ -133,9 +134,7 @@ def _create(*, tender: Tender, kind: str, provider: Provider | None, user: Any, 
 
 
 def _enqueue(report_id: int) -> None:
-    from reports.tasks import generate_report
-
-    generate_report.delay(report_id)
+    queue("reports.tasks.generate_report", report_id)  # by name: reports.tasks imports this module
 
 
 @transaction.atomic
