@@ -1,23 +1,554 @@
-"""Provider-portal pages for price clarifications: the bidder reads the question and answers it.
+"""Provider-portal pages: tenders, bids, receipts, notifications and questions about prices.
 
-Thin: the services in evaluation.price_clarifications decide and audit; who may read what is
-the access policy's (accounts.permissions).
+Thin views over tenders.services and evaluation.price_clarifications; who may do what is the
+access policy's (accounts.permissions).
 """
 from __future__ import annotations
 
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from accounts import permissions
+from accounts.models import Role
+from common.errors import DeadlinePassed, DomainError, PermissionDeniedError
 from common.form_views import handle_form
 from evaluation import price_clarifications as clarifications
 from evaluation.forms import PriceExplanationForm
 from evaluation.models import PriceClarification
-from tenders.models import Bid
+from providers.models import ProviderStatus
+from reports.selectors import issued_documents
+from tenders import bidding_selectors as sel
+from tenders import services
+from tenders.access import (
+    can_read_document,
+    is_own_bid,
+    may_bid,
+    sealed_message,
+)
+from tenders.bidding_rules import DECLARATIONS, word_count
+from tenders.bidding_views import (
+    _attach,
+    _bid_context,
+    _content_rows,
+    _draft_or_overview,
+    _forbidden,
+    _own_bid,
+    _page,
+    _visible_tender,
+    change_lines,
+    error_list,
+    problem_links,
+    provider_required,
+)
+from tenders.forms import (
+    AnswerForm,
+    ClarificationForm,
+    DeclarationsForm,
+    DocumentForm,
+    LocationsForm,
+    PricesForm,
+    SubmitForm,
+    WithdrawForm,
+)
+from tenders.models import (
+    Bid,
+    BidDocument,
+    BidVersion,
+    BidVersionStatus,
+    Clarification,
+    DocumentEnvelope,
+    Lot,
+    Tender,
+    TenderDocument,
+)
+from tenders.receipts import canonical_json
+from tenders.transitions import TenderStatus
+
+# --- provider portal ---------------------------------------------------------
+
+
+@provider_required
+def portal(request: HttpRequest) -> HttpResponse:
+    """A provider's home: open tenders with its bid status, its notifications."""
+    provider = request.user.provider
+    bids = sel.provider_bids(provider_id=provider.pk)
+    tenders = list(sel.open_tenders())
+    rows = [{"tender": t, "bid": bids.get(t.pk)} for t in tenders]
+    past = [b for b in bids.values() if b.tender.status != TenderStatus.PUBLISHED.value]
+    latest = list(sel.notifications_for(user=request.user, limit=5))
+    _mark_seen(request, latest)
+    return _page(request, "bidding/portal.html", {
+        "provider": provider, "rows": rows, "past_bids": past,
+        "notifications": latest,
+        "pending": provider.status != ProviderStatus.APPROVED,
+    })
+
+
+@provider_required
+def notifications(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        services.notification_mark_read(user=request.user)
+        messages.success(request, "All notifications marked as read.")
+        return redirect("bidding-notifications")
+    shown = list(sel.notifications_for(user=request.user))
+    _mark_seen(request, shown)
+    return _page(request, "bidding/notifications.html", {"notifications": shown})
+
+
+def _mark_seen(request: HttpRequest, shown: list[Any]) -> None:
+    """Notifications shown on a page count as read; the page still tags them "New" this once."""
+    unread = [n.pk for n in shown if n.read_at is None]
+    if unread:
+        services.notification_mark_read(user=request.user, notification_ids=unread)
+
+
+@login_required
+def tender_page(request: HttpRequest, reference: str) -> HttpResponse:
+    """The specification as a bidder reads it: lots, minute basis, documents, amendments, clarifications."""
+    tender = _visible_tender(request, reference)
+    user = request.user
+    bid = None
+    pending_questions: list[Clarification] = []
+    if user.role == Role.PROVIDER and user.provider_id:
+        bid = Bid.objects.filter(tender=tender, provider_id=user.provider_id).first()
+        pending_questions = list(sel.own_pending_clarifications(tender=tender, provider_id=user.provider_id))
+    now = timezone.now()
+    lots = list(tender.lots.all())
+    closes = services.clarification_closes_at(tender)
+    return _page(request, "bidding/tender.html", {
+        "tender": tender, "lots": lots, "total_hours": sum(lot.hours_per_week for lot in lots),
+        "documents": list(sel.tender_documents(tender=tender)),
+        "amendments": [{"amendment": a, "lines": change_lines(a.changes)} for a in sel.amendments(tender=tender)],
+        "clarifications": list(sel.published_clarifications(tender=tender)),
+        "pending_questions": pending_questions,
+        "clarifications_close": closes,
+        "questions_open": tender.status == TenderStatus.PUBLISHED.value and now < closes,
+        "open_for_bids": tender.status == TenderStatus.PUBLISHED.value and now < tender.submission_deadline,
+        "bid": bid, "may_bid": may_bid(user), "is_provider": user.role == Role.PROVIDER,
+    })
+
+
+@login_required
+def tender_document(request: HttpRequest, reference: str, document_id: int) -> HttpResponse:
+    tender = _visible_tender(request, reference)
+    document = TenderDocument.objects.filter(tender=tender, pk=document_id).first()
+    if document is None:
+        raise Http404("No such document.")
+    return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.original_name,
+                        content_type=document.content_type)
+
+
+@provider_required
+def clarification_ask(request: HttpRequest, reference: str) -> HttpResponse:
+    tender = _visible_tender(request, reference)
+    form = ClarificationForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.clarification_ask(tender=tender, user=request.user, question=form.cleaned_data["question"])
+        except PermissionDeniedError as exc:
+            return _forbidden(request, exc.message)
+        except DomainError as exc:
+            _attach(form, exc)
+        else:
+            messages.success(
+                request, "Your question has been sent. The answer will be published to every bidder without saying who asked."
+            )
+            return redirect(reverse("bidding-tender", args=[tender.reference]) + "#clarifications")
+    return _page(request, "bidding/ask.html", {
+        "tender": tender, "form": form, "errors": error_list(form), "closes": services.clarification_closes_at(tender),
+    }, status=400 if form.errors else 200)
+
+
+@provider_required
+@require_POST
+def bid_start(request: HttpRequest, reference: str) -> HttpResponse:
+    tender = _visible_tender(request, reference)
+    try:
+        bid = services.bid_start(tender=tender, user=request.user)
+    except PermissionDeniedError as exc:
+        return _forbidden(request, exc.message)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("bidding-tender", reference=tender.reference)
+    return redirect("bidding-bid", reference=bid.reference)
+
+
+@provider_required
+def bid_overview(request: HttpRequest, reference: str) -> HttpResponse:
+    """The task list: each part of the bid and whether it is done, then check and submit."""
+    bid = _own_bid(request, reference)
+    context = _bid_context(request, bid)
+    draft = context["draft"]
+    if draft is not None:
+        questions = list(bid.tender.questions.all())
+        answers = {a.question_id: a.text for a in draft.answers.all()}
+        problems = services.bid_submission_problems(version=draft)
+        fields_with_problems = {p.field for p in problems}
+        context.update({
+            "questions": [
+                {"question": q, "answered": bool(answers.get(q.pk)), "words": word_count(answers.get(q.pk, "")),
+                 "problem": f"answer-{q.number}" in fields_with_problems}
+                for q in questions
+            ],
+            "prices_done": "prices" not in fields_with_problems,
+            "locations_done": "locations" not in fields_with_problems,
+            "declarations_done": "declarations" not in fields_with_problems,
+            "document_count": len(draft.documents.all()),
+            "problems": problems,
+            "prices_hint": _lots_priced(len(draft.lot_prices.all())),
+        })
+    # The outcome at award (issue 14): the documents issued to this organisation.
+    context["issued_documents"] = issued_documents(bid=bid) if bid.outcome else []
+    return _page(request, "bidding/bid.html", context)
+
+
+def _lots_priced(count: int) -> str:
+    return "No lots chosen yet" if count == 0 else f"{count} lot{'' if count == 1 else 's'} priced"
+
+
+def _price_rows(tender: Tender, lots: list[Lot], prices: dict[int, Any]) -> list[dict[str, Any]]:
+    """Server-side price checks for re-rendered pages (the live ones come from bid_price_check.js)."""
+    rows = []
+    for lot in lots:
+        price = prices.get(lot.pk)
+        rows.append({
+            "lot": lot,
+            "per_contact_hour": sel.contact_hour_price(tender=tender, price=price) if price else None,
+            "check": sel.lot_price_check(lot=lot, price=price) if price else None,
+        })
+    return rows
+
+
+@provider_required
+def bid_prices(request: HttpRequest, reference: str) -> HttpResponse:
+    bid = _own_bid(request, reference)
+    draft = _draft_or_overview(request, bid)
+    if isinstance(draft, HttpResponse):
+        return draft
+    tender = bid.tender
+    lots = list(Lot.objects.filter(tender=tender).select_related("zone").order_by("number"))
+    saved = {p.lot_id: p for p in draft.lot_prices.all()}
+    initial: dict[str, Any] = {}
+    for lot_id, price in saved.items():
+        initial[f"lot_{lot_id}"] = True
+        initial[f"hourly_{lot_id}"] = price.hourly_price
+        initial[f"package_{lot_id}"] = price.package_price if price.package_price is not None else ""
+    form = PricesForm(request.POST if request.method == "POST" else None, lots=lots, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.bid_update_draft(bid=bid, user=request.user, prices=form.cleaned_data["prices"])
+        except PermissionDeniedError as exc:
+            return _forbidden(request, exc.message)
+        except DomainError as exc:
+            _attach(form, exc)
+        else:
+            messages.success(request, "Your lots and prices have been saved.")
+            return redirect("bidding-bid", reference=bid.reference)
+    shown = {lot_id: p.hourly_price for lot_id, p in saved.items()}
+    if form.is_bound:  # re-rendered with errors: check the prices just typed, not the saved ones
+        shown = {lot_id: hourly for lot_id, (hourly, _package) in getattr(form, "cleaned_data", {}).get("prices", {}).items()}
+    checks = {row["lot"].pk: row for row in _price_rows(tender, lots, shown)}
+    rows = [{**row, **checks[row["lot"].pk]} for row in form.rows()]
+    return _page(request, "bidding/prices.html", {
+        **_bid_context(request, bid), "form": form, "rows": rows, "errors": error_list(form),
+    }, status=400 if form.errors else 200)
+
+
+@provider_required
+def bid_locations(request: HttpRequest, reference: str) -> HttpResponse:
+    bid = _own_bid(request, reference)
+    draft = _draft_or_overview(request, bid)
+    if isinstance(draft, HttpResponse):
+        return draft
+    form = LocationsForm(request.POST if request.method == "POST" else None, initial={"locations": "\n".join(draft.cqc_location_ids or [])})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.bid_update_draft(bid=bid, user=request.user, cqc_location_ids=form.cleaned_data["locations"])
+        except PermissionDeniedError as exc:
+            return _forbidden(request, exc.message)
+        except DomainError as exc:
+            _attach(form, exc, {"cqc_location_ids": "locations"})
+        else:
+            messages.success(request, "Your CQC locations have been saved.")
+            return redirect("bidding-bid", reference=bid.reference)
+    return _page(request, "bidding/locations.html", {
+        **_bid_context(request, bid), "form": form, "errors": error_list(form),
+    }, status=400 if form.errors else 200)
+
+
+@provider_required
+def bid_answer(request: HttpRequest, reference: str, number: int) -> HttpResponse:
+    """One quality question per page, with its word limit shown and enforced."""
+    bid = _own_bid(request, reference)
+    draft = _draft_or_overview(request, bid)
+    if isinstance(draft, HttpResponse):
+        return draft
+    questions = list(bid.tender.questions.all())
+    question = next((q for q in questions if q.number == number), None)
+    if question is None:
+        raise Http404("No such question.")
+    saved = draft.answers.filter(question=question).first()
+    form = AnswerForm(request.POST if request.method == "POST" else None, question=question, initial={"answer": saved.text if saved else ""})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.bid_update_draft(bid=bid, user=request.user, answers={question.pk: form.cleaned_data["answer"]})
+        except PermissionDeniedError as exc:
+            return _forbidden(request, exc.message)
+        except DomainError as exc:
+            _attach(form, exc, {f"answer-{question.number}": "answer"})
+        else:
+            messages.success(request, f"Your answer to question {question.number} has been saved.")
+            later = [q for q in questions if q.number > question.number]
+            if later and "next" in request.POST:
+                return redirect("bidding-answer", reference=bid.reference, number=later[0].number)
+            return redirect("bidding-bid", reference=bid.reference)
+    index = questions.index(question)
+    return _page(request, "bidding/answer.html", {
+        **_bid_context(request, bid), "form": form, "errors": error_list(form), "question": question,
+        "position": index + 1, "count": len(questions), "has_next": index + 1 < len(questions),
+    }, status=400 if form.errors else 200)
+
+
+@provider_required
+def bid_documents(request: HttpRequest, reference: str) -> HttpResponse:
+    bid = _own_bid(request, reference)
+    draft = _draft_or_overview(request, bid)
+    if isinstance(draft, HttpResponse):
+        return draft
+    form = DocumentForm(request.POST if request.method == "POST" else None, request.FILES if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            document = services.bid_add_document(bid=bid, user=request.user, upload=form.cleaned_data["document"],
+                                                 envelope=form.cleaned_data["envelope"] or "quality")
+        except PermissionDeniedError as exc:
+            return _forbidden(request, exc.message)
+        except DomainError as exc:
+            _attach(form, exc)
+        else:
+            messages.success(request, f"{document.original_name} has been uploaded.")
+            return redirect("bidding-documents", reference=bid.reference)
+    from django.conf import settings
+
+    return _page(request, "bidding/documents.html", {
+        **_bid_context(request, bid), "form": form, "errors": error_list(form),
+        "documents": list(draft.documents.all()), "max_mb": settings.BID_DOCUMENT_MAX_BYTES // (1024 * 1024),
+    }, status=400 if form.errors else 200)
+
+
+@provider_required
+@require_POST
+def bid_document_remove(request: HttpRequest, reference: str, document_id: int) -> HttpResponse:
+    bid = _own_bid(request, reference)
+    try:
+        services.bid_remove_document(bid=bid, user=request.user, document_id=document_id)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "The document has been removed.")
+    return redirect("bidding-documents", reference=bid.reference)
+
+
+@login_required
+def bid_document_download(request: HttpRequest, reference: str, document_id: int) -> HttpResponse:
+    """A bid document, for its own provider, or for readers allowed once the tender is opened."""
+    document = BidDocument.objects.select_related("version__bid__tender", "version__bid__provider").filter(
+        pk=document_id, version__bid__reference=reference
+    ).first()
+    if document is None or not (is_own_bid(request.user, document.version.bid)
+                                or permissions.is_commissioning_side(request.user)):
+        raise Http404("No such document.")
+    if not can_read_document(request.user, document.version,
+                             is_price_document=document.envelope == DocumentEnvelope.PRICE):
+        return _forbidden(request, sealed_message(document.version.bid.tender))
+    return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.original_name,
+                        content_type=document.content_type)
+
+
+@provider_required
+def bid_declarations(request: HttpRequest, reference: str) -> HttpResponse:
+    bid = _own_bid(request, reference)
+    draft = _draft_or_overview(request, bid)
+    if isinstance(draft, HttpResponse):
+        return draft
+    form = DeclarationsForm(request.POST if request.method == "POST" else None, initial={"declarations": [k for k, v in (draft.declarations or {}).items() if v]})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.bid_update_draft(bid=bid, user=request.user, declarations=form.cleaned_data["declarations"])
+        except PermissionDeniedError as exc:
+            return _forbidden(request, exc.message)
+        except DomainError as exc:
+            _attach(form, exc)
+        else:
+            messages.success(request, "Your declarations have been saved.")
+            return redirect("bidding-bid", reference=bid.reference)
+    chosen = set(form["declarations"].value() or [])
+    return _page(request, "bidding/declarations.html", {
+        **_bid_context(request, bid), "form": form, "errors": error_list(form),
+        "statements": [{"key": k, "text": t, "checked": k in chosen} for k, t in DECLARATIONS.items()],
+    }, status=400 if form.errors else 200)
+
+
+@provider_required
+def bid_check(request: HttpRequest, reference: str) -> HttpResponse:
+    """Check your answers, then submit. The submit button carries an idempotency key so a double click is harmless."""
+    bid = _own_bid(request, reference)
+    form = SubmitForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        if not form.is_valid():
+            messages.error(request, "Something went wrong with the form. Try again.")
+            return redirect("bidding-check", reference=bid.reference)
+        try:
+            result = services.bid_submit(
+                bid=bid, user=request.user, idempotency_key=form.cleaned_data["idempotency_key"], channel="web"
+            )
+        except PermissionDeniedError as exc:
+            return _forbidden(request, exc.message)
+        except DeadlinePassed as exc:
+            return _page(request, "bidding/late.html", {**_bid_context(request, bid), "message": exc.message}, status=409)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return redirect("bidding-check", reference=bid.reference)
+        # The receipt page's panel says "Bid submitted"; a flash message would only repeat it.
+        return redirect("bidding-receipt", reference=bid.reference, number=result.version.number)
+    draft = _draft_or_overview(request, bid)
+    if isinstance(draft, HttpResponse):
+        return draft
+    version = sel.version_with_content(version_id=draft.pk)
+    problems = services.bid_submission_problems(version=version)
+    return _page(request, "bidding/check.html", {
+        **_bid_context(request, bid), **_content_rows(version), "version": version,
+        "problems": problem_links(bid, problems), "idempotency_key": uuid.uuid4().hex,
+        "price_warnings": _price_warnings(version),
+    })
+
+
+def _price_warnings(version: BidVersion) -> list[dict[str, Any]]:
+    """Every price warning the prices page gave, repeated before submission (issue 16)."""
+    warnings = []
+    for price in sorted(version.lot_prices.all(), key=lambda p: p.lot.number):
+        check = sel.lot_price_check(lot=price.lot, price=price.hourly_price) if price.hourly_price else None
+        if check and check["status"] != "within_range":
+            warnings.append({"lot": price.lot, "check": check})
+    return warnings
+
+
+def _own_version(request: HttpRequest, reference: str, number: int) -> BidVersion:
+    bid = _own_bid(request, reference)
+    version = BidVersion.objects.filter(bid=bid, number=number).exclude(status=BidVersionStatus.DRAFT).first()
+    if version is None or not version.content:
+        raise Http404("No such submission.")
+    return sel.version_with_content(version_id=version.pk)
+
+
+@provider_required
+def bid_receipt(request: HttpRequest, reference: str, number: int) -> HttpResponse:
+    version = _own_version(request, reference, number)
+    return _page(request, "bidding/receipt.html", {
+        **_bid_context(request, version.bid), **_content_rows(version), "version": version,
+        "canonical": canonical_json(version.content),
+    })
+
+
+@provider_required
+def bid_receipt_pdf(request: HttpRequest, reference: str, number: int) -> HttpResponse:
+    """The receipt as a PDF (WeasyPrint), to file or print: the digest, the time received and the content."""
+    from reports.pdf import html_to_pdf, render_html  # loads Pango only when a PDF is asked for
+
+    version = _own_version(request, reference, number)
+    html = render_html("bidding/receipt_pdf.html", {
+        **_bid_context(request, version.bid), **_content_rows(version), "version": version,
+        "generated_at": timezone.now(),
+    })
+    response = HttpResponse(html_to_pdf(html), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="receipt-{version.bid.reference}-v{version.number}.pdf"'
+    return response
+
+
+@provider_required
+def bid_receipt_json(request: HttpRequest, reference: str, number: int) -> HttpResponse:
+    """The exact bytes the digest covers: `sha256sum` of this file prints the receipt's digest."""
+    version = _own_version(request, reference, number)
+    response = HttpResponse(canonical_json(version.content).encode("utf-8"), content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="receipt-{version.bid.reference}-v{version.number}.json"'
+    return response
+
+
+def _simple_post(request: HttpRequest, reference: str, action: Callable[[Bid], Any], success: str) -> HttpResponse:
+    bid = _own_bid(request, reference)
+    try:
+        result = action(bid)
+    except PermissionDeniedError as exc:
+        return _forbidden(request, exc.message)
+    except DeadlinePassed as exc:
+        return _page(request, "bidding/late.html", {**_bid_context(request, bid), "message": exc.message}, status=409)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("bidding-bid", reference=bid.reference)
+    messages.success(request, success)
+    if isinstance(result, services.SubmitResult):
+        return redirect("bidding-receipt", reference=bid.reference, number=result.version.number)
+    return redirect("bidding-bid", reference=bid.reference)
+
+
+@provider_required
+@require_POST
+def bid_revise(request: HttpRequest, reference: str) -> HttpResponse:
+    return _simple_post(
+        request, reference, lambda bid: services.bid_revise(bid=bid, user=request.user),
+        "A new draft has been started from your submitted bid. Your submitted bid stands until you submit the revision.",
+    )
+
+
+@provider_required
+@require_POST
+def bid_discard(request: HttpRequest, reference: str) -> HttpResponse:
+    return _simple_post(
+        request, reference, lambda bid: services.bid_discard_draft(bid=bid, user=request.user),
+        "Your unsubmitted changes have been discarded.",
+    )
+
+
+@provider_required
+@require_POST
+def bid_reconfirm(request: HttpRequest, reference: str) -> HttpResponse:
+    key = (request.POST.get("idempotency_key") or "")[:64]
+    return _simple_post(
+        request, reference,
+        lambda bid: services.bid_reconfirm(bid=bid, user=request.user, idempotency_key=key, channel="web"),
+        "Your bid has been re-confirmed against the amended tender.",
+    )
+
+
+@provider_required
+def bid_withdraw(request: HttpRequest, reference: str) -> HttpResponse:
+    bid = _own_bid(request, reference)
+    form = WithdrawForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.bid_withdraw(bid=bid, user=request.user, reason=form.cleaned_data["reason"])
+        except PermissionDeniedError as exc:
+            return _forbidden(request, exc.message)
+        except DomainError as exc:
+            _attach(form, exc)
+        else:
+            messages.success(request, "Your bid has been withdrawn. You can submit again before the deadline.")
+            return redirect("bidding-bid", reference=bid.reference)
+    return _page(request, "bidding/withdraw.html", {
+        **_bid_context(request, bid), "form": form, "errors": error_list(form),
+    }, status=400 if form.errors else 200)
+
+
+# --- questions about prices ----------------------------------------------------
 
 
 def _clarification(request: HttpRequest, reference: str, pk: int) -> PriceClarification:
