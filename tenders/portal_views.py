@@ -152,18 +152,13 @@ def tender_document(request: HttpRequest, reference: str, document_id: int) -> H
 def clarification_ask(request: HttpRequest, reference: str) -> HttpResponse:
     tender = _visible_tender(request, reference)
     form = ClarificationForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.clarification_ask(tender=tender, user=request.user, question=form.cleaned_data["question"])
-        except PermissionDeniedError as exc:
-            return _forbidden(request, exc.message)
-        except DomainError as exc:
-            _attach(form, exc)
-        else:
-            messages.success(
-                request, "Your question has been sent. The answer will be published to every bidder without saying who asked."
-            )
-            return redirect(reverse("bidding-tender", args=[tender.reference]) + "#clarifications")
+    if request.method == "POST" and (done := handle_form(
+        request, form,
+        lambda data: services.clarification_ask(tender=tender, user=request.user, question=data["question"]),
+        success="Your question has been sent. The answer will be published to every bidder without saying who asked.",
+        redirect_to=reverse("bidding-tender", args=[tender.reference]) + "#clarifications",
+    )):
+        return done
     return _page(request, "bidding/ask.html", {
         "tender": tender, "form": form, "errors": error_list(form), "closes": services.clarification_closes_at(tender),
     }, status=400 if form.errors else 200)
@@ -533,16 +528,12 @@ def bid_reconfirm(request: HttpRequest, reference: str) -> HttpResponse:
 def bid_withdraw(request: HttpRequest, reference: str) -> HttpResponse:
     bid = _own_bid(request, reference)
     form = WithdrawForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.bid_withdraw(bid=bid, user=request.user, reason=form.cleaned_data["reason"])
-        except PermissionDeniedError as exc:
-            return _forbidden(request, exc.message)
-        except DomainError as exc:
-            _attach(form, exc)
-        else:
-            messages.success(request, "Your bid has been withdrawn. You can submit again before the deadline.")
-            return redirect("bidding-bid", reference=bid.reference)
+    if request.method == "POST" and (done := handle_form(
+        request, form, lambda data: services.bid_withdraw(bid=bid, user=request.user, reason=data["reason"]),
+        success="Your bid has been withdrawn. You can submit again before the deadline.",
+        redirect_to=reverse("bidding-bid", args=[bid.reference]),
+    )):
+        return done
     return _page(request, "bidding/withdraw.html", {
         **_bid_context(request, bid), "form": form, "errors": error_list(form),
     }, status=400 if form.errors else 200)
