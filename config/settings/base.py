@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "tenders",
     "evaluation",
     "reports",
+    "demo",  # the Lancashire demo and its load_demo command (on top: no other app imports it)
 ]
 
 MIDDLEWARE = [
