@@ -17,7 +17,9 @@ from demo.lancashire import load_demo
 from tenders.models import Bid
 
 ROLES = ("anonymous", "commissioner", "provider", "provider-fylde", "evaluator", "evaluator3", "moderator", "legal", "admin")
-PUBLIC = {"/accounts/login/", "/api/schema/", "/api/docs/", "/providers/register/", "/providers/registered/"}
+PUBLIC = {"/accounts/login/", "/api/schema/", "/api/docs/", "/providers/register/", "/providers/registered/",
+          # Password reset by email is for people who cannot sign in (issue 13).
+          "/accounts/password_reset/", "/accounts/password_reset/done/", "/accounts/reset/done/"}
 COMMISSIONING_ONLY_PREFIXES = ("/evaluation/", "/api/evaluation/", "/cqc/", "/api/cqc/", "/reports/", "/api/reports/",
                                "/pricing/", "/bidding/", "/providers/registrations/")
 DENIED = {302, 401, 403, 404, 405}
