@@ -98,8 +98,9 @@ def award_page(request: HttpRequest, reference: str) -> HttpResponse:
     return render(request, "reports/pages/award.html", {
         "tender": tender,
         "award": award,
-        "step": next_step(state),
-        "steps": AwardStep,
+        "step": next_step(state).value,
+        # A dict, not the enum class: templates would call the class.
+        "steps": {s.name: s.value for s in AwardStep},
         "run": award.evaluation_run if award else selectors.current_run(tender=tender),
         "earliest_entry": standstill_earliest_entry(award) if award else None,
         "notice_day": uk_date(award.award_notice_published_at) if award and award.award_notice_published_at else None,

@@ -75,7 +75,8 @@ def _check_published_at(published_at: datetime, *, now: datetime, not_before: da
         raise RuleViolation("Give the publication time with its time zone (UK time).", field="published_at")
     if published_at > now:
         raise RuleViolation("The publication time cannot be in the future.", field="published_at")
-    if published_at < not_before:
+    # Notices are recorded to the minute (as Find a Tender shows them), so compare minutes.
+    if published_at < not_before.replace(second=0, microsecond=0):
         raise RuleViolation(f"The notice cannot have been published before {before_label}.", field="published_at")
 
 

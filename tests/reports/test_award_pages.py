@@ -35,6 +35,8 @@ def _provider_user(tender, name):
 
 def test_the_award_decision_is_behind_a_confirmation_page(tender, commissioner):
     client = client_for(commissioner)
+    award_page = client.get(f"/reports/{tender.reference}/award/").content.decode()
+    assert f'href="/reports/{tender.reference}/award/decide/"' in award_page  # the next step is offered
     url = f"/reports/{tender.reference}/award/decide/"
     page = client.get(url)
     assert page.status_code == 200
