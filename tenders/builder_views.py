@@ -190,7 +190,7 @@ def tasks_for(tender: Tender) -> list[Task]:
         else:
             status = "Completed" if started[key] else "Not yet started"
         if key == "preset":
-            warning = services.preset_warning(preset=tender.rate_preset, contract_start=tender.contract_start)
+            warning = services.preset_warning(tender=tender)
             if warning:
                 hint = warning
         tasks.append(Task(name, reverse(url_name, args=[tender.reference]), status, hint))
@@ -232,7 +232,7 @@ def _tender_section(form_class: type[forms.ModelForm], title: str, *, intro: str
                 return redirect("builder-tasks", saved.reference)
         extra: dict[str, Any] = {"intro": intro}
         if form_class is bf.PresetForm:
-            extra["warning"] = services.preset_warning(preset=tender.rate_preset, contract_start=tender.contract_start)
+            extra["warning"] = services.preset_warning(tender=tender)
         return _section_page(request, tender, form, title, **extra)
 
     view.__name__ = f"builder_{form_class.__name__.lower()}"
@@ -377,7 +377,7 @@ def builder_check(request: HttpRequest, reference: str) -> HttpResponse:
     return render(request, "tenders/builder/check.html", {
         "tender": tender, "problems": [(section_urls.get(p.section, "#"), p.message) for p in problems],
         "lots": lots, "total_hours": sum(lot.hours_per_week for lot in lots),
-        "warning": services.preset_warning(preset=tender.rate_preset, contract_start=tender.contract_start),
+        "warning": services.preset_warning(tender=tender),
     })
 
 

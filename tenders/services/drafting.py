@@ -11,7 +11,7 @@ import re
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -26,6 +26,7 @@ from common.audit import audit_record
 from common.errors import PermissionDeniedError, RuleViolation, TransitionNotAllowed
 from common.timezone import UK_TZ
 from pricing.models import RatePreset
+from pricing.selectors import preset_for_date, tender_preset_warning, tender_visit_mix
 from tenders.models import Lot, QualityQuestion, ServiceType, Tender, TenderDocument
 from tenders.services._common import _locked
 from tenders.transitions import TenderStatus
@@ -112,29 +113,14 @@ def tender_reference_suggest(*, service_type: str, on: date, exclude_pk: int | N
     return f"{prefix}-{n:02d}"
 
 
-def preset_year_end(preset: RatePreset) -> date:
-    """The last day of the financial year a preset covers (presets run from 1 April for a year)."""
-    start = preset.effective_from
-    return date(start.year + 1, start.month, start.day) - timedelta(days=1)
-
-
-def preset_warning(*, preset: RatePreset | None, contract_start: date | None) -> str:
-    """A warning when the chosen cost-of-care year does not cover the contract start, else ''."""
-    if preset is None or contract_start is None:
-        return ""
-    if preset.effective_from <= contract_start <= preset_year_end(preset):
-        return ""
-    better = RatePreset.objects.filter(effective_from__lte=contract_start).order_by("-effective_from").first()
-    hint = f" The {better.year_label} model covers it." if better and better.pk != preset.pk else ""
-    return (
-        f"The {preset.year_label} cost-of-care model runs from {preset.effective_from:%-d %B %Y} to"
-        f" {preset_year_end(preset):%-d %B %Y}, but the contract starts on {contract_start:%-d %B %Y}.{hint}"
-    )
+def preset_warning(*, tender: Tender) -> str:
+    """Why the chosen cost-of-care year does not cover the contract start, or '' (RULES' one wording)."""
+    return tender_preset_warning(tender=tender) or ""
 
 
 def preset_for(day: date) -> RatePreset | None:
-    """The preset in force on `day`: the latest starting on or before it."""
-    return RatePreset.objects.filter(effective_from__lte=day).order_by("-effective_from").first()
+    """The preset in force on `day` (pricing's rule), else the latest starting before it."""
+    return preset_for_date(on=day) or RatePreset.objects.filter(effective_from__lte=day).order_by("-effective_from").first()
 
 
 # --- Validation -------------------------------------------------------------------------------
@@ -186,6 +172,10 @@ def _validate_tender(tender: Tender, errors: dict[str, list[str]]) -> None:
         _add(errors, "contract_end", "The contract must end after it starts.")
     if tender.max_lots_per_provider is not None and tender.max_lots_per_provider < 1:
         _add(errors, "max_lots_per_provider", "A provider must be able to win at least one lot, or leave it empty.")
+    try:
+        tender_visit_mix(tender)  # the pricing pages read it; refuse a mix they could not
+    except RuleViolation as exc:
+        _add(errors, "expected_visit_mix", exc.message.split(": ", 1)[-1])
     exclude = ["reference"] if "reference" in errors else []
     try:
         tender.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)

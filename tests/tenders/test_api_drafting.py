@@ -152,3 +152,10 @@ def test_publishing_an_incomplete_draft_is_400_listing_the_problems(api_as, comm
     response = client.post(f"/api/tenders/{reference}/transition/", {"action": "publish"}, format="json")
     assert response.status_code == 400
     assert "weights must add up to 100" in response.json()["detail"]
+
+
+def test_a_visit_mix_the_pricing_pages_could_not_read_is_a_400(api_as, commissioner, zones):
+    response = api_as(commissioner).post("/api/tenders/", _payload(expected_visit_mix={"half an hour": "all"}), format="json")
+    assert response.status_code == 400 and "expected_visit_mix" in response.json()
+    ok = api_as(commissioner).post("/api/tenders/", _payload(expected_visit_mix={"30": "40", "60": "60"}), format="json")
+    assert ok.status_code == 201 and ok.json()["expected_visit_mix"] == {"30": "40", "60": "60"}

@@ -134,7 +134,7 @@ def test_the_preset_page_warns_when_its_year_does_not_cover_the_contract_start(c
     tender = Tender.objects.get()
     Tender.objects.filter(pk=tender.pk).update(contract_start="2030-06-01")
     page = carol.get(f"/tenders/{tender.reference}/build/preset/").content.decode()
-    assert "but the contract starts on 1 June 2030" in page
+    assert "does not cover the contract start on 1 June 2030" in page
 
 
 def _moved(tender, status):

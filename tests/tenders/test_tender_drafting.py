@@ -177,9 +177,9 @@ def test_question_weights_must_add_up_to_100_before_publishing(commissioner):
 
 def test_the_preset_warning_says_when_its_year_does_not_cover_the_contract_start():
     preset = RatePreset.objects.get(slug="2016-17")
-    assert services.preset_warning(preset=preset, contract_start=date(2016, 12, 1)) == ""
-    warning = services.preset_warning(preset=preset, contract_start=date(2026, 6, 1))
-    assert "runs from 1 April 2016 to 31 March 2017" in warning and "2026/27 model covers it" in warning
+    assert services.preset_warning(tender=TenderFactory.build(rate_preset=preset, contract_start=date(2016, 12, 1))) == ""
+    warning = services.preset_warning(tender=TenderFactory.build(rate_preset=preset, contract_start=date(2026, 6, 1)))
+    assert "does not cover the contract start on 1 June 2026" in warning and "Choose 2026/27" in warning
 
 
 def test_the_database_refuses_more_guaranteed_hours_than_the_lot_has():
