@@ -1,6 +1,6 @@
 // One progress poller for every long task shown on a page (CQC imports, generated reports).
 // Markup: an element with data-progress-url (a JSON endpoint answering
-// {status, status_label|phase_label, progress: {done, total, label}}), holding a <progress>,
+// {status, phase_label or status_label, progress: {done, total, label}}), holding a <progress>,
 // an element with data-progress-text and optionally one with data-progress-status;
 // data-progress-unit (e.g. "locations") words the count as "12 of 40 locations".
 // Reloads the page once a task is done or failed, so its result appears.
@@ -26,7 +26,7 @@
     var failures = 0;
 
     function show(data) {
-      var label = data.status_label || data.phase_label;
+      var label = data.phase_label || data.status_label;
       if (status && label) {
         status.textContent = label;
       }
