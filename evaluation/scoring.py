@@ -903,6 +903,14 @@ class _Scored:
         self.x, self.y, self.z = self.qn * gd, gn * qd, qd * gd
 
 
+def _package_price(s: _Scored) -> Decimal:
+    """The package price of a bid in a lot that scores it (checked present when the bid was taken in)."""
+    price = s.bid.package_price_per_contact_hour
+    if price is None:
+        raise ValueError(f"bid {s.bid.bid_ref}: no package price")
+    return price
+
+
 def draw_key(seed: str, bid_ref: str) -> str:
     """A bid's number in the seeded drawing of lots: lower draws first. Anyone can recompute it."""
     return sha256(f"{seed}\x1f{bid_ref}".encode()).hexdigest()
@@ -1055,7 +1063,7 @@ def _evaluate_lot(
             w = lot.package_weight
             package_ref = None
             if w:
-                package_prices = [s.bid.package_price_per_contact_hour for s in scored]
+                package_prices = [_package_price(s) for s in scored]
                 package_ref = _Reference(
                     min(package_prices), sum(package_prices, ZERO), Decimal(len(package_prices)),
                     lot.cost_of_care_benchmark,
@@ -1064,7 +1072,7 @@ def _evaluate_lot(
                 gn, gd = _price_fraction(rules, s.price, ref)
                 if package_ref is not None:
                     # G = (100 - w)% G_hourly + w% G_package, kept as one exact fraction.
-                    pn, pd = _price_fraction(rules, s.bid.package_price_per_contact_hour, package_ref)
+                    pn, pd = _price_fraction(rules, _package_price(s), package_ref)
                     gn, gd = (HUNDRED - w) * gn * pd + w * pn * gd, HUNDRED * gd * pd
                 s.set_price_fraction(gn, gd, qd)
 
