@@ -1,11 +1,24 @@
-"""Plain dicts of generated reports for the pages' JavaScript and the API (no business rules)."""
+"""Generated reports as the pages' JavaScript and the API show them (no business rules): plain dicts,
+and the download response both the page and the API send."""
 from __future__ import annotations
 
 from typing import Any
 
+from django.http import FileResponse
 from django.urls import reverse
 
 from reports.models import GeneratedReport
+
+
+def file_response(report: GeneratedReport) -> FileResponse:
+    """The download of a stored report (page and API): attachment, content type, digest header, no caching."""
+    response = FileResponse(
+        report.file.open("rb"), as_attachment=True, filename=report.filename, content_type=report.content_type
+    )
+    response["X-Content-SHA256"] = report.sha256
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def report_data(report: GeneratedReport) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from common.errors import DomainError, PermissionDeniedError
 from providers.models import Provider
 from reports import selectors, services
 from reports.models import GeneratedReport, ReportKind
+from reports.presenters import file_response
 from tenders.models import Tender
 
 # The whole-tender documents offered as buttons, in the order shown.
@@ -97,14 +98,3 @@ def download(request: HttpRequest, pk: int) -> FileResponse:
     if report is None or not report.is_downloadable:
         raise Http404("No finished report with that number.")
     return file_response(report)
-
-
-def file_response(report: GeneratedReport) -> FileResponse:
-    """Shared with the API's download: attachment, content type, digest header, no caching."""
-    response = FileResponse(
-        report.file.open("rb"), as_attachment=True, filename=report.filename, content_type=report.content_type
-    )
-    response["X-Content-SHA256"] = report.sha256
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response

@@ -18,8 +18,7 @@ from common.pagination import PAGE_PARAMETERS, PaginatedListMixin, paginated_sch
 from providers.models import Provider
 from reports import selectors, services
 from reports.models import GeneratedReport, ReportKind
-from reports.presenters import report_data
-from reports.views import file_response
+from reports.presenters import file_response, report_data
 from tenders.models import Tender
 
 
