@@ -189,3 +189,25 @@ def test_an_inadequate_branch_left_out_of_the_bid_is_caught_by_the_default_rule(
                 "rating": "Inadequate", "publication_date": "2016-11-01"} in assessment.evidence
     entry = AuditEntry.objects.filter(action="evaluation.cqc_assessed").latest("at")
     assert entry.after["cqc_rule"] == scope
+
+
+def test_an_abnormally_low_package_price_is_checked_against_package_hours_and_needs_explaining(
+    commissioner, evaluator, moderator
+):
+    from evaluation.models import PriceClarification
+
+    tender = opened_tender()
+    assert tender.rate_preset_id is not None
+    Lot.objects.filter(tender=tender).update(package_pricing=True, package_hours=D("30"))
+    # £32.00 an hour is fine; £300 for 30 hours is £10.00 a billed hour, below the floor.
+    _package_bid(tender, "Cheap Package Care", "B-CHEAP", "32.00", "300.00", "1-550000061")
+    _package_bid(tender, "Fair Care", "B-FAIR", "32.00", "960.00", "1-550000062")
+    run = _run(tender, commissioner, evaluator, moderator, {"B-CHEAP": (3, 3, 6), "B-FAIR": (3, 3, 6)})
+    (clarification,) = PriceClarification.objects.filter(bid__tender=tender)
+    assert clarification.bid.reference == "B-CHEAP"
+    assert clarification.price_check["message"].startswith("Package price £300.00 for 30 hours:")
+    assert clarification.check_status == "below_statutory_floor"
+    lot = run.results["lots"][0]
+    assert lot["provisional"] and lot["unresolved_clarifications"] == ["B-CHEAP"]
+    cheap = next(b for b in lot["bids"] if b["bid_ref"] == "B-CHEAP")
+    assert cheap["package_check"]["status"] == "below_statutory_floor"
