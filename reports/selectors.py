@@ -448,6 +448,7 @@ def _audit(tender: Tender, bids: list[Bid], run: EvaluationRun, generated_at: da
         "tenders.Tender": [tender.pk],
         "tenders.Bid": bid_ids,
         "tenders.Clarification": Clarification.objects.filter(tender=tender).values_list("pk", flat=True),
+        "tenders.TenderAward": TenderAward.objects.filter(tender=tender).values_list("pk", flat=True),
         "evaluation.EvaluationRun": EvaluationRun.objects.filter(tender=tender).values_list("pk", flat=True),
         "evaluation.TenderEvaluation": TenderEvaluation.objects.filter(tender=tender).values_list("pk", flat=True),
         "evaluation.EvaluatorAssignment": EvaluatorAssignment.objects.filter(tender=tender).values_list("pk", flat=True),
@@ -485,6 +486,10 @@ TIMELINE_ACTIONS = {
     "evaluation.quality_locked": ("Moderation", "Consensus quality scores locked."),
     "evaluation.price_envelope_opened": ("Evaluation", "Price envelopes opened; prices checked against the model."),
     "tender.awarded": ("Award", "Award decision recorded."),
+    "award.summaries_issued": ("Award", "Assessment summaries issued to every assessed bidder through the portal."),
+    "award.notice_recorded": ("Award", "Publication of the contract award notice on Find a Tender recorded."),
+    "tender.contracted": ("Contract", "Contract entered into."),
+    "award.details_notice_recorded": ("Contract", "Publication of the contract details notice recorded."),
     "tender.amended": ("Amendment", "Tender amended and bidders notified."),
 }
 

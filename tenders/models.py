@@ -646,7 +646,7 @@ class TenderAward(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Award of {self.tender.reference}"
+        return f"{self.tender.reference} award"
 
     @property
     def standstill_applies(self) -> bool:

@@ -174,3 +174,21 @@ def test_only_a_commissioner_takes_the_award_steps(tender, legal, bidder):
     for user in (legal, bidder):
         with pytest.raises(PermissionDeniedError):
             services.tender_award(tender=tender, user=user)
+
+
+def test_the_award_report_records_the_award_events_and_dates_the_standstill_from_the_notice(tender, commissioner):
+    import re
+
+    from reports.pdf import AWARD_REPORT, award_report_context as template_context, render_html
+    from reports.selectors import award_report_context
+
+    _award_and_issue(tender, commissioner)
+    with time_machine.travel(datetime(2025, 12, 19, 11, 0, tzinfo=UTC), tick=False):
+        services.award_record_notice(tender=tender, user=commissioner, published_at=NOTICE_AT, notice_id="012345-2025")
+    # Generated weeks later: every date comes from the recorded events.
+    report = award_report_context(tender=tender, generated_at=datetime(2026, 3, 2, 12, 0, tzinfo=UTC))
+    text = " ".join(re.sub(r"<[^>]+>", " ", render_html(AWARD_REPORT, template_context(report))).split())
+    assert "Contract award notice Published 19 December 2025, 10:00, Find a Tender 012345-2025" in text
+    assert "ends at midnight at the end of Monday 5 January 2026" in text
+    assert "A voluntary standstill period (not required for this light-touch contract" in text
+    assert "Assessment summaries issued to every assessed bidder through the portal." in text
