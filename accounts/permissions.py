@@ -126,8 +126,8 @@ def can_view_market_data(user: Any) -> bool:
 
 
 def can_decide_registration(user: Any) -> bool:
-    """Approve or reject a provider organisation's registration: commissioners."""
-    return is_commissioner(user)
+    """Approve or reject a provider organisation's registration (onboarding, not bidding): commissioners and the IT admin."""
+    return is_commissioner(user) or can_manage_users(user)
 
 
 # --------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts import permissions
 from accounts.models import Role, User
 from common.audit import audit_record
 from common.errors import PermissionDeniedError, RuleViolation, TransitionNotAllowed
@@ -232,7 +233,7 @@ def provider_register(*, data: Mapping[str, Any]) -> Registration:
 
 
 def _require_commissioner(user: Any) -> None:
-    if not (getattr(user, "is_authenticated", False) and (user.role in (Role.COMMISSIONER, Role.ADMIN) or user.is_superuser)):
+    if not permissions.can_decide_registration(user):
         raise PermissionDeniedError("Only a commissioner can approve or reject a registration.")
 
 
@@ -281,7 +282,7 @@ def provider_reject(*, provider: Provider, user: Any, reason: str) -> Provider:
 @transaction.atomic
 def provider_add_user(*, provider: Provider, actor: Any, data: Mapping[str, Any]) -> User:
     """A provider's user adds a colleague to the same organisation (or a commissioner does it for them)."""
-    own = getattr(actor, "is_authenticated", False) and actor.role == Role.PROVIDER and actor.provider_id == provider.pk
+    own = permissions.is_provider_user(actor) and actor.provider_id == provider.pk
     if not own:
         _require_commissioner(actor)
     _raise_first(user_errors(data))

@@ -6,7 +6,7 @@ from django.contrib.auth import login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from accounts.models import Role
+from accounts import permissions
 from accounts.throttling import RegistrationThrottle, throttle_page
 from common.errors import DomainError, PermissionDeniedError
 from providers import services
@@ -20,7 +20,7 @@ MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 @throttle_page(RegistrationThrottle)  # issue 13: a few registrations an hour from one address
 def register(request: HttpRequest) -> HttpResponse:
     """Public: register an organisation and its first user, then sign them in."""
-    if request.user.is_authenticated and request.user.role == Role.PROVIDER:
+    if permissions.is_provider_user(request.user):
         return redirect("bidding-portal")
     form = RegistrationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():

@@ -9,7 +9,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.models import Role, User
+from accounts import permissions
+from accounts.models import User
 from accounts.throttling import RegistrationThrottle
 from common.errors import PermissionDeniedError
 from common.pagination import PaginatedListMixin
@@ -111,7 +112,7 @@ class MyUsersView(APIView):
     @extend_schema(request=UserInSerializer, responses={201: UserOutSerializer, 400: RegistrationErrorSerializer, 403: RegistrationErrorSerializer})
     def post(self, request: Request) -> Response:
         """Add a colleague to your organisation."""
-        if getattr(request.user, "role", None) != Role.PROVIDER:
+        if not permissions.is_provider_user(request.user):
             raise PermissionDeniedError("Only a provider's users can add colleagues.")
         data = UserInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -120,7 +121,7 @@ class MyUsersView(APIView):
 
 
 def _require_commissioner(user: object) -> None:
-    if getattr(user, "role", None) not in (Role.COMMISSIONER, Role.ADMIN):
+    if not permissions.can_decide_registration(user):
         raise PermissionDeniedError("Only a commissioner can see and decide registrations.")
 
 
