@@ -2,6 +2,7 @@
 
     python -m bench.burst_fixture create --providers 200 --prefix BURST   # prints JSON
     python -m bench.burst_fixture verify --tender BURST-TENDER                    # prints JSON
+    python -m bench.burst_fixture deadline --tender EDGE-TENDER --seconds 3       # prints the deadline (epoch s)
 
 DJANGO_SETTINGS_MODULE=bench.settings and DATABASE_URL must point at the benchmark's database.
 """
@@ -59,6 +60,17 @@ def verify(tender_reference: str) -> dict[str, Any]:
             "audit_ok": audit_verify().ok}
 
 
+def set_deadline(tender_reference: str, seconds: float) -> dict[str, Any]:
+    """Move the tender's deadline to `seconds` from now (the server's clock); the edge run starts right after."""
+    from django.utils import timezone
+
+    from tenders.models import Tender
+
+    deadline = timezone.now() + timedelta(seconds=seconds)
+    Tender.objects.filter(reference=tender_reference).update(submission_deadline=deadline)
+    return {"deadline": deadline.timestamp()}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.burst_fixture")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -68,6 +80,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     make.add_argument("--prefix", action="append", default=[], help="one tender per prefix (default BURST)")
     check = sub.add_parser("verify")
     check.add_argument("--tender", required=True)
+    move = sub.add_parser("deadline")
+    move.add_argument("--tender", required=True)
+    move.add_argument("--seconds", type=float, required=True)
     args = parser.parse_args(argv)
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
@@ -76,6 +91,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     django.setup()
     if args.command == "create":
         out = create(args.providers, args.deadline_minutes, args.prefix or ["BURST"])
+    elif args.command == "deadline":
+        out = set_deadline(args.tender, args.seconds)
     else:
         out = verify(args.tender)
     json.dump(out, sys.stdout)

@@ -11,8 +11,17 @@ lost = a provider without exactly one stored submission, duplicated = a bid with
 than one version or live submission, or more than one 201 for one key.
 
 Baseline: the same burst, same server, against a bare DRF endpoint (same middleware and
-token authentication) that inserts one row. The database is dropped at the end; if
-PostgreSQL cannot be reached the benchmark says so and is skipped.
+token authentication) that inserts one row. The target (issue 17) is a p99 within 1.5x the
+bare insert's under the same burst, with nothing lost or duplicated.
+
+The edge run: a third tender's deadline is moved to EDGE_LEAD_SECONDS after the moment the
+same burst is released at it, so the queue drains across the deadline. Every request is
+sent well before the deadline; the benchmark counts those sent at least 1 s before it but
+refused ("sent early, refused", target 0): the deadline must be judged at arrival, not
+after waiting for a worker thread or a row lock (common/arrival.py).
+
+The database is dropped at the end; if PostgreSQL cannot be reached the benchmark says so
+and is skipped.
 """
 from __future__ import annotations
 
@@ -32,7 +41,8 @@ from typing import Any
 from bench.common import Result, log, percentile
 
 ROOT = Path(__file__).resolve().parent.parent
-TARGET_P99_MS = 300.0
+TARGET_RATIO = 1.5  # p99 against the bare insert's p99, same burst (issue 17)
+EDGE_LEAD_SECONDS = 3.0  # the edge run's deadline: this long after the burst is released
 PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
 
 
@@ -59,6 +69,7 @@ class Call:
     body: bytes
     status: int = 0
     ms: float = 0.0
+    sent_at: float = 0.0  # epoch seconds, just before the request is written
     answer: dict[str, Any] = field(default_factory=dict)
     error: str = ""
 
@@ -97,6 +108,7 @@ def _run(args: list[str], env: dict[str, str]) -> str:
 def _request(port: int, call: Call) -> None:
     headers = {"Authorization": f"Token {call.token}", "Content-Type": "application/json", "Idempotency-Key": call.key}
     start = time.perf_counter()
+    call.sent_at = time.time()
     try:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         conn.request("POST", call.path, body=call.body, headers=headers)
@@ -168,7 +180,7 @@ def _wait_until_up(port: int, server: subprocess.Popen, seconds: float = 60) -> 
 def run(size: Size = FULL, pg_url: str = PG_URL) -> Result:
     """`pg_url`: server address without a database name, e.g. postgres://postgres@127.0.0.1:5432."""
     workload = f"{size.providers} providers at once (+ every {size.racing_every}th retrying), gunicorn + PostgreSQL"
-    target = f"p99 < {TARGET_P99_MS:.0f} ms, 0 lost, 0 duplicated"
+    target = f"p99 <= {TARGET_RATIO}x bare insert, 0 lost, 0 duplicated, 0 sent 1 s early but refused"
     why = postgres_unreachable(pg_url)
     if why:
         return Result(name="deadline burst", workload=workload, absolute=None, baseline=None, target=target,
@@ -186,11 +198,14 @@ def run(size: Size = FULL, pg_url: str = PG_URL) -> Result:
         log(f"  migrating {database} ...")
         _run([python, "manage.py", "migrate", "--noinput", "-v", "0"], env)
         fixture = json.loads(_run([python, "-m", "bench.burst_fixture", "create", "--providers", str(size.providers),
-                                   "--deadline-minutes", "60", "--prefix", "BURST", "--prefix", "RUSH"], env))
+                                   "--deadline-minutes", "60", "--prefix", "BURST", "--prefix", "RUSH",
+                                   "--prefix", "EDGE"], env))
         port = _free_port()
         server = subprocess.Popen(
             [gunicorn, "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(size.workers),
-             "--threads", str(size.threads), "--worker-class", "gthread", "--backlog", "2048",
+             "--threads", str(size.threads),
+             # gthread, stamping each request's arrival before it waits for a thread (common/gunicorn_worker.py)
+             "--worker-class", "common.gunicorn_worker.ArrivalThreadWorker", "--backlog", "2048",
              "--log-level", "warning", "--timeout", "120"],
             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=server_log,
         )
@@ -216,6 +231,15 @@ def run(size: Size = FULL, pg_url: str = PG_URL) -> Result:
         burst(port, rush_bare, size.rush_seconds)
         rush_calls = _calls(rush_bidders, size, bare=False)
         burst(port, rush_calls, size.rush_seconds)
+        log(f"  all at once, deadline {EDGE_LEAD_SECONDS:g} s after the release ...")
+        edge_bidders = fixture["EDGE"]["bidders"]
+        edge_calls = _calls(edge_bidders, size, bare=False)
+        # The deadline is set well ahead (the fixture process takes a while to start on a loaded machine);
+        # the burst is released exactly EDGE_LEAD_SECONDS before it.
+        edge_deadline = json.loads(_run([python, "-m", "bench.burst_fixture", "deadline", "--tender",
+                                         fixture["EDGE"]["tender"], "--seconds", "20"], env))["deadline"]
+        time.sleep(max(0.0, edge_deadline - EDGE_LEAD_SECONDS - time.time()))
+        burst(port, edge_calls)
         state = json.loads(_run([python, "-m", "bench.burst_fixture", "verify", "--tender", fixture["BURST"]["tender"]],
                                 env))
         rush_state = json.loads(_run([python, "-m", "bench.burst_fixture", "verify", "--tender",
@@ -242,6 +266,16 @@ def run(size: Size = FULL, pg_url: str = PG_URL) -> Result:
         "lost": rush_lost, "duplicated": rush_duplicated, "failed": rush_failed, "seconds": size.rush_seconds,
     }
     result.figures["rush"] = rush
+    edge = _edge(edge_calls, edge_deadline)
+    result.figures["edge"] = edge
+    result.notes.append(
+        f"edge run ({len(edge_calls)} requests, deadline {EDGE_LEAD_SECONDS:g} s after the release): sent at least 1 s "
+        f"before the deadline but refused {edge['sent_early_refused']} of {edge['sent_early']} (target 0); accepted "
+        f"{edge['accepted']}, refused {edge['refused']}, failed {edge['failed']}; last answer "
+        f"{edge['last_answer_after_deadline_s']:+.1f} s after the deadline"
+    )
+    if edge["sent_early_refused"] or edge["failed"]:
+        result.met = False
     result.notes.append(
         f"the same {size.providers} arriving evenly over {size.rush_seconds:g} s: p50 {rush['p50_ms']:.0f} ms, "
         f"p99 {rush['p99_ms']:.0f} ms (bare insert p50 {rush['bare_p50_ms']:.0f} ms, p99 {rush['bare_p99_ms']:.0f} ms); "
@@ -250,6 +284,20 @@ def run(size: Size = FULL, pg_url: str = PG_URL) -> Result:
     if rush_lost or rush_duplicated or rush_failed:
         result.met = False
     return result
+
+
+def _edge(calls: list[Call], deadline: float) -> dict[str, Any]:
+    """How the edge run's requests fared against a deadline that passed while they were queued."""
+    early = [c for c in calls if c.sent_at and c.sent_at <= deadline - 1.0]
+    return {
+        "deadline_epoch": deadline,
+        "sent_early": len(early),
+        "sent_early_refused": sum(1 for c in early if c.status == 409),
+        "accepted": sum(1 for c in calls if c.status in (200, 201)),
+        "refused": sum(1 for c in calls if c.status == 409),
+        "failed": sum(1 for c in calls if c.error or c.status not in (200, 201, 409)),
+        "last_answer_after_deadline_s": round(max(c.sent_at + c.ms / 1000 for c in calls) - deadline, 2),
+    }
 
 
 def _check(bidders: list[dict[str, str]], calls: list[Call], state: dict[str, Any]) -> tuple[int, int]:
@@ -283,7 +331,7 @@ def _result(size: Size, workload: str, target: str, bidders: list[dict[str, str]
         baseline=bare_p99,
         unit="ms",
         target=target,
-        met=p99 < TARGET_P99_MS and lost == 0 and duplicated == 0 and not failed and state["bad_digests"] == 0,
+        met=p99 <= TARGET_RATIO * bare_p99 and lost == 0 and duplicated == 0 and not failed and state["bad_digests"] == 0,
         figures={
             "providers": size.providers, "requests": len(bid_calls), "retries": len(bid_calls) - size.providers,
             "stored": sum(1 for b in state["bids"].values() if b["submitted"] == 1), "lost": lost,
@@ -303,6 +351,7 @@ def _result(size: Size, workload: str, target: str, bidders: list[dict[str, str]
         f"digests that do not recompute {state['bad_digests']}, audit chain {'intact' if state['audit_ok'] else 'BROKEN'}"
     )
     result.notes.append(
+        f"p99 ratio to the bare insert {p99 / bare_p99:.2f}x (target <= {TARGET_RATIO}x); "
         f"p50 {p50:.0f} ms, p99 {p99:.0f} ms, whole burst {bid_seconds:.2f} s "
         f"({len(bid_calls) / bid_seconds:.0f} submissions/s); bare insert p50 {bare_p50:.0f} ms, "
         f"p99 {bare_p99:.0f} ms, burst {bare_seconds:.2f} s; bare table {state['bare_rows']} rows for "

@@ -129,3 +129,13 @@ def test_the_proxy_header_is_ignored_unless_configured_and_sane(settings):
     assert _stamp({"HTTP_X_REQUEST_START": "t=soon"}) >= before
     future = (timezone.now() + timedelta(seconds=30)).timestamp()
     assert _stamp({"HTTP_X_REQUEST_START": f"t={future}"}) <= timezone.now()
+
+
+def test_the_gunicorn_workers_stamp_is_used_once(db):
+    from common.arrival import note_received
+
+    queued = timezone.now() - timedelta(seconds=4)
+    note_received(queued.timestamp())
+    assert abs(_stamp({}) - queued) < timedelta(milliseconds=2)
+    before = timezone.now()
+    assert _stamp({}) >= before  # the next request on this thread is stamped afresh
