@@ -104,6 +104,12 @@ def user_set_password(*, actor: Any, user: User, password: str | None) -> User:
     return locked
 
 
+def user_password_changed(*, user: User) -> None:
+    """Record that a user changed their own password (the change itself is Django's)."""
+    with transaction.atomic():
+        audit_record(actor=user, action="user.password_changed", obj=user, note="Changed by the user.")
+
+
 def user_totp_reset(*, actor: Any, user: User) -> int:
     """Remove a user's authenticator devices (a lost phone); they set one up again at next sign-in."""
     now = timezone.now()

@@ -34,6 +34,10 @@ class TokenThrottle(AddressRateThrottle):
     scope = "token"
 
 
+class PasswordResetThrottle(AddressRateThrottle):
+    scope = "password_reset"  # each request can send an email: no flooding someone's inbox from one address
+
+
 def throttle_page(throttle_class: type[SimpleRateThrottle], *, methods: tuple[str, ...] = ("POST",)) -> Callable[..., Any]:
     """For an HTML view: count `methods` requests with `throttle_class`; over the rate, a 429 page."""
 

@@ -18,9 +18,16 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import services
-from accounts.forms import CodeForm, ConfirmPasswordForm, confirmed_devices
+from accounts.forms import (
+    CodeForm,
+    ConfirmPasswordForm,
+    GovukPasswordChangeForm,
+    GovukPasswordResetForm,
+    confirmed_devices,
+)
 from accounts.models import User
 from accounts.reauth import mark_authenticated
+from accounts.throttling import PasswordResetThrottle, throttle_page
 
 # Between the password and the code: who passed the password step, and when.
 PENDING_KEY = "accounts.otp_pending"
@@ -32,6 +39,22 @@ def _next(request: HttpRequest, default: str = "/") -> str:
     if url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return url
     return default
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's password change, audited (the user's own change; no secret recorded)."""
+
+    form_class = GovukPasswordChangeForm
+
+    def form_valid(self, form):  # type: ignore[no-untyped-def]
+        response = super().form_valid(form)
+        services.user_password_changed(user=self.request.user)
+        return response
+
+
+password_reset = throttle_page(PasswordResetThrottle)(
+    auth_views.PasswordResetView.as_view(form_class=GovukPasswordResetForm)
+)
 
 
 class SignInView(auth_views.LoginView):

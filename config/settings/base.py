@@ -184,6 +184,7 @@ REST_FRAMEWORK = {
         "user": env.str("THROTTLE_USER", default="1200/minute"),
         "registration": env.str("THROTTLE_REGISTRATION", default="10/hour"),
         "token": env.str("THROTTLE_TOKEN", default="10/minute"),
+        "password_reset": env.str("THROTTLE_PASSWORD_RESET", default="10/hour"),
     },
 }
 SPECTACULAR_SETTINGS = {

@@ -7,6 +7,7 @@ import pytest
 from django.core import mail
 from django.test import Client
 
+from common.models import AuditEntry
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -25,6 +26,8 @@ def test_a_signed_in_user_changes_their_password(commissioner):
     assert response["Location"] == "/accounts/password_change/done/"
     commissioner.refresh_from_db()
     assert commissioner.check_password(NEW_PASSWORD)
+    entry = AuditEntry.objects.get(action="user.password_changed")
+    assert entry.actor == commissioner and NEW_PASSWORD not in str(entry.after) + entry.note
     assert "Your password has been changed" in client.get("/accounts/password_change/done/").content.decode()
 
 
@@ -80,6 +83,16 @@ def test_an_unknown_address_gets_the_same_answer_and_no_email():
     response = Client().post("/accounts/password_reset/", {"email": "nobody@council.example"})
     assert response["Location"] == "/accounts/password_reset/done/"
     assert mail.outbox == []
+
+
+def test_reset_requests_from_one_address_are_limited():
+    UserFactory(username="fran", email="fran@council.example")
+    client = Client()
+    for _ in range(10):
+        assert client.post("/accounts/password_reset/", {"email": "fran@council.example"}).status_code == 302
+    refused = client.post("/accounts/password_reset/", {"email": "fran@council.example"})
+    assert refused.status_code == 429 and "Too many requests" in refused.content.decode()
+    assert len(mail.outbox) == 10
 
 
 def test_the_default_email_backend_is_the_console_and_email_url_switches_to_smtp():
