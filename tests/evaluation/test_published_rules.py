@@ -9,6 +9,8 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from evaluation.scoring import (
     BidInput,
@@ -176,3 +178,30 @@ def test_rules_carry_the_tie_rule_and_seed_into_the_published_result():
     assert shown["tie_break"] == "quality_price_lots"
     assert shown["tie_break_seed"] == "abc"
     assert shown["ceiling_rule"] == "not_ranked"
+
+
+# --- properties -------------------------------------------------------------------
+
+_scores = st.tuples(st.integers(1, 5), st.integers(1, 5), st.integers(1, 10))
+_prices = st.sampled_from(["15.00", "16.00", "17.50", "19.00", "21.00"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.tuples(_scores, _prices, st.booleans()), min_size=1, max_size=6),
+    st.sampled_from(list(CeilingRule)),
+    st.integers(1, 3),
+    st.text(min_size=0, max_size=8),
+)
+def test_no_bid_above_its_ceiling_is_ever_recommended(rows, rule, places, seed):
+    bids = [
+        bid(f"b{i}", scores, price, **({"status": BidStatus.ABOVE_CEILING} if above else {}))
+        for i, (scores, price, above) in enumerate(rows)
+    ]
+    rules = TenderRules(ceiling_rule=rule, max_providers_per_lot=places, tie_break_seed=seed)
+    result = evaluate(bids, rules)
+    above = {f"b{i}" for i, (_, _, flag) in enumerate(rows) if flag}
+    assert not above & set(result.awards.lot("north").recommended)
+    # Every place goes to a compliant bid while one is left.
+    compliant = len(rows) - len(above)
+    assert len(result.awards.lot("north").recommended) == min(places, compliant)
