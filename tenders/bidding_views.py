@@ -69,7 +69,6 @@ def commissioner_required(view: View) -> View:
 
 
 def _page(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
-    context.setdefault("unread_count", sel.unread_notification_count(user=request.user))
     context.setdefault("now", timezone.now())
     return render(request, template, context, status=status)
 
