@@ -411,7 +411,7 @@ def results_from_inputs(inputs: Mapping[str, Any]) -> dict[str, Any]:
             row.pop("provider_key", None)
             row.pop("bid_ref", None)
             row.pop("package_price_per_contact_hour", None)  # shown for every bid below, weighted or not
-            excluded = scored.status == "excluded"
+            is_excluded = scored.status == "excluded"
             bids_out.append(
                 {
                     "bid_ref": bid["bid_ref"],
@@ -430,7 +430,7 @@ def results_from_inputs(inputs: Mapping[str, Any]) -> dict[str, Any]:
                     "package_check": _price_check_display(bid.get("package_check")),
                     "clarification": bid.get("clarification"),
                     "cqc": bid.get("cqc"),
-                    "questions": [] if excluded else _questions_detail(
+                    "questions": [] if is_excluded else _questions_detail(
                         questions, bid, to_decimal(inputs["rules"]["quality_weight"])
                     ),
                 }

@@ -106,11 +106,12 @@ def tender_basis(tender: Tender) -> MinuteBasis:
 
 
 def _tender_preset(tender: Tender) -> RatePreset:
-    if tender.rate_preset_id is None:
+    preset = tender.rate_preset if tender.rate_preset_id is not None else None
+    if preset is None:
         raise RuleViolation(
             f"Tender {tender.reference} has no cost-of-care model: choose a rate preset before prices can be checked."
         )
-    return tender.rate_preset
+    return preset
 
 
 def tender_visit_mix(tender: Tender) -> dict[int, Decimal] | None:
@@ -300,7 +301,7 @@ def preset_comparison(*, presets: Iterable[RatePreset], zone: Zone | None = None
     breakdowns = tuple(preset_cost_of_care(preset=p, zone=zone) for p in chosen)
     meta = RatePreset._meta
     assumption_rows = tuple(
-        ComparisonRow(name, str(meta.get_field(name).verbose_name), tuple(getattr(p, name) for p in chosen),
+        ComparisonRow(name, str(getattr(meta.get_field(name), "verbose_name", name)), tuple(getattr(p, name) for p in chosen),
                       money=name in MONEY_FIELDS)
         for name in RATE_ASSUMPTION_FIELDS
     )
