@@ -28,11 +28,12 @@ from common.audit import audit_anchor, audit_record
 from common.errors import PermissionDeniedError, RuleViolation
 from common.tasks import queue
 from providers.models import Provider
+from reports.building import award_report_context
 from reports.context import context_digest
 from reports.documents import render_document
 from reports.models import PER_BIDDER_KINDS, GeneratedReport, ReportKind, ReportStatus
 from reports.pdf import sha256_hex
-from reports.selectors import award_report_context, current_run
+from reports.selectors import current_run
 from tenders.award_sequence import AwardStep
 from tenders.models import Bid, BidOutcome, NotificationKind, Tender, TenderAward
 from tenders.services._common import _notify

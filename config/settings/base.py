@@ -224,7 +224,7 @@ CQC_IMPORT_INLINE_MAX_BYTES = env.int("CQC_IMPORT_INLINE_MAX_BYTES", default=102
 # False makes a commissioner decide every one (providers/services.py, README "Provider registration").
 PROVIDER_AUTO_APPROVE = env.bool("PROVIDER_AUTO_APPROVE", default=True)
 # The contracting authority on award reports, assessment summaries and letters (read once, in
-# reports.selectors._authority): its name, postal address (lines separated by "|"), the contact
+# reports.building._authority): its name, postal address (lines separated by "|"), the contact
 # email bidders write to, and who signs. The defaults are the demo's fictional contact details.
 REPORT_AUTHORITY_NAME = env.str("REPORT_AUTHORITY_NAME", default="Lancashire County Council")
 REPORT_AUTHORITY_ADDRESS = env.str("REPORT_AUTHORITY_ADDRESS", default="County Hall|Fishergate|Preston|PR1 8XJ")

@@ -6,8 +6,8 @@ import re
 from django.template.loader import render_to_string
 from django.test import override_settings
 
+from reports.building import _authority
 from reports.context import Authority
-from reports.selectors import _authority
 from tests.factories import TenderFactory
 
 SETTINGS = dict(

@@ -22,9 +22,9 @@ from pypdf import PdfReader
 from common.timezone import UK_TZ
 from evaluation.models import EvaluationRun
 from reports import services
+from reports.building import award_report_context
 from reports.documents import render_document
 from reports.models import ReportKind, ReportStatus
-from reports.selectors import award_report_context
 from tenders.models import Tender
 
 pytestmark = pytest.mark.django_db

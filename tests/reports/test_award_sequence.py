@@ -179,8 +179,9 @@ def test_only_a_commissioner_takes_the_award_steps(tender, legal, bidder):
 def test_the_award_report_records_the_award_events_and_dates_the_standstill_from_the_notice(tender, commissioner):
     import re
 
-    from reports.pdf import AWARD_REPORT, award_report_context as template_context, render_html
-    from reports.selectors import award_report_context
+    from reports.building import award_report_context
+    from reports.pdf import AWARD_REPORT, render_html
+    from reports.pdf import award_report_context as template_context
 
     _award_and_issue(tender, commissioner)
     with time_machine.travel(datetime(2025, 12, 19, 11, 0, tzinfo=UTC), tick=False):

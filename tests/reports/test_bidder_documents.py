@@ -14,9 +14,9 @@ import time_machine
 from pypdf import PdfReader
 
 from evaluation import services as evaluation
+from reports.building import award_report_context
 from reports.documents import letter_kind, render_document
 from reports.pdf import ASSESSMENT_SUMMARY, bidder_context, render_html
-from reports.selectors import award_report_context
 from reports.services import award_issue_summaries
 from tenders import services
 from tests.evaluation.helpers import moderate, opened_tender, panel, score_all, submit_bid

@@ -13,9 +13,9 @@ import pytest
 from pypdf import PdfReader
 
 from cqc.models import CQCLocation
+from reports.building import award_report_context
 from reports.context import context_digest
 from reports.documents import render_document
-from reports.selectors import award_report_context
 from tenders.models import Bid
 from tests.evaluation.helpers import cqc_location
 from tests.reports.helpers import ALPHA, evaluated_tender
