@@ -25,11 +25,17 @@ CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 375, "height": 812}}
 SERIOUS = frozenset({"serious", "critical"})
+# How long a page load, click or expect() may take before it fails. An upper bound, never a wait:
+# a passing step returns as soon as it can. Generous because the suite runs in parallel on 2 shared
+# cores (make test, .ci/run), where a live-server page under load took more than 15 s.
+TIMEOUT_MS = 60_000
 
 try:
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 except ImportError:  # pragma: no cover - depends on the machine
     sync_playwright = None  # type: ignore[assignment]
+else:
+    expect.set_options(timeout=TIMEOUT_MS)
 
 
 def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
@@ -54,7 +60,7 @@ def chromium() -> Iterator[Any]:
 def _new_page(chromium: Any, viewport: dict[str, int]) -> tuple[Any, Any, list[str]]:
     context = chromium.new_context(viewport=viewport)
     page = context.new_page()
-    page.set_default_timeout(15_000)
+    page.set_default_timeout(TIMEOUT_MS)
     errors: list[str] = []
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     page.console_errors = errors  # type: ignore[attr-defined]

@@ -21,11 +21,11 @@ def test_the_cqc_import_page_follows_the_progress_and_reloads_when_done(live_ser
     # The worker (here: the test) reports progress; the page shows it without being reloaded.
     CQCImport.objects.filter(pk=cqc_import.pk).update(status=ImportStatus.RUNNING, phase=ImportPhase.WRITING,
                                                       progress_done=1200, progress_total=48000)
-    expect(page.locator("[data-progress-text]")).to_have_text("1,200 of 48,000 locations", timeout=10_000)
+    expect(page.locator("[data-progress-text]")).to_have_text("1,200 of 48,000 locations")
     expect(page.locator("[data-progress-status]")).to_have_text("Comparing and writing the locations")
     assert page.locator("progress").evaluate("p => [p.value, p.max]") == [1200, 48000]
 
     CQCImport.objects.filter(pk=cqc_import.pk).update(status=ImportStatus.DONE, phase=ImportPhase.FINISHED,
                                                       progress_done=48000, finished_at=timezone.now())
-    expect(page.locator("[data-progress-url]")).to_have_count(0, timeout=10_000)  # reloaded into the result
+    expect(page.locator("[data-progress-url]")).to_have_count(0)  # reloaded into the result
     assert not [e for e in page.console_errors if "Content Security Policy" in e]
