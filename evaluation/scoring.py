@@ -74,6 +74,7 @@ Awards: see `recommend_awards`. Sensitivity: see `LotSensitivity`.
 """
 from __future__ import annotations
 
+import heapq
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -408,10 +409,11 @@ class BidInput:
             if price <= 0:
                 raise ValueError(f"bid {self.bid_ref}: price per contact hour must be positive")
             object.__setattr__(self, "price_per_contact_hour", price)
-        scores = {
-            key: _dec(value, f"bid {self.bid_ref} score for {key}")
-            for key, value in self.consensus_scores.items()
-        }
+        scores = dict(self.consensus_scores)
+        for key, value in scores.items():
+            # A finite Decimal is taken as it is (what _dec returns for it); anything else is coerced or refused.
+            if type(value) is not Decimal or not value.is_finite():
+                scores[key] = _dec(value, f"bid {self.bid_ref} score for {key}")
         object.__setattr__(self, "consensus_scores", scores)
 
 
@@ -830,6 +832,71 @@ class _QualityModel:
         return sum(map(mul, self.coefficients, values), ZERO), zeros
 
 
+@dataclass(frozen=True, slots=True)
+class _BidQuality:
+    """What a bid's consensus scores give it, the same in every lot it prices."""
+
+    qn: Decimal  # exact numerator over _QualityModel.denominator
+    zeros: tuple[str, ...]  # questions scored 0
+    score: Decimal  # quality_weight x F, one rounded division
+    neg_fraction: Decimal  # minus F, one rounded division (a sort key)
+    fails: str  # why it fails the published quality thresholds ("; "-joined), or ""
+
+
+class _Qualities:
+    """Each bid's quality worked out once per tender rather than once per lot it prices.
+
+    A bid sends the same consensus scores for every lot; when they are the very same
+    Decimal objects (the caller builds them once per bid), the lot reuses the figures
+    already computed. Keyed by the objects' ids, kept alive with the entry, so a hit is
+    the identical computation. Each bid-lot is still checked for missing or unknown
+    questions under its own reference.
+    """
+
+    def __init__(self, quality: _QualityModel, rules: TenderRules) -> None:
+        self.model = quality
+        self.rules = rules
+        self._seen: dict[tuple[int, ...], tuple[tuple[Decimal, ...], _BidQuality]] = {}
+
+    def of(self, bid: BidInput) -> _BidQuality:
+        """The bid's quality figures. Call in _EXACT."""
+        model = self.model
+        scores = bid.consensus_scores
+        try:
+            values = tuple([scores[key] for key in model.key_order])
+        except KeyError as exc:
+            raise ValueError(f"bid {bid.bid_ref}: no consensus score for question {exc.args[0]}") from None
+        if len(scores) != len(values):
+            unknown = sorted(set(scores) - model.keys)
+            raise ValueError(f"bid {bid.bid_ref}: scores for unknown questions {unknown}")
+        ids = tuple(map(id, values))
+        seen = self._seen.get(ids)
+        if seen is not None:
+            return seen[1]
+        qn, zeros = model.numerator(bid)
+        rules = self.rules
+        qw, qd, threshold = rules.quality_weight, model.denominator, rules.quality_threshold_percent
+        reasons = []
+        if rules.fail_on_zero_score and zeros:
+            reasons.append(f"scored 0 on question(s) {', '.join(zeros)}")
+        # F < threshold% exactly: 100 qn < threshold x qd.
+        if threshold is not None and HUNDRED * qn < threshold * qd:
+            reasons.append(
+                f"quality score {display_score(_DIVISION.divide(qw * qn, qd))} is below the "
+                f"threshold of {display_score(_DIVISION.divide(qw * threshold, HUNDRED))} "
+                f"({threshold}% of {qw})"
+            )
+        figures = _BidQuality(
+            qn=qn,
+            zeros=tuple(zeros),
+            score=_DIVISION.divide(qw * qn, qd),
+            neg_fraction=_DIVISION.divide(qn, qd).copy_negate(),
+            fails="; ".join(reasons),
+        )
+        self._seen[ids] = (values, figures)
+        return figures
+
+
 # --------------------------------------------------------------------------
 # Price
 # --------------------------------------------------------------------------
@@ -888,6 +955,7 @@ class _Scored:
     bid: BidInput
     qn: Decimal  # exact quality numerator (over _QualityModel.denominator)
     neg_fraction: Decimal  # minus the quality fraction F (rounded once), for sorting
+    quality_score: Decimal  # quality_weight x F (rounded once)
     price: Decimal
     tie: tuple[Any, ...]  # (published last tie-break key, bid_ref)
     above_ceiling: bool = False
@@ -989,11 +1057,23 @@ def _unscored(bid: BidInput, status: ResultStatus, reason: str, quality: Decimal
     )
 
 
+@dataclass(slots=True)
+class _LotWork:
+    """A lot's ranked bids and price references, kept so its sensitivity can be redone alone."""
+
+    ordered: list[_Scored]
+    ref: _Reference | None
+
+
 def _evaluate_lot(
-    rules: TenderRules, quality: _QualityModel, lot: LotInput, skip: frozenset[str] = frozenset()
+    rules: TenderRules, quality: _QualityModel, lot: LotInput, skip: frozenset[str] = frozenset(),
+    qualities: _Qualities | None = None, work: list[_LotWork] | None = None,
 ) -> LotResult:
+    """Score and rank one lot. `qualities` shares each bid's quality across lots; `work`, if
+    given, receives the lot's ranked bids and references (for a later `_sensitivity`)."""
     qw, pw, qd = rules.quality_weight, rules.price_weight, quality.denominator
-    threshold = rules.quality_threshold_percent
+    if qualities is None:
+        qualities = _Qualities(quality, rules)
     unranked: list[BidResult] = []
     scored: list[_Scored] = []
     ties: tuple[TieRecord, ...] = ()
@@ -1006,34 +1086,19 @@ def _evaluate_lot(
                 continue
             if bid.status is BidStatus.REJECTED_PRICE:
                 # Quality is shown when it was scored, for the assessment summary.
-                q = None
-                if bid.consensus_scores:
-                    q = _DIVISION.divide(qw * quality.numerator(bid)[0], qd)
+                q = qualities.of(bid).score if bid.consensus_scores else None
                 reason = bid.reason or "abnormally low price rejected after clarification"
                 unranked.append(_unscored(bid, ResultStatus.REJECTED_PRICE, reason, q))
                 continue
             above_ceiling = bid.status is BidStatus.ABOVE_CEILING
             if above_ceiling and rules.ceiling_rule is CeilingRule.NOT_RANKED:
-                q = None
-                if bid.consensus_scores:
-                    q = _DIVISION.divide(qw * quality.numerator(bid)[0], qd)
+                q = qualities.of(bid).score if bid.consensus_scores else None
                 reason = bid.reason or "priced above the lot's published ceiling: non-compliant, not ranked"
                 unranked.append(_unscored(bid, ResultStatus.ABOVE_CEILING, reason, q))
                 continue
-            qn, zeros = quality.numerator(bid)
-            reasons = []
-            if rules.fail_on_zero_score and zeros:
-                reasons.append(f"scored 0 on question(s) {', '.join(zeros)}")
-            # F < threshold% exactly: 100 qn < threshold x qd.
-            if threshold is not None and HUNDRED * qn < threshold * qd:
-                reasons.append(
-                    f"quality score {display_score(_DIVISION.divide(qw * qn, qd))} is below the "
-                    f"threshold of {display_score(_DIVISION.divide(qw * threshold, HUNDRED))} "
-                    f"({threshold}% of {qw})"
-                )
-            if reasons:
-                q = _DIVISION.divide(qw * qn, qd)
-                unranked.append(_unscored(bid, ResultStatus.FAILED_QUALITY, "; ".join(reasons), q))
+            figures = qualities.of(bid)
+            if figures.fails:
+                unranked.append(_unscored(bid, ResultStatus.FAILED_QUALITY, figures.fails, figures.score))
                 continue
             if bid.price_per_contact_hour is None:
                 raise ValueError(f"bid {bid.bid_ref}: an eligible bid needs a price per contact hour")
@@ -1042,8 +1107,9 @@ def _evaluate_lot(
             scored.append(
                 _Scored(
                     bid=bid,
-                    qn=qn,
-                    neg_fraction=_DIVISION.divide(qn, qd).copy_negate(),
+                    qn=figures.qn,
+                    neg_fraction=figures.neg_fraction,
+                    quality_score=figures.score,
                     price=bid.price_per_contact_hour,
                     tie=_tie_key(bid, rules),
                     above_ceiling=above_ceiling,
@@ -1087,7 +1153,7 @@ def _evaluate_lot(
                 reason="",
                 price_per_contact_hour=s.price,
                 submitted_at=s.bid.submitted_at,
-                quality_score=_DIVISION.divide(qw * s.qn, qd),
+                quality_score=s.quality_score,
                 price_score=_DIVISION.divide(pw * s.gn, s.gd),
                 total=key[0].copy_negate(),
                 rank=rank,
@@ -1098,7 +1164,10 @@ def _evaluate_lot(
             for rank, (key, s) in enumerate(keyed, start=1)
         ]
         # Price-move sensitivity models the hourly price alone; with a package weight it would mislead.
-        sensitivity = _sensitivity(rules, qd, ordered, ref if not lot.package_weight else None, skip)
+        sensitivity_ref = ref if not lot.package_weight else None
+        sensitivity = _sensitivity(rules, qd, ordered, sensitivity_ref, skip)
+        if work is not None:
+            work.append(_LotWork(ordered, sensitivity_ref))
         ties = _tie_records(rules, keyed)
 
     unranked.sort(key=lambda r: (_UNRANKED_ORDER[r.status], r.bid_ref))
@@ -1153,11 +1222,12 @@ def _lowest_true(pred: Callable[[int], bool], start: int, limit: int) -> int | N
     return hi
 
 
-def _lowest_excluding(ordered_by_price: list[_Scored], bid: _Scored) -> Decimal:
-    for s in ordered_by_price:
-        if s is not bid:
-            return s.price
-    raise AssertionError("needs at least two price-scored bids")
+def _lowest_excluding(bids: list[_Scored], bid: _Scored) -> Decimal:
+    """The lowest price among the other bids (the first such in `bids` order: what a stable sort gives)."""
+    others = [s.price for s in bids if s is not bid]
+    if not others:
+        raise AssertionError("needs at least two price-scored bids")
+    return min(others)
 
 
 def _sensitivity(
@@ -1202,11 +1272,10 @@ def _sensitivity(
         return LotSensitivity(winner=winner, runner_up=None, splits=tuple(outcomes))
 
     w, r = ordered[0], ordered[1]
-    by_price = sorted(everyone, key=lambda s: s.price)
 
     # Runner-up cuts its price to c pennies; only it and the winner matter,
     # because a cut can only lower the winner's score.
-    lowest_without_r = _lowest_excluding(by_price, r)
+    lowest_without_r = _lowest_excluding(everyone, r)
 
     def runner_up_wins(c: int) -> bool:
         price = Decimal(c).scaleb(-2)
@@ -1234,7 +1303,7 @@ def _sensitivity(
         if best_price is None or s.price < best_price:
             frontier.append(s)
             best_price = s.price
-    lowest_without_w = _lowest_excluding(by_price, w)
+    lowest_without_w = _lowest_excluding(everyone, w)
 
     def winner_loses(c: int) -> bool:
         price = Decimal(c).scaleb(-2)
@@ -1272,6 +1341,10 @@ def _sensitivity(
 # --------------------------------------------------------------------------
 
 
+def _candidate_order(candidate: tuple[int, Decimal, int, BidResult]) -> tuple[int, Decimal, int]:
+    return candidate[0], candidate[1], candidate[2]
+
+
 def recommend_awards(
     lot_results: Sequence[LotResult],
     max_per_lot: int,
@@ -1291,17 +1364,27 @@ def recommend_awards(
     _positive_int(max_per_lot, "max_per_lot")
     if max_lots_per_provider is not None:
         _positive_int(max_lots_per_provider, "max_lots_per_provider")
-    candidates = [
-        (bid.rank, bid.total.copy_negate(), position, bid)
+    # The candidates in (rank, total desc, lot order): each lot's ranked bids in its own order, merged
+    # lazily across lots, so the pass can stop once every place is filled (nothing after that could
+    # take a place or be passed over) without ordering the long tail of lower-ranked bids.
+    per_lot = [
+        sorted(
+            (
+                (bid.rank, bid.total.copy_negate(), position, bid)
+                for bid in lot.bids
+                if bid.status is ResultStatus.RANKED and bid.rank is not None and bid.total is not None
+            ),
+            key=_candidate_order,
+        )
         for position, lot in enumerate(lot_results)
-        for bid in lot.bids
-        if bid.status is ResultStatus.RANKED and bid.rank is not None and bid.total is not None
     ]
-    candidates.sort(key=lambda c: (c[0], c[1], c[2]))
     chosen: dict[int, list[BidResult]] = {i: [] for i in range(len(lot_results))}
     passed: dict[int, list[PassedOver]] = {i: [] for i in range(len(lot_results))}
     held: dict[str, list[int]] = {}
-    for rank, _, position, bid in candidates:
+    unfilled = len(lot_results)
+    for rank, _, position, bid in heapq.merge(*per_lot, key=_candidate_order):
+        if not unfilled:
+            break
         places = chosen[position]
         if len(places) >= max_per_lot:
             continue
@@ -1334,6 +1417,8 @@ def recommend_awards(
             continue
         places.append(bid)
         lots_held.append(position)
+        if len(places) == max_per_lot:
+            unfilled -= 1
 
     lots = tuple(
         LotAward(
@@ -1386,17 +1471,20 @@ def evaluate_tender(
     if len(set(refs)) != len(refs):
         raise ValueError("bid references must be unique across the tender")
     quality = _QualityModel(questions)
-    lot_results = [_evaluate_lot(rules, quality, lot) for lot in lots]
+    qualities = _Qualities(quality, rules)  # a bid's quality once, whatever the number of lots it prices
+    work: list[_LotWork] = []
+    lot_results = [_evaluate_lot(rules, quality, lot, qualities=qualities, work=work) for lot in lots]
     awards = recommend_awards(lot_results, rules.max_providers_per_lot, rules.max_lots_per_provider)
     # Sensitivity is about the bid recommended in each lot (issue 14): where the top-ranked bid was
     # passed over (lots cap, ceiling), analyse the lot again without the bids that cannot win it.
-    for i, (lot, award) in enumerate(zip(lots, awards.lots, strict=True)):
+    for i, award in enumerate(awards.lots):
         skip = frozenset(p.bid_ref for p in award.passed_over)
         current = lot_results[i].sensitivity
         if skip and award.recommended and current is not None and current.winner in skip:
-            lot_results[i] = replace(
-                lot_results[i], sensitivity=_evaluate_lot(rules, quality, lot, skip).sensitivity
-            )
+            # The ranking and references stand; only the analysis is redone without those bids.
+            with localcontext(_EXACT):
+                redone = _sensitivity(rules, quality.denominator, work[i].ordered, work[i].ref, skip)
+            lot_results[i] = replace(lot_results[i], sensitivity=redone)
     recommended = awards.recommended_bid_refs
     marked = tuple(
         replace(
