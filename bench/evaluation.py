@@ -1,19 +1,26 @@
-"""Evaluation: 1,000 bids x 20 lots x 10 questions x 5 evaluators, generated.
+"""Evaluation: 1,000 bids x 20 lots x 10 questions x 5 evaluators, generated, under today's defaults.
 
 Timed (the pure path `evaluation.services.evaluation_run` takes once its inputs are read):
 the consensus of the 5 evaluators' scores per bid and question (the median, and the spread
-moderation looks at), the CQC exclusion of every bid (`cqc.parse.assess_locations` on the
-locations it names), prices converted per contact hour, then `evaluation.scoring.evaluate_tender`:
-quality, price, ranking, award recommendation (with a lots-per-provider cap) and sensitivity
-(rankings at three other splits, the price the runner-up needs to win, the price at which
-the winner loses), all in exact Decimal arithmetic.
+moderation looks at), the provider-wide CQC gate on every bid (`cqc.gate.assess_bidder`: the
+locations it names and every location listed under its CQC provider ID), prices converted per
+contact hour, each lot's published ceiling (a bid above it is not ranked), then
+`evaluation.scoring.evaluate_tender` with the default published rules (ties broken by quality,
+price, then a seeded drawing of lots): quality, price, ranking, award recommendation (with a
+lots-per-provider cap) and sensitivity (rankings at three other splits, the price the runner-up
+needs to win, the price at which the winner loses), all in exact Decimal arithmetic. A few bids
+are exact copies of another bidder's scores and prices, so real ties are drawn.
 
 Baseline: the same arithmetic in float with numpy/pandas over the raw arrays, vectorised
-across bids and lots (the sensitivity searches as vectorised bisections). Its winners are
-checked against the exact result, so the two really do the same job.
+across bids and lots (the sensitivity searches as vectorised bisections). It is checked against
+the exact result on every figure the run stores from scoring (`_compare`): each bid-lot's status,
+rank, quality, price and total scores, recommendation and order; each lot's lowest and mean
+price, ties, split rankings, sensitivity prices; the awards and the bids passed over. So the two
+really do the same job.
 """
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -32,6 +39,9 @@ THRESHOLD_PERCENT = 40
 MAX_LOTS_PER_PROVIDER = 3
 SPLITS = ((60, 40), (50, 50), (70, 30), (80, 20))  # the tender's own split first, as scoring reports them
 DOMAINS = ("Overall", "Safe", "Effective", "Caring", "Responsive", "Well-led")
+TIE_SEED = "bench-drawing-of-lots-seed"
+# Scores and prices the float baseline may differ from the exact ones by (they agree to ~1e-12).
+SCORE_TOLERANCE = 1e-9
 
 
 @dataclass(frozen=True)
@@ -44,7 +54,7 @@ class Size:
 
 
 FULL = Size(bids=1000, lots=20, questions=10, evaluators=5, repeat=3)
-SMOKE = Size(bids=12, lots=3, questions=3, evaluators=5, repeat=1)
+SMOKE = Size(bids=60, lots=4, questions=4, evaluators=5, repeat=1)  # small, with exclusions, ceilings and drawn ties
 
 
 @dataclass
@@ -57,15 +67,30 @@ class Workload:
     individual: np.ndarray  # (bids, questions, evaluators) int 0..max
     price_pennies: np.ndarray  # (bids, lots) int, per billed hour on the 50 + 10 basis
     hours: np.ndarray  # (lots,) int
+    ceiling_pennies: np.ndarray  # (lots,) int, the published ceiling per billed hour
     provider_ids: list[str]
-    bid_locations: list[list[str]]
+    bid_locations: list[list[str]]  # the locations each bid names
+    provider_locations: dict[str, list[str]]  # every location CQC lists under each provider (named or not)
     location_provider: dict[str, str]
     location_rows: dict[str, tuple[tuple[str, str, str | None, date | None], ...]]
     submitted_at: list[datetime]
 
 
+def _ratings(rng: np.random.Generator) -> tuple[tuple[str, str], ...]:
+    ratings = ("Good", "Good", "Good", "Outstanding", "Requires improvement")
+    roll = rng.random()
+    if roll < 0.02:
+        return tuple((d, "Inadequate" if d == "Safe" else "Requires improvement") for d in DOMAINS)
+    if roll < 0.05:
+        return (("Overall", "Not Rated"),)
+    overall = ratings[int(rng.integers(0, len(ratings)))]
+    return tuple((d, overall) for d in DOMAINS)
+
+
 def generate(size: Size, seed: int = 9) -> Workload:
-    """A reproducible tender: most bids sound, a few weak, ~2% of locations Inadequate, ~3% unrated."""
+    """A reproducible tender: most bids sound, a few weak, ~2% of locations Inadequate, ~3% unrated,
+    some providers with unnamed locations (one in fifty of those Inadequate), ceilings a few bids
+    exceed, and a few bids that copy another bidder's scores and prices exactly (drawn ties)."""
     rng = np.random.default_rng(seed)
     b, q, e, n_lots = size.bids, size.questions, size.evaluators, size.lots
     weights = rng.integers(5, 21, size=q)
@@ -76,41 +101,46 @@ def generate(size: Size, seed: int = 9) -> Workload:
     individual[weak, 0, :] = 0
     base = rng.integers(2500, 3200, size=(b, 1))
     price_pennies = base + rng.integers(-150, 151, size=(b, n_lots)) + (np.arange(n_lots) * 7)[None, :]
+    copies = np.flatnonzero(rng.random(b) < 0.02)
+    for i in copies:  # an exact copy of another bid's scores and prices: equal totals, drawn
+        j = int(rng.integers(0, b))
+        individual[i], price_pennies[i] = individual[j], price_pennies[j]
     hours = rng.integers(300, 2400, size=n_lots)
+    ceiling_pennies = 3250 + np.arange(n_lots) * 7  # a few percent of the bids are above it
 
     provider_ids = [f"1-{100000000 + i}" for i in range(b)]
     bid_locations: list[list[str]] = []
+    provider_locations: dict[str, list[str]] = {}
     location_provider: dict[str, str] = {}
     location_rows: dict[str, tuple] = {}
     published = date(2025, 6, 1)
-    ratings = ("Good", "Good", "Good", "Outstanding", "Requires improvement")
     for i in range(b):
-        ids = []
-        for k in range(int(rng.integers(1, 4))):
+        named, listed = [], []
+        for k in range(int(rng.integers(1, 4)) + int(rng.random() < 0.3)):
             location_id = f"1-{200000000 + i * 10 + k}"
-            ids.append(location_id)
+            listed.append(location_id)
             location_provider[location_id] = provider_ids[i]
-            roll = rng.random()
-            if roll < 0.02:
-                rows = tuple((d, "Inadequate" if d == "Safe" else "Requires improvement") for d in DOMAINS)
-            elif roll < 0.05:
-                rows = (("Overall", "Not Rated"),)
-            else:
-                overall = ratings[int(rng.integers(0, len(ratings)))]
-                rows = tuple((d, overall) for d in DOMAINS)
-            location_rows[location_id] = tuple(("Overall", d, r, published) for d, r in rows)
-        bid_locations.append(ids)
+            location_rows[location_id] = tuple(("Overall", d, r, published) for d, r in _ratings(rng))
+            if k < 3 and (k == 0 or rng.random() < 0.9):
+                named.append(location_id)
+        bid_locations.append(named)
+        provider_locations[provider_ids[i]] = listed
     start = datetime(2025, 10, 6, 8, 0, tzinfo=UTC)
     submitted_at = [start + timedelta(seconds=int(s)) for s in rng.permutation(b)]
-    return Workload(size, weights, max_scores, individual, price_pennies, hours, provider_ids, bid_locations,
-                    location_provider, location_rows, submitted_at)
+    return Workload(size, weights, max_scores, individual, price_pennies, hours, ceiling_pennies, provider_ids,
+                    bid_locations, provider_locations, location_provider, location_rows, submitted_at)
+
+
+def bid_ref(bid: int, lot: int) -> str:
+    return f"B{bid:04d}-L{lot + 1:02d}"
 
 
 # --- The system's pure path ---------------------------------------------------------------
 
 
-def _locations(work: Workload) -> dict[str, Any]:
-    """Location records as the CQC app stores them (built once, outside the timing: they come from the DB)."""
+def _locations(work: Workload) -> tuple[dict[str, Any], dict[str, list[Any]]]:
+    """Location records as the CQC app stores them, and each provider's (built once, outside the
+    timing: they come from the database)."""
     from cqc.parse import LocationRecord, ServiceRating
 
     records = {}
@@ -122,29 +152,41 @@ def _locations(work: Workload) -> dict[str, Any]:
             key_question_ratings={}, service_ratings=tuple(ServiceRating(*row) for row in rows),
             publication_date=rows[0][3], url="",
         )
-    return records
+    by_provider = {p: [records[loc] for loc in ids] for p, ids in work.provider_locations.items()}
+    return records, by_provider
 
 
-def system_evaluation(work: Workload, locations: dict[str, Any]) -> Any:
-    """Consensus, exclusion, conversion and `evaluate_tender`, as the evaluation service runs them."""
-    from cqc.parse import Outcome, assess_locations
-    from evaluation.assemble import score_spread
-    from evaluation.scoring import BidInput, BidStatus, LotInput, Question, TenderRules, evaluate_tender
-    from pricing.conversion import MinuteBasis, per_contact_hour
+def system_rules() -> Any:
+    from evaluation.scoring import TenderRules
 
-    size = work.size
-    basis = MinuteBasis(CONTACT_MINUTES, TRAVEL_MINUTES)
-    rules = TenderRules(
+    # Today's defaults for everything not set here: ceiling rule "not ranked", ties by quality, price,
+    # then the seeded drawing of lots.
+    return TenderRules(
         quality_weight=Decimal(QUALITY_WEIGHT), price_weight=Decimal(PRICE_WEIGHT),
         max_lots_per_provider=MAX_LOTS_PER_PROVIDER, fail_on_zero_score=True,
         quality_threshold_percent=Decimal(THRESHOLD_PERCENT),
         sensitivity_splits=tuple((Decimal(a), Decimal(b)) for a, b in SPLITS[1:]),
+        tie_break_seed=TIE_SEED,
     )
+
+
+def system_evaluation(work: Workload, locations: tuple[dict[str, Any], dict[str, list[Any]]]) -> Any:
+    """Consensus, CQC gate, conversion, ceilings and `evaluate_tender`, as the evaluation service runs them."""
+    from cqc.gate import Outcome, Scope, assess_bidder
+    from evaluation.assemble import is_above_ceiling, money_text, score_spread
+    from evaluation.scoring import BidInput, BidStatus, LotInput, Question, evaluate_tender
+    from pricing.conversion import MinuteBasis, per_contact_hour
+
+    records, by_provider = locations
+    size = work.size
+    basis = MinuteBasis(CONTACT_MINUTES, TRAVEL_MINUTES)
+    rules = system_rules()
     keys = [f"Q{j + 1}" for j in range(size.questions)]
     questions = [Question(k, Decimal(int(w)), Decimal(int(m))) for k, w, m in zip(keys, work.weights, work.max_scores,
                                                                                     strict=True)]
     individual = work.individual.tolist()
     prices = work.price_pennies.tolist()
+    ceilings = [Decimal(int(c)).scaleb(-2) for c in work.ceiling_pennies]
     per_lot: list[list[BidInput]] = [[] for _ in range(size.lots)]
     divergent = 0
     for i in range(size.bids):
@@ -153,17 +195,24 @@ def system_evaluation(work: Workload, locations: dict[str, Any]) -> Any:
             scores = individual[i][j]
             consensus[key] = Decimal(sorted(scores)[len(scores) // 2])  # the median of an odd panel
             divergent += score_spread(scores)[1]
+        provider = work.provider_ids[i]
         named = work.bid_locations[i]
-        found = {loc: locations[loc] for loc in named if loc in locations}
-        check = assess_locations(work.provider_ids[i], named, found, "flag")
+        found = {loc: records[loc] for loc in named if loc in records}
+        check = assess_bidder(provider, named, found, by_provider.get(provider, []), "flag", Scope.PROVIDER_WIDE)
         excluded = check.outcome is Outcome.EXCLUDED
         for lot in range(size.lots):
+            hourly = Decimal(prices[i][lot]).scaleb(-2)
+            status, reason = BidStatus.ELIGIBLE, ""
+            if excluded:
+                status, reason = BidStatus.EXCLUDED, check.reason
+            elif is_above_ceiling(hourly, ceilings[lot]):
+                status = BidStatus.ABOVE_CEILING
+                reason = f"priced above the lot's published ceiling: £{money_text(hourly)} per billed hour"
             per_lot[lot].append(
                 BidInput(
-                    bid_ref=f"B{i:04d}-L{lot + 1:02d}", provider_key=work.provider_ids[i], lot_key=f"L{lot + 1:02d}",
-                    status=BidStatus.EXCLUDED if excluded else BidStatus.ELIGIBLE,
-                    reason=check.reason if excluded else "",
-                    price_per_contact_hour=per_contact_hour(Decimal(prices[i][lot]).scaleb(-2), basis),
+                    bid_ref=bid_ref(i, lot), provider_key=provider, lot_key=f"L{lot + 1:02d}",
+                    status=status, reason=reason,
+                    price_per_contact_hour=per_contact_hour(hourly, basis),
                     consensus_scores={} if excluded else consensus,
                     submitted_at=work.submitted_at[i],
                 )
@@ -189,53 +238,111 @@ def baseline_evaluation(work: Workload) -> dict[str, Any]:
     consensus = ordered[:, :, size.evaluators // 2]
     divergent = int(((ordered[:, :, -1] - ordered[:, :, 0]) >= 2).sum())
 
-    # CQC exclusion: long table of (bid, location) joined to the locations' flags.
+    # CQC gate, provider-wide: long table of (bid, location, named?) joined to the locations' flags.
+    provider_index = {p: i for i, p in enumerate(work.provider_ids)}
     links = pd.DataFrame(
-        [(i, loc) for i, ids in enumerate(work.bid_locations) for loc in ids], columns=["bid", "location"]
+        [(i, loc, True) for i, ids in enumerate(work.bid_locations) for loc in ids]
+        + [(provider_index[p], loc, False) for p, ids in work.provider_locations.items() for loc in ids],
+        columns=["bid", "location", "named"],
     )
-    rated = {"Outstanding", "Good", "Requires improvement", "Inadequate"}
     flags = pd.DataFrame(
         {
             "location": list(work.location_rows),
             "inadequate": [any(r[2] == "Inadequate" for r in rows) for rows in work.location_rows.values()],
-            "unrated": [not any(r[2] in rated for r in rows) for rows in work.location_rows.values()],
             "provider": [work.location_provider[loc] for loc in work.location_rows],
         }
     )
     merged = links.merge(flags, on="location", how="left")
     merged["bid_provider"] = np.asarray(work.provider_ids, dtype=object)[merged["bid"].to_numpy()]
-    merged["bad"] = merged["inadequate"].fillna(True).astype(bool) | (merged["provider"] != merged["bid_provider"])
+    merged["bad"] = merged["inadequate"].fillna(True).astype(bool) | (
+        merged["named"] & (merged["provider"] != merged["bid_provider"])
+    )
     excluded = merged.groupby("bid")["bad"].any().reindex(range(b), fill_value=False).to_numpy()
 
     # Quality.
     fraction = (consensus / work.max_scores * work.weights).sum(axis=1) / work.weights.sum()
     quality = qw * fraction
     failed = ((consensus == 0).any(axis=1) | (fraction * 100 < THRESHOLD_PERCENT)) & ~excluded
-    acceptable = ~excluded & ~failed
+    # The ceiling is applied before the quality threshold: a bid above it is reported as such.
+    above = (work.price_pennies > work.ceiling_pennies[None, :]) & ~excluded[:, None]
+    acceptable = ~(excluded | failed)[:, None] & ~above  # (bids, lots)
 
     # Price, per contact hour, relative to the lowest acceptable price in each lot.
     price = work.price_pennies / 100.0 * 60.0 / CONTACT_MINUTES
-    masked = np.where(acceptable[:, None], price, np.inf)
+    masked = np.where(acceptable, price, np.inf)
     lowest = masked.min(axis=0)
-    order_time = np.argsort(np.argsort(np.array([t.timestamp() for t in work.submitted_at])))
-    bid_index = np.arange(b)
+    mean = np.where(acceptable, price, 0).sum(axis=0) / acceptable.sum(axis=0)
 
-    def ranking(qa: float, pa: float) -> tuple[np.ndarray, np.ndarray]:
-        total = qa * fraction[:, None] + pa * lowest[None, :] / price
-        ranks = np.empty((n_lots, int(acceptable.sum())), dtype=int)
-        for lot in range(n_lots):  # one lexsort per lot: total desc, quality desc, price asc, time, ref
-            idx = bid_index[acceptable]
-            keys = (idx, order_time[idx], price[idx, lot], -fraction[idx], -total[idx, lot])
-            ranks[lot] = idx[np.lexsort(keys)]
-        return total, ranks
+    def draw(i: int, lot: int) -> str:
+        return hashlib.sha256(f"{TIE_SEED}\x1f{bid_ref(i, lot)}".encode()).hexdigest()
 
-    total, ranks = ranking(qw, pw)
-    split_winners = {(a, c): ranking(float(a), float(c))[1][:, 0] for a, c in SPLITS[1:]}
+    def ranking(qa: float, pa: float, lot: int, idx: np.ndarray) -> tuple[np.ndarray, list[list[int]]]:
+        """idx ordered: total desc, quality desc, price asc, drawing of lots, ref; and the runs of equal totals."""
+        total = np.round(qa * fraction[idx] + pa * lowest[lot] / price[idx, lot], 9)
+        frac = np.round(fraction[idx], 12)
+        order = np.lexsort((idx, price[idx, lot], -frac, -total))
+        idx, total = idx[order], total[order]
+        same = np.flatnonzero(total[1:] == total[:-1])
+        runs: list[list[int]] = []
+        for k in same:  # equal totals: rare; quality and price already ordered them, lots decide the rest
+            if runs and runs[-1][-1] == k:
+                runs[-1].append(k + 1)
+            else:
+                runs.append([k, k + 1])
+        for run in runs:
+            start, stop = run[0], run[-1] + 1
+            idx[start:stop] = sorted(
+                idx[start:stop], key=lambda i: (-round(float(fraction[i]), 12), price[i, lot], draw(i, lot), i)
+            )
+        return idx, [[int(i) for i in idx[run[0]:run[-1] + 1]] for run in runs]
 
-    # Sensitivity: runner-up's highest winning price, winner's lowest losing price (vectorised bisection).
+    ranks, ties = [], []
+    for lot in range(n_lots):
+        idx, lot_ties = ranking(qw, pw, lot, np.flatnonzero(acceptable[:, lot]))
+        ranks.append(idx)
+        ties.append(lot_ties)
+    total = qw * fraction[:, None] + pw * lowest[None, :] / price
+    price_score = pw * lowest[None, :] / price
+
+    # Awards: best places first (rank, total), one per lot, at most MAX_LOTS_PER_PROVIDER lots a provider.
+    candidates = pd.DataFrame(
+        {
+            "lot": np.concatenate([np.full(len(r), n) for n, r in enumerate(ranks)]),
+            "bid": np.concatenate(ranks),
+            "rank": np.concatenate([np.arange(len(r)) for r in ranks]),
+        }
+    )
+    candidates["total"] = total[candidates["bid"].to_numpy(), candidates["lot"].to_numpy()]
+    candidates = candidates.sort_values(["rank", "total", "lot"], ascending=[True, False, True])
+    awarded: dict[int, int] = {}
+    passed: dict[int, list[int]] = {}
+    held: dict[int, int] = {}
+    for lot, bid in zip(candidates["lot"].to_numpy(), candidates["bid"].to_numpy(), strict=True):
+        if len(awarded) == n_lots:
+            break
+        if lot in awarded:
+            continue
+        if held.get(bid, 0) >= MAX_LOTS_PER_PROVIDER:
+            passed.setdefault(int(lot), []).append(int(bid))
+            continue
+        awarded[int(lot)] = int(bid)
+        held[bid] = held.get(bid, 0) + 1
+
+    # Sensitivity is about the recommended bid: a lot whose top bid was passed over is analysed without
+    # the passed-over bids (their prices still set the lowest).
+    analysed = []
+    for lot in range(n_lots):
+        skip = set(passed.get(lot, [])) if lot in awarded and int(ranks[lot][0]) in passed.get(lot, []) else set()
+        analysed.append(np.array([i for i in ranks[lot] if int(i) not in skip], dtype=int))
+    split_rankings = {
+        (a, c): [ranking(float(a), float(c), lot, analysed[lot])[0] for lot in range(n_lots)] for a, c in SPLITS[1:]
+    }
+
+    # Runner-up's highest winning price, winner's lowest losing price (vectorised bisections across lots).
     lots = np.arange(n_lots)
-    w, r = ranks[:, 0], ranks[:, 1]
-    acc_price = np.where(acceptable[:, None], price, np.inf)
+    w = np.array([r[0] for r in analysed])
+    r = np.array([r[1] for r in analysed])
+    acc_price = np.where(acceptable, price, np.inf)
 
     def lowest_without(who: np.ndarray) -> np.ndarray:
         p = acc_price.copy()
@@ -259,12 +366,15 @@ def baseline_evaluation(work: Workload) -> dict[str, Any]:
         lo, hi = np.where(ok, mid, lo), np.where(ok, hi, mid - 1)
     price_to_win = np.where(possible, lo / 100, np.nan)
 
-    others_q = quality[:, None] * acceptable[:, None]
+    in_analysis = np.zeros((b, n_lots), dtype=bool)
+    for lot in range(n_lots):
+        in_analysis[analysed[lot], lot] = True
+    in_analysis[w, lots] = False
+    others_q = quality[:, None] * in_analysis
 
     def winner_loses(c: np.ndarray) -> np.ndarray:
         ref = np.minimum(low_w, c / 100)
-        others = np.where(acceptable[:, None], others_q + pw * ref[None, :] / price, -np.inf)
-        others[w, lots] = -np.inf
+        others = np.where(in_analysis, others_q + pw * ref[None, :] / price, -np.inf)
         return others.max(axis=0) > q_w + pw * ref / (c / 100)
 
     lo = np.floor(p_w * 100) + 1
@@ -276,51 +386,83 @@ def baseline_evaluation(work: Workload) -> dict[str, Any]:
         lo, hi = np.where(ok, lo, mid + 1), np.where(ok, mid, hi)
     price_to_lose = np.where(reachable, hi / 100, np.nan)
 
-    # Awards: best places first (rank, total), one per lot, at most MAX_LOTS_PER_PROVIDER lots a provider.
-    candidates = pd.DataFrame(
-        {"lot": np.repeat(lots, ranks.shape[1]), "bid": ranks.ravel(), "rank": np.tile(np.arange(ranks.shape[1]), n_lots)}
-    )
-    candidates["total"] = total[candidates["bid"].to_numpy(), candidates["lot"].to_numpy()]
-    candidates = candidates.sort_values(["rank", "total", "lot"], ascending=[True, False, True])
-    awarded: dict[int, int] = {}
-    held: dict[int, int] = {}
-    for lot, bid in zip(candidates["lot"].to_numpy(), candidates["bid"].to_numpy(), strict=True):
-        if len(awarded) == n_lots:
-            break
-        if lot in awarded or held.get(bid, 0) >= MAX_LOTS_PER_PROVIDER:
-            continue
-        awarded[int(lot)] = int(bid)
-        held[bid] = held.get(bid, 0) + 1
     return {
-        "winners": w, "excluded": int(excluded.sum()), "failed": int(failed.sum()), "divergent": divergent,
-        "split_winners": split_winners, "price_to_win": price_to_win, "price_to_lose": price_to_lose,
-        "awarded": awarded,
+        "winners": w, "runners_up": r, "excluded": excluded, "failed": failed, "above": above,
+        "divergent": divergent, "quality": quality, "price_score": price_score, "total": total,
+        "lowest": lowest, "mean": mean, "ranks": ranks, "ties": ties, "split_rankings": split_rankings,
+        "price_to_win": price_to_win, "price_to_lose": price_to_lose, "awarded": awarded, "passed": passed,
     }
 
 
-def _compare(result: Any, base: dict[str, Any], work: Workload) -> list[str]:
-    """Where the float baseline and the exact evaluation disagree (should be nowhere)."""
-    problems = []
-    winners = [lot.sensitivity.winner for lot in result.lots]
-    expected = [f"B{int(i):04d}-L{n + 1:02d}" for n, i in enumerate(base["winners"])]
-    if winners != expected:
-        problems.append(f"winners differ in {sum(a != b for a, b in zip(winners, expected, strict=True))} lot(s)")
-    to_win = [lot.sensitivity.runner_up_price_to_win for lot in result.lots]
-    off = sum(
-        1 for exact, approx in zip(to_win, base["price_to_win"], strict=True)
-        if (exact is None) != bool(np.isnan(approx)) or (exact is not None and abs(float(exact) - approx) > 0.011)
-    )
-    if off:
-        problems.append(f"runner-up price to win differs in {off} lot(s)")
+def _compare(result: Any, base: dict[str, Any], work: Workload) -> tuple[list[str], int]:
+    """Where the float baseline and the exact evaluation disagree, figure by figure (should be nowhere).
+
+    Every figure the run stores from scoring: per bid-lot its status, rank, quality, price and total
+    (to SCORE_TOLERANCE), recommendation and place in the lot's list; per lot the lowest and mean
+    acceptable prices, the ties, the winner, runner-up and ranking at every split, the sensitivity
+    prices (to the penny: the baseline bisects in float) and the awards with the bids passed over.
+    Returns the disagreements and how many figures were compared.
+    """
+    off: dict[str, int] = {}
+    compared = [0]
+
+    def check(what: str, same: bool) -> None:
+        compared[0] += 1
+        if not same:
+            off[what] = off.get(what, 0) + 1
+
+    def near(exact: Any, approx: float, tolerance: float = SCORE_TOLERANCE) -> bool:
+        if exact is None or np.isnan(approx):
+            return exact is None and bool(np.isnan(approx))
+        return abs(float(exact) - approx) <= tolerance
+
+    refs = {lot: [bid_ref(int(i), lot) for i in base["ranks"][lot]] for lot in range(work.size.lots)}
+    recommended = {f"{bid_ref(bid, lot)}" for lot, bid in base["awarded"].items()}
+    for n, lot in enumerate(result.lots):
+        check("lowest price", near(lot.lowest_acceptable_price, base["lowest"][n]))
+        check("mean price", near(lot.mean_acceptable_price, base["mean"][n]))
+        ranked = [b.bid_ref for b in lot.bids if b.rank is not None]
+        check("ranking", ranked == refs[n])
+        for bid in lot.bids:
+            i = int(bid.bid_ref[1:5])
+            status = ("excluded" if base["excluded"][i] else "above_ceiling" if base["above"][i, n]
+                      else "failed_quality" if base["failed"][i] else "ranked")
+            check("status", str(bid.status) == status)
+            check("quality score", near(bid.quality_score, np.nan if status == "excluded" else base["quality"][i]))
+            ranked_here = status == "ranked"
+            check("price score", near(bid.price_score, base["price_score"][i, n] if ranked_here else np.nan))
+            check("total", near(bid.total, base["total"][i, n] if ranked_here else np.nan))
+            check("recommended", bid.recommended == (bid.bid_ref in recommended))
+        check("ties", [list(t.bids) for t in lot.ties]
+              == [[bid_ref(i, n) for i in run] for run in base["ties"][n]])
+        check("drawn ties", all(t.drawn == ("drawing of lots" in t.decided_by) for t in lot.ties))
+        sens = lot.sensitivity
+        check("sensitivity winner", sens.winner == bid_ref(int(base["winners"][n]), n))
+        check("sensitivity runner-up", sens.runner_up == bid_ref(int(base["runners_up"][n]), n))
+        for split in sens.splits[1:]:
+            expected = base["split_rankings"][(int(split.quality_weight), int(split.price_weight))][n]
+            check("split ranking", list(split.ranking) == [bid_ref(int(i), n) for i in expected])
+        check("runner-up price to win", near(sens.runner_up_price_to_win, base["price_to_win"][n], 0.011))
+        check("winner price to lose", near(sens.winner_price_to_lose, base["price_to_lose"][n], 0.011))
     awarded = {n: ref for n, lot in enumerate(result.awards.lots) for ref in lot.recommended}
-    expected_awards = {lot: f"B{bid:04d}-L{lot + 1:02d}" for lot, bid in base["awarded"].items()}
-    if awarded != expected_awards:
-        problems.append("award recommendations differ")
-    return problems
+    check("awards", awarded == {lot: bid_ref(bid, lot) for lot, bid in base["awarded"].items()})
+    passed = {n: [p.bid_ref for p in lot.passed_over] for n, lot in enumerate(result.awards.lots) if lot.passed_over}
+    check("passed over", passed == {lot: [bid_ref(i, lot) for i in ids] for lot, ids in base["passed"].items()})
+    return [f"{what} differs in {count} place(s)" for what, count in off.items()], compared[0]
+
+
+def _figures(result: Any) -> dict[str, int]:
+    bid_lots = [b for lot in result.lots for b in lot.bids]
+    return {
+        "ties": sum(len(lot.ties) for lot in result.lots),
+        "drawn_ties": sum(1 for lot in result.lots for t in lot.ties if t.drawn),
+        "above_ceiling_bid_lots": sum(1 for b in bid_lots if str(b.status) == "above_ceiling"),
+        "passed_over": sum(len(lot.passed_over) for lot in result.awards.lots),
+    }
 
 
 def run(size: Size = FULL) -> Result:
-    import cqc.parse  # noqa: F401 - imported before the clock starts
+    import cqc.gate  # noqa: F401 - imported before the clock starts
     import evaluation.assemble  # noqa: F401
     import evaluation.scoring  # noqa: F401
 
@@ -331,7 +473,8 @@ def run(size: Size = FULL) -> Result:
     result, base = system.value, plain.value
     system_seconds, baseline_seconds = system.wall, plain.wall
     ratio = system_seconds / baseline_seconds
-    problems = _compare(result, base, work)
+    problems, compared = _compare(result, base, work)
+    extra = {**_figures(result), "figures_compared": compared}
     outcome = Result(
         name="evaluation",
         workload=f"{size.bids:,} bids x {size.lots} lots x {size.questions} questions x {size.evaluators} evaluators",
@@ -341,14 +484,17 @@ def run(size: Size = FULL) -> Result:
         ratio_target=f"<= {TARGET_RATIO:.0f}x",
         met=system_seconds < TARGET_SECONDS and ratio <= TARGET_RATIO and not problems,
         figures={
-            "bid_lot_entries": size.bids * size.lots, "excluded_bids": base["excluded"],
-            "failed_quality_bids": base["failed"], "divergent_question_scores": base["divergent"],
+            "bid_lot_entries": size.bids * size.lots, "excluded_bids": int(base["excluded"].sum()),
+            "failed_quality_bids": int(base["failed"].sum()), "divergent_question_scores": base["divergent"],
+            **extra,
             "disagreements": problems, "cpu_seconds": round(system.cpu, 2), "baseline_cpu_seconds": round(plain.cpu, 2),
         },
     )
     outcome.notes.append(
-        f"{size.bids * size.lots:,} priced bid-lots; {base['excluded']} bids excluded by CQC, {base['failed']} failed "
-        f"quality; baseline agrees on winners, awards and runner-up prices" if not problems
+        f"{size.bids * size.lots:,} priced bid-lots; {int(base['excluded'].sum())} bids excluded by CQC "
+        f"(provider-wide), {int(base['failed'].sum())} failed quality, {extra['above_ceiling_bid_lots']} bid-lots "
+        f"above the ceiling, {extra['ties']} ties ({extra['drawn_ties']} drawn); baseline agrees on every stored "
+        "figure" if not problems
         else "baseline DISAGREES: " + "; ".join(problems)
     )
     outcome.notes.append(f"CPU {system.cpu:.2f} s (baseline {plain.cpu:.2f} s)")

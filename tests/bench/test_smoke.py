@@ -25,6 +25,23 @@ def test_it_runs_the_evaluation_benchmark_and_the_baseline_agrees_with_the_exact
     result = evaluation.run(evaluation.SMOKE)
     _ran(result)
     assert result.figures["disagreements"] == []
+    # Today's defaults are exercised: the provider-wide CQC gate, ceilings, drawn ties.
+    assert result.figures["excluded_bids"] > 0
+    assert result.figures["above_ceiling_bid_lots"] > 0
+    assert result.figures["drawn_ties"] > 0
+    assert result.figures["figures_compared"] > 1000
+
+
+def test_the_evaluation_benchmark_notices_a_figure_the_baseline_gets_wrong():
+    work = evaluation.generate(evaluation.SMOKE)
+    result = evaluation.system_evaluation(work, evaluation._locations(work))
+    base = evaluation.baseline_evaluation(work)
+    assert evaluation._compare(result, base, work)[0] == []
+    base["mean"] = base["mean"] + 0.001
+    base["ties"] = [[] for _ in base["ties"]]
+    problems = evaluation._compare(result, base, work)[0]
+    assert any(p.startswith("mean price differs") for p in problems)
+    assert any(p.startswith("ties ") for p in problems)
 
 
 @pytest.mark.django_db
