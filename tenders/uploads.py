@@ -86,7 +86,9 @@ def check_name(name: str) -> None:
     if not parts:
         return
     last = parts[-1]
-    if len(parts) >= 2 and parts[-2] in DOCUMENT_EXTENSIONS and last != parts[-2]:
+    # "Scan.jpg.pdf" or "report.docx.pdf" (print or save as PDF) end in what they are: only a name whose
+    # last extension is not a document we take, after one that is, is a disguise.
+    if len(parts) >= 2 and parts[-2] in DOCUMENT_EXTENSIONS and last not in EXTENSIONS.values():
         raise UploadRejected(
             f"{base} has a double extension (.{parts[-2]}.{last}). Rename it so it ends in .{parts[-2]} only."
         )

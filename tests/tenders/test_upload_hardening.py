@@ -180,6 +180,7 @@ def test_declared_sizes_that_do_not_match_the_content_are_refused():
     ("policy.pdf.exe", "double extension (.pdf.exe)"),
     ("plan.docx.js", "double extension (.docx.js)"),
     ("invoice.pdf.scr", "double extension"),
+    ("policy.pdf.zip", "double extension (.pdf.zip)"),
     ("setup.exe", "can run code"),
     ("plan\u202excod.exe", "hidden characters"),
 ])
@@ -187,7 +188,8 @@ def test_names_that_disguise_a_program_are_refused_whatever_the_content(name, sa
     assert says in refused(PDF_BYTES, name=name)
 
 
-@pytest.mark.parametrize("name", ["Our policy v1.2.pdf", "rota 2026.01.xlsx", "plan", "policy.final.pdf"])
+@pytest.mark.parametrize("name", ["Our policy v1.2.pdf", "rota 2026.01.xlsx", "plan", "policy.final.pdf",
+                                  "Scan.jpg.pdf", "report.docx.pdf"])
 def test_ordinary_names_with_dots_are_accepted(name):
     assert check_document(PDF_BYTES, name=name, max_bytes=LIMIT).content_type == PDF
 
