@@ -1,6 +1,6 @@
 from django.urls import path
 
-from evaluation import views
+from evaluation import four_eyes_views, views
 
 urlpatterns = [
     path("evaluation/", views.home, name="evaluation-home"),
@@ -18,4 +18,8 @@ urlpatterns = [
          name="evaluation-clarification"),
     path("evaluation/<slug:reference>/actions/<slug:name>/", views.action, name="evaluation-action"),
     path("evaluation/<slug:reference>/open-prices/", views.open_prices_confirm, name="evaluation-open-prices"),
+    path("evaluation/<slug:reference>/consensus-changes/", four_eyes_views.consensus_changes,
+         name="evaluation-consensus-changes"),
+    path("evaluation/<slug:reference>/consensus-changes/<int:proposal_id>/decision/",
+         four_eyes_views.consensus_change_decide, name="evaluation-consensus-change-decide"),
 ]

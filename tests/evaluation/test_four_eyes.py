@@ -136,3 +136,18 @@ def test_the_api_proposes_then_a_second_person_approves(locked, moderator, commi
     rows = listed["results"] if isinstance(listed, dict) else listed
     assert [r["status"] for r in rows] == ["approved"]
     assert _q1(alpha).score == 4
+
+
+def test_the_page_lists_the_proposal_and_a_second_person_decides_it(locked, moderator, commissioner, client):
+    tender, alpha = locked
+    proposal = _propose(alpha, moderator)
+    page = f"/evaluation/{tender.reference}/consensus-changes/"
+    decide = f"{page}{proposal.pk}/decision/"
+    client.force_login(moderator)
+    body = client.get(page).content.decode()
+    assert "B-ALPHA, question 1: 3 to 4" in body and "Approve the change" not in body  # not for the proposer
+    assert client.post(decide, {"decision": "approve"}).status_code == 403
+    client.force_login(commissioner)
+    assert "Approve the change" in client.get(page).content.decode()
+    assert client.post(decide, {"decision": "approve"}).status_code == 302
+    assert _q1(alpha).score == 4 and _q1(alpha).change_approved_by == commissioner

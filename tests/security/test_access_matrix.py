@@ -88,6 +88,7 @@ ROUTES = {
     "evaluation/<slug:reference>/bids/<str:bid_reference>/": ("panel_bid", "/evaluation/{ref}/bids/{bid}/"),
     "evaluation/<slug:reference>/moderation/": ("moderation_page", "/evaluation/{ref}/moderation/"),
     "evaluation/<slug:reference>/summary/": ("summary_page", "/evaluation/{ref}/summary/"),
+    "evaluation/<slug:reference>/consensus-changes/": ("evaluation", "/evaluation/{ref}/consensus-changes/"),
     "api/tenders/<slug:reference>/reports/": ("reports", "/api/tenders/{ref}/reports/"),
     "reports/<slug:reference>/": ("reports", "/reports/{ref}/"),
 }
@@ -133,6 +134,7 @@ NOT_IN_MATRIX = {
         "needs a price clarification row: tests/evaluation",
     "evaluation/<slug:reference>/actions/<slug:name>/": "POST only",
     "evaluation/<slug:reference>/open-prices/": "commissioner's confirmation page, no data",
+    "evaluation/<slug:reference>/consensus-changes/<int:proposal_id>/decision/": "POST only",
     "reports/": "index of tenders with reports (commissioners and legal), no bid data",
     "reports/download/<int:pk>/": "needs a generated report: tests/reports",
     "reports/issued/<int:pk>/": "needs an issued document: tests/reports",
