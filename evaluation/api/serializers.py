@@ -4,7 +4,6 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from common.api import BIGINT_MAX
-
 from evaluation.models import (
     BidAssessment,
     ConflictDeclaration,
