@@ -24,7 +24,7 @@ from django.utils import timezone
 from accounts import permissions
 from accounts.models import Role
 from accounts.permissions import is_provider_user
-from common.audit import audit_anchor, audit_record
+from common.audit import audit_anchor, audit_record, audit_seal
 from common.errors import PermissionDeniedError, RuleViolation
 from common.tasks import queue
 from providers.models import Provider
@@ -223,6 +223,7 @@ def report_generate(*, report_id: int) -> GeneratedReport | None:
     if report is None:
         return GeneratedReport.objects.filter(pk=report_id).first()
     try:
+        audit_seal()  # the audit appendix lists entries with their place in the chain (common/audit.py)
         context = award_report_context(
             tender=report.tender, generated_at=now, generated_by=_generated_by(report),
             run=report.evaluation_run,
