@@ -261,6 +261,17 @@ def tender_result_from_inputs(inputs: Mapping[str, Any]) -> TenderResult:
         Question(q["key"], to_decimal(q["weight"]), to_decimal(q["max_score"])) for q in inputs["questions"]
     ]
     lots = []
+    # One Decimal per distinct score text, so a bid's scores are the same objects in every lot it prices
+    # and scoring works its quality out once (the same value either way: Decimal(text) is exact).
+    shared: dict[str, Decimal] = {}
+
+    def score(value: object) -> Decimal:
+        text = str(value)
+        found = shared.get(text)
+        if found is None:
+            found = shared[text] = to_decimal(value)
+        return found
+
     for lot in inputs["lots"]:
         bids = []
         weight = to_decimal(lot.get("package_price_weight") or "0")
@@ -268,7 +279,7 @@ def tender_result_from_inputs(inputs: Mapping[str, Any]) -> TenderResult:
             status, reason, unresolved = _price_status(bid, lot)
             scores = {}
             if status is not BidStatus.EXCLUDED:
-                scores = {key: to_decimal(c["score"]) for key, c in (bid.get("consensus") or {}).items()}
+                scores = {key: score(c["score"]) for key, c in (bid.get("consensus") or {}).items()}
             bids.append(
                 BidInput(
                     bid_ref=entry_key(bid["bid_ref"], lot["key"]),
