@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -128,11 +129,27 @@ def award_report_context(report: ReportContext, progress: ProgressCallback | Non
     return context
 
 
-def award_report_pdf(report: ReportContext, progress: ProgressCallback | None = None) -> bytes:
-    """The award report: summary, timeline, lots, clarifications, exclusions, conflicts, sensitivity, audit."""
+def award_report_pdf(
+    report: ReportContext, progress: ProgressCallback | None = None, *, workers: int | None = None
+) -> bytes:
+    """The award report: summary, timeline, lots, clarifications, exclusions, conflicts, sensitivity, audit.
+
+    A large report is laid out in `workers` processes (default: 2, or the CPU count if smaller)
+    and joined (reports/pdf_parallel.py); a small one, or `workers=1`, in this process.
+    """
+    from reports import pdf_parallel
+
     context = award_report_context(report, progress)
     total = len(report.lots) + 2
     html = render_html(AWARD_REPORT, context)
+    if pdf_parallel.should_parallelise(html, workers):
+        split = pdf_parallel.split_award_html(html)
+        if split is not None:
+            count = workers or min(pdf_parallel.DEFAULT_WORKERS, os.cpu_count() or 1)
+            if progress is None:
+                return pdf_parallel.join_award_pdf(split, count)
+            progress(total - 1, total, "Laying out pages")
+            return pdf_parallel.join_award_pdf(split, count, progress=lambda message: progress(total, total, message))
     if progress is not None:
         progress(total - 1, total, "Laying out pages")
         return html_to_pdf(html, progress=lambda message: progress(total, total, message))
