@@ -118,9 +118,20 @@ def _staged_uploads(request: HttpRequest) -> list[tuple[str, Any]]:
     for path in request.POST.getlist("staged"):
         if path in allowed and path.startswith(f"{_STAGING}/") and default_storage.exists(path):
             handle = default_storage.open(path, "rb")
+            handle.staged_path = path
             handle.name = path.rsplit("/", 1)[-1]
             uploads.append((handle.name, handle))
     return uploads
+
+
+def _discard_staged(staged: list[tuple[str, Any]]) -> None:
+    from django.core.files.storage import default_storage
+
+    for _name, handle in staged:
+        path = getattr(handle, "staged_path", "")
+        handle.close()
+        if path:
+            default_storage.delete(path)
 
 
 def _lot_changes(lots: list[Lot], data: dict[str, Any]) -> list[str]:
@@ -150,7 +161,8 @@ def manage_amend(request: HttpRequest, reference: str) -> HttpResponse:
         })
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        uploads = [(f.name, f) for f in request.FILES.getlist("documents")] + _staged_uploads(request)
+        staged = _staged_uploads(request)
+        uploads = [(f.name, f) for f in request.FILES.getlist("documents")] + staged
         try:
             amendment = services.amendment_create(
                 tender=tender, user=request.user, summary=data["summary"],
@@ -168,6 +180,8 @@ def manage_amend(request: HttpRequest, reference: str) -> HttpResponse:
                 request, f"Amendment {amendment.number} has been published. Bidders have been notified in the app."
             )
             return redirect("bidding-tender", reference=tender.reference)
+        finally:
+            _discard_staged(staged)  # published copies are stored by the service; the kept ones go either way
     return _page(request, "bidding/amend.html", {
         "tender": tender, "form": form, "errors": error_list(form), "lot_rows": form.lot_rows(),
     }, status=400 if form.errors else 200)

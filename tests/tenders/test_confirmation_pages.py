@@ -45,6 +45,9 @@ def test_an_amendment_with_a_document_is_checked_then_published_with_it(commissi
     assert published.status_code == 302
     amendment = Amendment.objects.get()
     assert [d.original_name for d in amendment.documents.all()] == ["rota.pdf"]
+    from django.core.files.storage import default_storage
+
+    assert not default_storage.exists(staged)  # the kept copy goes once published
 
 
 def test_a_staged_path_from_another_session_is_ignored(commissioner, second_commissioner):
