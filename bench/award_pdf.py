@@ -2,12 +2,15 @@
 
 Timed: `reports.pdf.award_report_pdf` on `reports.sample.large_sample_context()` (24 lots,
 10 bidders, 1,500 audit entries): the template context with its charts, the HTML, WeasyPrint
-layout and the PDF. Baseline: WeasyPrint alone rendering the HTML the report already produced
-(`HTML(string=...).write_pdf()`), i.e. the floor the report cannot go below.
+layout and the PDF. A report this large is laid out in 2 processes and joined
+(reports/pdf_parallel.py); its CPU figure adds the worker processes' CPU. Baseline: WeasyPrint
+alone rendering the HTML the report already produced (`HTML(string=...).write_pdf()`) in one
+process, i.e. the floor a one-process layout cannot go below.
 """
 from __future__ import annotations
 
 import io
+import resource
 from dataclasses import dataclass
 
 from bench.common import Result, measure
@@ -53,7 +56,11 @@ def run(size: Size = FULL) -> Result:
     html = render_html(AWARD_REPORT, award_report_context(report))
     HTML(string="<p>warm up fonts</p>", url_fetcher=_fetcher(), base_url=None).write_pdf()
 
+    children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     full = measure(lambda: award_report_pdf(report), size.repeat)
+    children_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    children_cpu = (children_after.ru_utime + children_after.ru_stime - children_before.ru_utime
+                    - children_before.ru_stime) / max(1, size.repeat)
     plain_run = measure(lambda: HTML(string=html, url_fetcher=_fetcher(), base_url=None).write_pdf(), size.repeat)
     pdf, plain = full.value, plain_run.value
     report_seconds, baseline_seconds = full.wall, plain_run.wall
@@ -68,8 +75,10 @@ def run(size: Size = FULL) -> Result:
         ratio_target=f"<= {TARGET_RATIO}x",
         met=report_seconds < TARGET_SECONDS and ratio <= TARGET_RATIO,
         figures={"pages": pages, "pdf_bytes": len(pdf), "baseline_pdf_bytes": len(plain), "html_bytes": len(html),
-                 "cpu_seconds": round(full.cpu, 2), "baseline_cpu_seconds": round(plain_run.cpu, 2)},
+                 "cpu_seconds": round(full.cpu + children_cpu, 2),
+                 "worker_cpu_seconds": round(children_cpu, 2), "baseline_cpu_seconds": round(plain_run.cpu, 2)},
     )
     result.notes.append(f"{pages} pages, {len(pdf) / 1024:.0f} KiB PDF from {len(html) / 1024:.0f} KiB of HTML; "
-                        f"CPU {full.cpu:.1f} s (WeasyPrint alone {plain_run.cpu:.1f} s)")
+                        f"CPU {full.cpu + children_cpu:.1f} s, of which {children_cpu:.1f} s in worker processes "
+                        f"(WeasyPrint alone {plain_run.cpu:.1f} s)")
     return result
