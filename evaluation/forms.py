@@ -149,7 +149,3 @@ class PriceExplanationForm(forms.Form):
         error_messages={"required": "Explain how your price meets its costs, including the legal minimum wage."},
     )
     document = forms.FileField(required=False, label="Supporting document (optional)")
-
-
-class AwardForm(forms.Form):
-    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, label="Note for the record")

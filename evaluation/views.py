@@ -24,7 +24,6 @@ from common.form_views import handle_form
 from evaluation import price_clarifications, selectors, services
 from evaluation.forms import (
     AssignForm,
-    AwardForm,
     ClarificationForm,
     ConflictForm,
     ConsensusForm,
@@ -374,7 +373,6 @@ def summary(request: HttpRequest, reference: str) -> HttpResponse:
         "run": run if may_see_prices else None,
         "stale": bool(run and may_see_prices and selectors.run_is_stale(run=run)),
         "runs": list(selectors.runs(tender=tender)[:10]) if may_see_prices else [],
-        "award_form": AwardForm(),
     }
     return render(request, "evaluation/summary.html", context)
 
@@ -411,14 +409,11 @@ def action(request: HttpRequest, reference: str, name: str) -> HttpResponse:
     back = request.POST.get("next") or reverse("evaluation-summary", args=[tender.reference])
     if not back.startswith("/") or back.startswith("//"):
         back = reverse("evaluation-summary", args=[tender.reference])
-    # Opening the price envelope and award cannot be undone: the password again if signed in long ago.
-    if name in ("open-prices", "award") and (answer := reauthentication_redirect(request)):
+    # Opening the price envelope cannot be undone: the password again if signed in long ago.
+    # The award has one path: the confirmation page /reports/<ref>/award/decide/ (reports.award_views).
+    if name == "open-prices" and (answer := reauthentication_redirect(request)):
         return answer
-    if name == "award":
-        form = AwardForm(request.POST)
-        note = form.cleaned_data["note"] if form.is_valid() else ""
-        done, call = "The tender is awarded.", (lambda t, u: services.evaluation_award(tender=t, user=u, note=note))
-    elif name in ACTIONS:
+    if name in ACTIONS:
         done, call = ACTIONS[name]
     else:
         raise Http404("No such action.")

@@ -7,6 +7,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.reauth import ensure_recent_authentication
+from evaluation import services as evaluation_services
 from tenders import services
 from tenders.api.builder import TenderDraftingMixin
 from tenders.api.serializers import (
@@ -68,7 +69,8 @@ class TenderViewSet(TenderDraftingMixin, viewsets.ReadOnlyModelViewSet):
         elif verb == "start_evaluation":
             tender = services.tender_start_evaluation(tender=tender, user=user)
         elif verb == "award":
-            tender = services.tender_award(tender=tender, user=user, note=data.validated_data["reason"])
+            # The one award decision (CQC re-check, pending changes, feedback), as on the page and evaluation API.
+            tender = evaluation_services.evaluation_award(tender=tender, user=user, note=data.validated_data["reason"])
         elif verb == "contracted":
             tender = services.tender_mark_contracted(tender=tender, user=user)
         else:

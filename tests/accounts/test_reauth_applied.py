@@ -94,7 +94,7 @@ def test_opening_the_price_envelope_on_a_stale_session_asks_for_the_password(com
 def test_award_on_a_stale_session_asks_for_the_password(commissioner, quality_locked):
     tender = quality_locked
     response = signed_in(commissioner, minutes_ago=60).post(
-        f"/evaluation/{tender.reference}/actions/award/", {"note": "Approved."}
+        f"/reports/{tender.reference}/award/decide/", {"note": "Approved.", "confirm": "on"}
     )
     assert response["Location"].startswith("/accounts/confirm-password/")
     assert Tender.objects.get(pk=tender.pk).status == TenderStatus.OPENED.value

@@ -163,7 +163,11 @@ def test_the_commissioner_opens_prices_decides_a_clarification_runs_and_awards(c
     results = client.get(summary_url).content.decode()
     assert "Results per lot" in results and "Recommended" in results
     assert_csp_clean(results)
-    awarded = client.post(f"/evaluation/{tender.reference}/actions/award/", {"note": "Approved by cabinet member."})
+    # One award path: the summary links to the confirmation page; the old one-button action is gone.
+    assert f"/reports/{tender.reference}/award/decide/" in results
+    assert client.post(f"/evaluation/{tender.reference}/actions/award/", {"note": "x"}).status_code == 404
+    awarded = client.post(f"/reports/{tender.reference}/award/decide/",
+                          {"note": "Approved by cabinet member.", "confirm": "on"})
     assert awarded.status_code == 302
     tender.refresh_from_db()
     assert tender.status == "awarded"
