@@ -111,3 +111,42 @@ def test_truncating_the_trail_is_refused_and_when_forced_is_found(commissioner):
         cursor.execute("ALTER TABLE common_auditentry ENABLE TRIGGER USER")
     AuditChainHead.objects.filter(pk=1).delete()
     assert "cut short" in _broken()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_audited_write_does_not_wait_for_a_transaction_holding_the_chain_head():
+    """No single lock serialises audited writes: the second writer inserts unsealed and goes on; the sealer chains it."""
+    import threading
+    import time
+
+    from common.audit import audit_seal
+
+    tender = TenderFactory()
+    AuditChainHead.objects.get_or_create(pk=1)  # migration 0005 made it; the test runner's flush removed it
+    holding, release = threading.Event(), threading.Event()
+
+    def holder():
+        try:
+            with transaction.atomic():
+                audit_record(actor="system", action="holder", obj=tender)  # seals at once: the head is now locked
+                holding.set()
+                release.wait(15)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=holder)
+    thread.start()
+    assert holding.wait(15)
+    started = time.monotonic()
+    with transaction.atomic():
+        entry = audit_record(actor="system", action="other", obj=tender)
+    waited = time.monotonic() - started
+    release.set()
+    thread.join()
+    assert entry.sequence is None  # inserted unsealed rather than waiting for the head
+    assert waited < 10  # had it waited, it would have waited for the 15 s release
+    audit_seal()
+    assert list(AuditEntry.objects.order_by("sequence").values_list("action", "sequence")) == [
+        ("holder", 1), ("other", 2)
+    ]
+    assert audit_verify().ok
