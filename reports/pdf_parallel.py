@@ -184,24 +184,21 @@ def should_parallelise(html: str, workers: int | None) -> bool:
     return min(DEFAULT_WORKERS, os.cpu_count() or 1) > 1 and len(html) >= PARALLEL_MIN_HTML_CHARS and can_fork()
 
 
-def _render_parts(parts: list[Part], workers: int) -> list[bytes]:
+def _pool(workers: int) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
+
+
+def _render_parts(pool: ProcessPoolExecutor, parts: list[Part]) -> list[bytes]:
+    """Every part laid out in the pool, largest first (so the long appendices do not finish last)."""
     order = sorted(range(len(parts)), key=lambda i: len(parts[i].html), reverse=True)
-    results: list[bytes | None] = [None] * len(parts)
-    if workers <= 1:
-        return [_render(part.html) for part in parts]
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
-        futures = {i: pool.submit(_render, parts[i].html) for i in order}
-        for i, future in futures.items():
-            results[i] = future.result()
-    return [r for r in results if r is not None]
+    futures = {i: pool.submit(_render, parts[i].html) for i in order}
+    return [futures[i].result() for i in range(len(parts))]
 
 
-def _stamp(split: Split, total: int) -> bytes:
+def _stamp_html(split: Split, total: int) -> str:
     """`total` empty pages with only the "Page X of Y" footer, laid out with the report's stylesheet."""
-    from reports.pdf import html_to_pdf
-
     body = '<div class="stamp"></div>' * total
-    return html_to_pdf(split.head.replace("</head>", _STAMP_STYLE + "\n</head>", 1) + split.body_tag + body + "</body></html>")
+    return split.head.replace("</head>", _STAMP_STYLE + "\n</head>", 1) + split.body_tag + body + "</body></html>"
 
 
 def _layout_front(split: Split, starts: dict[str, int], front_pages: int):  # noqa: ANN202 - weasyprint Document
@@ -218,38 +215,47 @@ def _layout_front(split: Split, starts: dict[str, int], front_pages: int):  # no
     return document
 
 
-def join_award_pdf(split: Split, workers: int, progress: Callable[[str], None] | None = None) -> bytes:
-    """Lay out the parts in `workers` processes, then the front, and join them into one numbered PDF."""
-    from pypdf import PdfReader, PdfWriter
-    from pypdf.annotations import Link
-    from pypdf.generic import NameObject
+def _front(split: Split, readers: list) -> tuple:  # noqa: ANN001 - pypdf readers; (PdfReader, Document, pages)
+    """The front laid out with the contents' page numbers written in; and each anchor's page in the whole report."""
+    from pypdf import PdfReader
 
-    readers = [PdfReader(io.BytesIO(data)) for data in _render_parts(split.parts, workers)]
     # Where each anchor starts, counting from the first body page (the front's length is added below).
     starts: dict[str, int] = {}
     offset = 0
     for part, reader in zip(split.parts, readers, strict=True):
         for anchor in part.anchors:
             starts.setdefault(anchor, offset + 1)
-        offset += len(reader.pages)
-    offset = 0
-    for part, reader in zip(split.parts, readers, strict=True):
         _locate_lots(part, reader, offset, starts)
         offset += len(reader.pages)
-
-    front_pages = 2
     # The contents links point at anchors in other parts: WeasyPrint logs an error for each (its link is
     # dropped); they are added as links to the right pages below.
     weasy_log = logging.getLogger("weasyprint")
     level = weasy_log.level
     weasy_log.setLevel(logging.CRITICAL)
     try:
-        document = _layout_front(split, starts, front_pages)
+        document = _layout_front(split, starts, 2)
         front = PdfReader(io.BytesIO(document.write_pdf()))
     finally:
         weasy_log.setLevel(level)
-    total = len(front.pages) + offset
-    pages = {anchor: page + len(front.pages) for anchor, page in starts.items()}
+    return front, document, {anchor: page + len(front.pages) for anchor, page in starts.items()}
+
+
+def join_award_pdf(split: Split, workers: int, progress: Callable[[str], None] | None = None) -> bytes:
+    """Lay out the parts in `workers` processes, then the front, and join them into one numbered PDF."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.annotations import Link
+    from pypdf.generic import NameObject
+
+    with _pool(workers) as pool:
+        readers = [PdfReader(io.BytesIO(data)) for data in _render_parts(pool, split.parts)]
+        body_pages = sum(len(reader.pages) for reader in readers)
+        # The footer stamp is laid out in a worker while this process lays out the front (2 pages, checked below).
+        stamp_future = pool.submit(_render, _stamp_html(split, 2 + body_pages))
+        front, document, pages = _front(split, readers)
+        stamp_data = stamp_future.result()
+    total = len(front.pages) + body_pages
+    if total != 2 + body_pages:
+        stamp_data = _render(_stamp_html(split, total))
     if progress is not None:
         progress(f"Writing {total} pages")
 
@@ -257,9 +263,9 @@ def join_award_pdf(split: Split, workers: int, progress: Callable[[str], None] |
     writer.append(front)
     for reader in readers:
         writer.append(reader)
-    stamp = PdfReader(io.BytesIO(_stamp(split, total)))
-    for page, footer in zip(writer.pages, stamp.pages, strict=True):
+    for page, footer in zip(writer.pages, PdfReader(io.BytesIO(stamp_data)).pages, strict=True):
         page.merge_page(footer)
+        page.compress_content_streams()  # merging leaves the page's content uncompressed
     # The contents entries link to the pages their sections start on.
     for index, page in enumerate(document.pages):
         boxes: dict[str, tuple[float, float, float, float]] = {}  # an entry's boxes (text, leader) as one rectangle
