@@ -369,6 +369,23 @@ def pending_consensus_changes(*, tender: Tender) -> list[str]:
     ]
 
 
+def missing_feedback(*, run: EvaluationRun | None) -> list[str]:
+    """Scored questions of the run with no feedback to the bidder (reg 31), e.g. "Alpha Care Ltd, question 2".
+
+    The assessment summaries are built from the run, so the run is what must carry the feedback:
+    an award is refused while this is non-empty (evaluation.services.evaluation_award).
+    """
+    if run is None:
+        return []
+    missing: dict[str, None] = {}
+    for lot in run.results["lots"]:
+        for bid in lot["bids"]:
+            for q in bid.get("questions") or ():
+                if q.get("consensus") is not None and not str(q.get("feedback") or "").strip():
+                    missing.setdefault(f"{bid['provider']}, question {q['number']}", None)
+    return list(missing)
+
+
 def clarifications(*, tender: Tender) -> QuerySet[PriceClarification]:
     return PriceClarification.objects.filter(bid__tender=tender).select_related("bid__provider", "lot__zone", "decided_by")
 

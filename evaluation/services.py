@@ -886,11 +886,36 @@ def _award_preconditions(tender: Tender) -> EvaluationRun:
         raise RuleViolation(
             "The evaluation is provisional: decide the price clarifications of " + ", ".join(pending) + " and re-run it."
         )
+    _refuse_unsettled_scores(tender, run)
     if selectors.run_is_stale(run=run):
         raise RuleViolation("The evaluation's inputs have changed since it was run: re-run it before awarding.")
+    _refuse_missing_feedback(run)
     if not any(lot["recommended"] for lot in run.results["awards"]["lots"]):
         raise RuleViolation("The evaluation recommends no provider for any lot.")
     return run
+
+
+def _refuse_unsettled_scores(tender: Tender, run: EvaluationRun) -> None:
+    """Four eyes: no award while a change to a consensus score after the lock awaits its second person (409)."""
+    pending = selectors.pending_consensus_changes(tender=tender)
+    if pending:
+        raise TransitionNotAllowed(
+            "Not yet: changes to consensus scores are waiting for a second person's decision ("
+            + ", ".join(pending) + "). Approve or reject them on the consensus changes page, re-run the evaluation, "
+            "then award."
+        )
+
+
+def _refuse_missing_feedback(run: EvaluationRun) -> None:
+    """Regulation 31: every consensus score in the run needs its feedback to the bidder before the award (409)."""
+    missing = selectors.missing_feedback(run=run)
+    if missing:
+        shown = "; ".join(missing[:5]) + ("; …" if len(missing) > 5 else "")
+        raise TransitionNotAllowed(
+            f"Not yet: {len(missing)} consensus score{'s have' if len(missing) != 1 else ' has'} no feedback to the "
+            f"bidder ({shown}). Regulation 31 needs the reasons in each assessment summary: record the feedback "
+            "at consensus and re-run the evaluation before awarding."
+        )
 
 
 @transaction.atomic
@@ -900,6 +925,7 @@ def _award(*, tender: Tender, user: Any, note: str, run: EvaluationRun, checks: 
     run = EvaluationRun.objects.select_for_update().get(pk=run.pk)
     if not run.is_current or tender.status != TenderStatus.IN_EVALUATION:
         raise TransitionNotAllowed("The evaluation changed while awarding; reload and try again.")
+    _refuse_unsettled_scores(tender, run)  # again under the lock: a proposal may have arrived meanwhile
     dropped = [c for c in checks if c.outcome == AssessmentOutcome.EXCLUDED]
     if dropped:
         names = "; ".join(f"{c.bid.provider.name} ({c.bid.reference}): {c.reason}" for c in dropped)

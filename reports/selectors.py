@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from evaluation import selectors as evaluation_selectors
 from evaluation.models import EvaluationRun
 from providers.models import Provider
 from reports.context import RowStatus
@@ -85,16 +86,8 @@ def bidder_outcomes(*, tender: Tender) -> list[BidderOutcome]:
 
 
 def missing_feedback(*, run: EvaluationRun | None) -> list[str]:
-    """Scored questions of the run with no feedback to the bidder (reg 31), e.g. "Alpha Care Ltd, question 2"."""
-    if run is None:
-        return []
-    missing: dict[str, None] = {}
-    for lot in run.results["lots"]:
-        for bid in lot["bids"]:
-            for q in bid.get("questions") or ():
-                if q.get("consensus") is not None and not str(q.get("feedback") or "").strip():
-                    missing.setdefault(f"{bid['provider']}, question {q['number']}", None)
-    return list(missing)
+    """Scored questions of the run with no feedback to the bidder (reg 31): the award service's own rule."""
+    return evaluation_selectors.missing_feedback(run=run)
 
 
 def issued_documents(*, bid: Bid) -> list[GeneratedReport]:

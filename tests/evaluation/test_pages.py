@@ -142,7 +142,8 @@ def test_the_commissioner_opens_prices_decides_a_clarification_runs_and_awards(c
     services.moderation_start(tender=tender, user=moderator)
     for bid in bids.values():
         for n, s in enumerate((3, 3, 6), 1):
-            services.consensus_record(bid=bid, question=n, user=moderator, score=s, rationale="Agreed.")
+            services.consensus_record(bid=bid, question=n, user=moderator, score=s, rationale="Agreed.",
+                                      feedback_to_bidder="Met the published descriptor.")  # reg 31: needed to award
     services.quality_lock(tender=tender, user=moderator)
 
     client = client_for(commissioner)
