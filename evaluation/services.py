@@ -859,18 +859,43 @@ def _ensure_tie_break_seed(tender: Tender, now: datetime, user: Any) -> None:
 
 
 def evaluation_award(*, tender: Tender, user: Any, note: str = "") -> Tender:
-    """Award the current run's recommendations, after checking CQC ratings again.
+    """Award the current run's recommendations, after checking CQC ratings again: the one award decision.
 
-    The re-check is committed even when it stops the award, so the evidence is kept
-    and a re-run excludes a provider that has dropped to Inadequate.
+    Every entry point (the confirmation page, the evaluation API, the tender transition API) calls this.
+
+    All or nothing. Who may award and every precondition (stage, a current non-provisional run
+    that is not stale, no consensus change awaiting its second person, feedback to the bidder on
+    every consensus score) are checked before anything is written, so a refusal writes nothing.
+    Then, in one transaction under the tender lock, the recommended bids' CQC ratings are checked
+    again and the award decision is recorded (`tenders.services.tender_award`) with its audit
+    entries; any failure in that block rolls all of it back, re-check included.
+
+    The one deliberate exception (issue 14: a CQC re-check at award is a new recorded event, not
+    a silent change): when the re-check finds a recommended provider now excluded (e.g. rated
+    Inadequate), the re-check rows and their audit entries are committed as the evidence, nothing
+    of the award is written, and the award is refused. A re-run then excludes that provider.
     """
     _require_commissioner(user, "award the tender")
     tender = _fresh(tender)
     run = _award_preconditions(tender)
     recommended = {ref for lot in run.results["awards"]["lots"] for ref in lot["recommended"]}
-    bids = list(Bid.objects.filter(tender=tender, reference__in=recommended).select_related("provider"))
-    checks = bids_assess_cqc(tender=tender, user=user, stage=AssessmentStage.AWARD, bids=bids)
-    return _award(tender=tender, user=user, note=note, run=run, checks=checks)
+    with transaction.atomic():
+        tender = _locked_tender(tender)
+        run = EvaluationRun.objects.select_for_update().get(pk=run.pk)
+        if not run.is_current or tender.status != TenderStatus.IN_EVALUATION:
+            raise TransitionNotAllowed("The evaluation changed while awarding; reload and try again.")
+        _refuse_unsettled_scores(tender, run)  # again under the lock: a proposal may have arrived meanwhile
+        bids = list(Bid.objects.filter(tender=tender, reference__in=recommended).select_related("provider"))
+        checks = bids_assess_cqc(tender=tender, user=user, stage=AssessmentStage.AWARD, bids=bids)
+        dropped = [c for c in checks if c.outcome == AssessmentOutcome.EXCLUDED]
+        if not dropped:
+            return _award(tender=tender, user=user, note=note, run=run, checks=checks)
+    # Outside the block: the re-check alone has been committed, as the recorded evidence.
+    names = "; ".join(f"{c.bid.provider.name} ({c.bid.reference}): {c.reason}" for c in dropped)
+    raise RuleViolation(
+        f"Cannot award: CQC ratings checked again now exclude {names}. "
+        "Re-run the evaluation so the next-ranked bidders are recommended."
+    )
 
 
 def _award_preconditions(tender: Tender) -> EvaluationRun:
@@ -918,21 +943,9 @@ def _refuse_missing_feedback(run: EvaluationRun) -> None:
         )
 
 
-@transaction.atomic
 def _award(*, tender: Tender, user: Any, note: str, run: EvaluationRun, checks: list[BidAssessment]) -> Tender:
+    """Record the decision; called inside evaluation_award's transaction with the tender and run locked."""
     now = timezone.now()
-    tender = _locked_tender(tender)
-    run = EvaluationRun.objects.select_for_update().get(pk=run.pk)
-    if not run.is_current or tender.status != TenderStatus.IN_EVALUATION:
-        raise TransitionNotAllowed("The evaluation changed while awarding; reload and try again.")
-    _refuse_unsettled_scores(tender, run)  # again under the lock: a proposal may have arrived meanwhile
-    dropped = [c for c in checks if c.outcome == AssessmentOutcome.EXCLUDED]
-    if dropped:
-        names = "; ".join(f"{c.bid.provider.name} ({c.bid.reference}): {c.reason}" for c in dropped)
-        raise RuleViolation(
-            f"Cannot award: CQC ratings checked again now exclude {names}. "
-            "Re-run the evaluation so the next-ranked bidders are recommended."
-        )
     from tenders.services import tender_award
 
     tender_award(tender=tender, user=user, note=note)

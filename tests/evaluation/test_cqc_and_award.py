@@ -126,3 +126,50 @@ def test_only_a_commissioner_checks_cqc_or_awards(two_bidders, evaluator, api_as
     tender, _ = two_bidders
     assert api_as(evaluator).post(f"/api/evaluation/tenders/{tender.reference}/cqc-checks/").status_code == 403
     assert api_as(evaluator).post(f"/api/evaluation/tenders/{tender.reference}/award/").status_code == 403
+
+
+def test_a_failure_after_the_re_check_leaves_nothing_behind(two_bidders, commissioner, evaluator, moderator, monkeypatch):
+    """All or nothing: the re-check and the award are one transaction; any failure rolls both back."""
+    from common.audit import AuditEntry
+    from tenders import services as tender_services
+    from tenders.models import TenderAward
+
+    tender, bids = two_bidders
+    _evaluate(tender, bids, commissioner, evaluator, moderator)
+    before = (BidAssessment.objects.count(), AuditEntry.objects.count())
+
+    def broken(**kwargs):
+        raise RuntimeError("the disk is full")
+
+    monkeypatch.setattr(tender_services, "tender_award", broken)
+    with pytest.raises(RuntimeError):
+        services.evaluation_award(tender=tender, user=commissioner)
+    assert (BidAssessment.objects.count(), AuditEntry.objects.count()) == before
+    assert not BidAssessment.objects.filter(stage="award").exists()
+    assert not TenderAward.objects.filter(tender=tender).exists()
+    tender.refresh_from_db()
+    assert tender.status == "in_evaluation" and tender.awarded_at is None
+
+
+def test_a_cqc_exclusion_at_award_keeps_only_the_re_check_as_a_recorded_event(
+    two_bidders, commissioner, evaluator, moderator
+):
+    """The one deliberate exception: the re-check is kept as evidence; nothing of the award is written."""
+    from common.audit import AuditEntry
+    from tenders.models import TenderAward
+
+    tender, bids = two_bidders
+    _evaluate(tender, bids, commissioner, evaluator, moderator)
+    cqc_location("1-550000001", bids["alpha"].provider.cqc_provider_id,
+                 {**GOOD, "Safe": "Inadequate"}, published=date(2017, 3, 1))
+    entries = AuditEntry.objects.count()
+    with pytest.raises(RuleViolation, match="Cannot award"):
+        services.evaluation_award(tender=tender, user=commissioner)
+    assert list(BidAssessment.objects.filter(stage="award").values_list("bid__reference", "outcome")) == [
+        ("B-ALPHA", "excluded")
+    ]
+    new = list(AuditEntry.objects.order_by("pk").values_list("action", flat=True)[entries:])
+    assert new == ["evaluation.cqc_assessed"]
+    assert not TenderAward.objects.filter(tender=tender).exists()
+    tender.refresh_from_db()
+    assert tender.status == "in_evaluation" and tender.awarded_at is None
