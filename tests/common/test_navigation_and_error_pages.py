@@ -42,7 +42,8 @@ def test_an_evaluator_sees_no_reports_no_registrations_and_no_cost_of_care(evalu
 
 def test_the_it_admin_manages_users_and_settings_but_reads_no_evaluation_or_reports():
     admin = UserFactory(username="ivan", role=Role.ADMIN)
-    assert labels(admin) == ["Tenders", "Cost of care", "CQC ratings", "Administration"]
+    # The policy (accounts.permissions.can_decide_registration) lets the IT admin onboard provider organisations.
+    assert labels(admin) == ["Tenders", "Cost of care", "CQC ratings", "Registrations", "Administration"]
 
 
 def test_the_header_marks_the_current_page(commissioner):
