@@ -120,6 +120,11 @@ def can_manage_settings(user: Any) -> bool:
     return is_commissioner(user) or can_manage_users(user)
 
 
+def can_import_cqc_data(user: Any) -> bool:
+    """Load a CQC ratings file (reference data, a setting of sorts): commissioners and the IT admin."""
+    return can_manage_settings(user)
+
+
 def can_view_market_data(user: Any) -> bool:
     """Public-source data the council holds (CQC ratings directory, zones): council staff."""
     return is_commissioning_side(user)

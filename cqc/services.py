@@ -89,7 +89,7 @@ class CQCImportError(RuleViolation):
 
 
 def can_import(user: Any) -> bool:
-    return permissions.can_manage_settings(user)  # commissioners and the IT admin load reference data
+    return permissions.can_import_cqc_data(user)
 
 
 # --- Entry points ----------------------------------------------------------------------------

@@ -62,7 +62,7 @@ def _error_status(exc: DomainError) -> int:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """My evaluation work: tenders I am on the panel of; for commissioners, tenders being evaluated."""
-    if not request.user.is_commissioning_side:
+    if not policy.is_commissioning_side(request.user):
         raise PermissionDenied("Evaluation is for the council's panel.")
     rows = []
     for assignment in selectors.assignments_of(user=request.user):

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from accounts.models import Role
+from accounts import permissions
 from common.errors import DomainError
 from common.timezone import UK_TZ
 from evaluation.models import PriceClarification
@@ -50,7 +50,7 @@ def provider_required(view: View) -> View:
     @login_required
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if request.user.role != Role.PROVIDER or not request.user.provider_id:
+        if not permissions.is_provider_user(request.user):
             return _forbidden(request, "This page is for providers' users.")
         return view(request, *args, **kwargs)
 
@@ -61,7 +61,7 @@ def commissioner_required(view: View) -> View:
     @login_required
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if request.user.role != Role.COMMISSIONER:
+        if not permissions.is_commissioner(request.user):
             return _forbidden(request, "This page is for commissioners.")
         return view(request, *args, **kwargs)
 

@@ -19,7 +19,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts import permissions
-from accounts.models import Role
 from common.errors import DeadlinePassed, DomainError, PermissionDeniedError
 from common.form_views import handle_form
 from evaluation import price_clarifications as clarifications
@@ -119,7 +118,7 @@ def tender_page(request: HttpRequest, reference: str) -> HttpResponse:
     user = request.user
     bid = None
     pending_questions: list[Clarification] = []
-    if user.role == Role.PROVIDER and user.provider_id:
+    if permissions.is_provider_user(user):
         bid = Bid.objects.filter(tender=tender, provider_id=user.provider_id).first()
         pending_questions = list(sel.own_pending_clarifications(tender=tender, provider_id=user.provider_id))
     now = timezone.now()
@@ -134,7 +133,7 @@ def tender_page(request: HttpRequest, reference: str) -> HttpResponse:
         "clarifications_close": closes,
         "questions_open": tender.status == TenderStatus.PUBLISHED.value and now < closes,
         "open_for_bids": tender.status == TenderStatus.PUBLISHED.value and now < tender.submission_deadline,
-        "bid": bid, "may_bid": may_bid(user), "is_provider": user.role == Role.PROVIDER,
+        "bid": bid, "may_bid": may_bid(user), "is_provider": permissions.is_provider_user(user),
     })
 
 
