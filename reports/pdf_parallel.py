@@ -21,7 +21,10 @@ out as a document of its own and gives exactly the pages it has inside the whole
 
 The result has the same pages, page breaks, text, header/footer strings and contents numbers as
 the single-process layout (tests/reports/test_pdf_parallel.py checks that page by page), and the
-same input gives the same bytes. What differs is layout-independent: each part embeds its own
+same input gives the same bytes. One exception: an audit trail longer than AUDIT_ROWS_PER_PART
+entries is cut into several tables, each starting a new page (one long table was half the
+report's layout time and finished last), so the appendix may have a part-filled page per cut
+(1,500 entries: 50 pages instead of 49); every entry is still there, in sequence. What differs is layout-independent: each part embeds its own
 font subsets (a somewhat larger file) and the PDF outline (bookmarks) is the parts' outlines in order.
 
 A small report does not pay for process start-up: `should_parallelise` keeps it in one process
@@ -45,6 +48,8 @@ from dataclasses import dataclass, field
 PARALLEL_MIN_HTML_CHARS = 400_000
 # Lots of chapter 4 laid out together in one part: fewer, larger parts share stylesheet parsing.
 LOTS_PER_PART = 3
+# Audit entries laid out together in one part (a long audit trail is cut into tables of this many rows).
+AUDIT_ROWS_PER_PART = 400
 DEFAULT_WORKERS = 2
 
 _CHAPTER = re.compile(r'<(?:section|nav) (?:id="(?P<id>[^"]+)" )?class="(?:toc )?chapter">')
@@ -124,6 +129,12 @@ def split_award_html(html: str) -> Split | None:
         section = _text(title.group("title")) if title else ""
         part_strings = strings | {"doc-section": section}
         lots = list(_LOT.finditer(chunk))
+        audit = _split_audit(chunk)
+        if audit:
+            for index, piece in enumerate(audit):
+                anchors = [match.group("id")] if index == 0 else []
+                parts.append(Part(_document(head, _PART_STYLE, body_tag, piece, part_strings), anchors))
+            continue
         if len(lots) <= LOTS_PER_PART:
             anchors = [match.group("id")] + [lot.group("id") for lot in lots[:1]]
             later = [(lot.group("id"), _lot_heading(chunk, lot)) for lot in lots[1:]]
@@ -145,6 +156,36 @@ def split_award_html(html: str) -> Split | None:
             later = [(lot.group("id"), _lot_heading(chunk, lot)) for lot in group[1:]]
             parts.append(Part(_document(head, _PART_STYLE, body_tag, piece, part_strings), anchors, later))
     return Split(head=head, body_tag=body_tag, front=front, parts=parts)
+
+
+def _split_audit(chunk: str) -> list[str]:
+    """A long audit trail (more than AUDIT_ROWS_PER_PART entries) cut into tables of that many rows.
+
+    The one long table is the slowest part to lay out (WeasyPrint's time grows faster than its length)
+    and would be the last to finish, so it is cut; each piece starts a new page with the table's
+    headings, i.e. up to one part-filled page per piece more than the one-process layout. Empty list:
+    not cut.
+    """
+    start = chunk.find('<table class="audit">')
+    body_start = chunk.find("<tbody>", start)
+    body_end = chunk.rfind("</tbody>")
+    if start < 0 or body_start < 0 or body_end < body_start:
+        return []
+    rows = re.findall(r"<tr>.*?</tr>", chunk[body_start + len("<tbody>") : body_end], re.S)
+    if len(rows) <= AUDIT_ROWS_PER_PART:
+        return []
+    table_head = chunk[start : body_start + len("<tbody>")]
+    opening = chunk[: _CHAPTER.match(chunk).end()].replace('class="chapter"', 'class=""', 1)  # type: ignore[union-attr]
+    pieces = []
+    for first in range(0, len(rows), AUDIT_ROWS_PER_PART):
+        body = "\n".join(rows[first : first + AUDIT_ROWS_PER_PART])
+        if first == 0:
+            pieces.append(chunk[: body_start + len("<tbody>")] + body + "</tbody></table></section>")
+        elif first + AUDIT_ROWS_PER_PART < len(rows):
+            pieces.append(opening + table_head + body + "</tbody></table></section>")
+        else:
+            pieces.append(opening + table_head + body + chunk[body_end:])
+    return pieces
 
 
 def _lot_heading(chunk: str, lot: re.Match[str]) -> str:

@@ -111,3 +111,24 @@ def test_a_small_report_or_a_process_that_may_not_fork_stays_in_one_process(monk
     monkeypatch.setattr(pdf_parallel.multiprocessing, "current_process", lambda: Daemon())
     assert not pdf_parallel.can_fork()
     assert not pdf_parallel.should_parallelise("x" * pdf_parallel.PARALLEL_MIN_HTML_CHARS, 2)
+
+
+def test_a_long_audit_trail_is_cut_into_tables_that_each_start_a_page_and_lose_no_entry(monkeypatch):
+    report = sample_context(lots=2, bidders=3, audit_entries=120)
+    monkeypatch.setattr(pdf_parallel, "AUDIT_ROWS_PER_PART", 50)
+    html = render_html(AWARD_REPORT, award_report_context(report))
+    split = pdf_parallel.split_award_html(html)
+    audit_parts = [part for part in split.parts if '<table class="audit">' in part.html]
+    assert len(audit_parts) == -(-len(report.audit) // 50) > 1
+    assert all(part.html.count("<section") == part.html.count("</section>") for part in split.parts)
+
+    pages = _pages(award_report_pdf(report, workers=2))
+    text = " ".join(pages)
+    for entry in report.audit:
+        assert f" {entry.sequence} " in text and entry.hash[:8] in text
+    for number, page in enumerate(pages, start=1):
+        assert f"Page {number} of {len(pages)}" in page
+    first_audit_page = next(n for n, page in enumerate(pages, start=1) if "Appendix B. Audit trail Every step" in page)
+    assert re.search(rf"Appendix B\. Audit trail \.+ {first_audit_page}\b", pages[1])
+    # Every page of the appendix is headed with its title and the table's headings.
+    assert all("Appendix B. Audit trail" in page and "When (UK time)" in page for page in pages[first_audit_page - 1 :])
