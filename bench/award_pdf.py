@@ -56,6 +56,8 @@ def run(size: Size = FULL) -> Result:
     html = render_html(AWARD_REPORT, award_report_context(report))
     HTML(string="<p>warm up fonts</p>", url_fetcher=_fetcher(), base_url=None).write_pdf()
 
+    # Today's report in one process (what the parallel layout must halve), then the parallel one.
+    one_process = measure(lambda: award_report_pdf(report, workers=1), size.repeat)
     children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     full = measure(lambda: award_report_pdf(report), size.repeat)
     children_after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -76,9 +78,16 @@ def run(size: Size = FULL) -> Result:
         met=report_seconds < TARGET_SECONDS and ratio <= TARGET_RATIO,
         figures={"pages": pages, "pdf_bytes": len(pdf), "baseline_pdf_bytes": len(plain), "html_bytes": len(html),
                  "cpu_seconds": round(full.cpu + children_cpu, 2),
-                 "worker_cpu_seconds": round(children_cpu, 2), "baseline_cpu_seconds": round(plain_run.cpu, 2)},
+                 "worker_cpu_seconds": round(children_cpu, 2),
+                 "one_process_seconds": round(one_process.wall, 2), "one_process_cpu_seconds": round(one_process.cpu, 2),
+                 "one_process_pages": len(PdfReader(io.BytesIO(one_process.value)).pages),
+                 "ratio_to_one_process": round(report_seconds / one_process.wall, 2),
+                 "one_process_pdf_bytes": len(one_process.value), "baseline_cpu_seconds": round(plain_run.cpu, 2)},
     )
     result.notes.append(f"{pages} pages, {len(pdf) / 1024:.0f} KiB PDF from {len(html) / 1024:.0f} KiB of HTML; "
                         f"CPU {full.cpu + children_cpu:.1f} s, of which {children_cpu:.1f} s in worker processes "
                         f"(WeasyPrint alone {plain_run.cpu:.1f} s)")
+    result.notes.append(f"the same report in one process: {one_process.wall:.1f} s (CPU {one_process.cpu:.1f} s, "
+                        f"{one_process.wall / baseline_seconds:.2f}x WeasyPrint alone); parallel / one process = "
+                        f"{report_seconds / one_process.wall:.2f}")
     return result

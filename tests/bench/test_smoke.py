@@ -65,6 +65,7 @@ def test_it_runs_the_award_pdf_benchmark():
     result = award_pdf.run(award_pdf.SMOKE)
     _ran(result)
     assert result.figures["pages"] >= 1
+    assert result.figures["pages"] == result.figures["one_process_pages"]
 
 
 def _server_url() -> str:
