@@ -23,6 +23,9 @@ def evaluation_links(user: Any, tender: Any) -> list[tuple[str, str]]:
             links.append(("My scores", reverse("evaluation-my-scores", args=[ref])))
     if not policy.is_sealed(tender) and (policy.is_commissioner(user) or policy.is_moderator_of(user, tender)):
         links.append(("Moderation", reverse("evaluation-moderation", args=[ref])))
+    if policy.quality_locked(tender) and policy.can_see_scores(user, tender):
+        # Four eyes: changes proposed after the lock, for a second person to decide (same rule as the page).
+        links.append(("Consensus changes", reverse("evaluation-consensus-changes", args=[ref])))
     if policy.can_read_evaluation(user, tender) and (policy.is_commissioner(user) or policy.is_legal(user)):
         links.append(("Evaluation summary", reverse("evaluation-summary", args=[ref])))
     if policy.can_manage_panel(user, tender):

@@ -151,3 +151,31 @@ def test_the_page_lists_the_proposal_and_a_second_person_decides_it(locked, mode
     assert "Approve the change" in client.get(page).content.decode()
     assert client.post(decide, {"decision": "approve"}).status_code == 302
     assert _q1(alpha).score == 4 and _q1(alpha).change_approved_by == commissioner
+
+
+def test_the_evaluation_navigation_links_to_the_consensus_changes_for_those_who_may_see_them(
+    locked, moderator, commissioner, evaluator, client
+):
+    from evaluation.templatetags.evaluation_nav import evaluation_links
+
+    tender, _ = locked
+    page = f"/evaluation/{tender.reference}/consensus-changes/"
+    for user in (moderator, commissioner):
+        assert ("Consensus changes", page) in evaluation_links(user, tender)
+        client.force_login(user)
+        assert client.get(page).status_code == 200
+    it_admin = UserFactory(role="admin")
+    assert ("Consensus changes", page) not in evaluation_links(it_admin, tender)
+    client.force_login(it_admin)
+    assert client.get(page).status_code == 403
+    client.force_login(moderator)
+    assert f'href="{page}"' in client.get(f"/evaluation/{tender.reference}/moderation/").content.decode()
+
+
+def test_no_consensus_changes_link_before_the_lock(moderator, commissioner, evaluator):
+    from evaluation.templatetags.evaluation_nav import evaluation_links
+
+    tender = opened_tender()
+    submit_bid(tender, ProviderFactory(name="Alpha Care"), prices={1: "32.00"}, reference="B-ALPHA")
+    panel(tender, commissioner, evaluator, moderator=moderator)
+    assert all(label != "Consensus changes" for label, _ in evaluation_links(moderator, tender))
