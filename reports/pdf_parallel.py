@@ -13,7 +13,8 @@ out as a document of its own and gives exactly the pages it has inside the whole
 2. The body parts are laid out in `workers` forked processes (ProcessPoolExecutor, largest part
    first). A child gets an HTML string and returns PDF bytes: no ORM, no database, no template.
 3. The front is laid out last, in this process, with the contents page's numbers written in as
-   text (the section start pages are now known) instead of `target-counter()`, and its contents
+   text (each worker reports the page every id of its part is on, so the section start pages are
+   now known) instead of `target-counter()`, and its contents
    entries become links to those pages.
 4. pypdf joins front and parts; "Page X of Y" is stamped on every page from a document of empty
    pages laid out with the same stylesheet (so the footer looks as before); the metadata (title,
@@ -76,11 +77,10 @@ _STAMP_STYLE = (
 
 @dataclass
 class Part:
-    """One body part: a complete HTML document, the anchors on its first page and the later lots it holds."""
+    """One body part: a complete HTML document and the sections and lots (their ids) it holds."""
 
     html: str
     anchors: list[str] = field(default_factory=list)
-    later_lots: list[tuple[str, str]] = field(default_factory=list)  # (anchor, heading text), each on a new page
 
 
 @dataclass
@@ -136,9 +136,8 @@ def split_award_html(html: str) -> Split | None:
                 parts.append(Part(_document(head, _PART_STYLE, body_tag, piece, part_strings), anchors))
             continue
         if len(lots) <= LOTS_PER_PART:
-            anchors = [match.group("id")] + [lot.group("id") for lot in lots[:1]]
-            later = [(lot.group("id"), _lot_heading(chunk, lot)) for lot in lots[1:]]
-            parts.append(Part(_document(head, _PART_STYLE, body_tag, chunk, part_strings), anchors, later))
+            anchors = [match.group("id")] + [lot.group("id") for lot in lots]
+            parts.append(Part(_document(head, _PART_STYLE, body_tag, chunk, part_strings), anchors))
             continue
         # Chapter 4: the heading with the first lots, then groups of lots in a section like the chapter's.
         groups = [lots[i : i + LOTS_PER_PART] for i in range(0, len(lots), LOTS_PER_PART)]
@@ -152,9 +151,8 @@ def split_award_html(html: str) -> Split | None:
                 piece = opening.replace('class="chapter"', 'class=""', 1) + piece
             if index + 1 < len(groups):
                 piece += "</section>"
-            anchors = ([match.group("id")] if index == 0 else []) + [group[0].group("id")]
-            later = [(lot.group("id"), _lot_heading(chunk, lot)) for lot in group[1:]]
-            parts.append(Part(_document(head, _PART_STYLE, body_tag, piece, part_strings), anchors, later))
+            anchors = ([match.group("id")] if index == 0 else []) + [lot.group("id") for lot in group]
+            parts.append(Part(_document(head, _PART_STYLE, body_tag, piece, part_strings), anchors))
     return Split(head=head, body_tag=body_tag, front=front, parts=parts)
 
 
@@ -188,11 +186,6 @@ def _split_audit(chunk: str) -> list[str]:
     return pieces
 
 
-def _lot_heading(chunk: str, lot: re.Match[str]) -> str:
-    heading = re.match(r"\s*<h2>(.*?)</h2>", chunk[lot.end() :], re.S)
-    return _text(heading.group(1)) if heading else ""
-
-
 def _front_html(split: Split, pages: dict[str, int]) -> str:
     def numbered(match: re.Match[str]) -> str:
         anchor = match.group("anchor")
@@ -205,10 +198,24 @@ def _front_html(split: Split, pages: dict[str, int]) -> str:
 
 
 def _render(html: str) -> bytes:
-    """Worker: lay out one part (an HTML string) and return its PDF."""
+    """Worker: lay out one document (an HTML string) and return its PDF."""
     from reports.pdf import html_to_pdf
 
     return html_to_pdf(html)
+
+
+def _render_part(html: str) -> tuple[bytes, dict[str, int]]:
+    """Worker: lay out one part; its PDF and the page (1-based, within the part) each of its ids is on."""
+    from weasyprint import HTML
+
+    from reports.pdf import _fetcher
+
+    document = HTML(string=html, url_fetcher=_fetcher(), base_url=None).render()
+    anchors: dict[str, int] = {}
+    for number, page in enumerate(document.pages, start=1):
+        for anchor in page.anchors:
+            anchors.setdefault(anchor, number)
+    return document.write_pdf(), anchors
 
 
 def can_fork() -> bool:
@@ -229,10 +236,10 @@ def _pool(workers: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
 
 
-def _render_parts(pool: ProcessPoolExecutor, parts: list[Part]) -> list[bytes]:
+def _render_parts(pool: ProcessPoolExecutor, parts: list[Part]) -> list[tuple[bytes, dict[str, int]]]:
     """Every part laid out in the pool, largest first (so the long appendices do not finish last)."""
     order = sorted(range(len(parts)), key=lambda i: len(parts[i].html), reverse=True)
-    futures = {i: pool.submit(_render, parts[i].html) for i in order}
+    futures = {i: pool.submit(_render_part, parts[i].html) for i in order}
     return [futures[i].result() for i in range(len(parts))]
 
 
@@ -256,17 +263,16 @@ def _layout_front(split: Split, starts: dict[str, int], front_pages: int):  # no
     return document
 
 
-def _front(split: Split, readers: list) -> tuple:  # noqa: ANN001 - pypdf readers; (PdfReader, Document, pages)
+def _front(split: Split, readers: list, anchors: list[dict[str, int]]) -> tuple:  # noqa: ANN001 - (PdfReader, Document, pages)
     """The front laid out with the contents' page numbers written in; and each anchor's page in the whole report."""
     from pypdf import PdfReader
 
-    # Where each anchor starts, counting from the first body page (the front's length is added below).
+    # Where each anchor is, counting from the first body page (the front's length is added below).
     starts: dict[str, int] = {}
     offset = 0
-    for part, reader in zip(split.parts, readers, strict=True):
-        for anchor in part.anchors:
-            starts.setdefault(anchor, offset + 1)
-        _locate_lots(part, reader, offset, starts)
+    for reader, found in zip(readers, anchors, strict=True):
+        for anchor, page in found.items():
+            starts.setdefault(anchor, offset + page)
         offset += len(reader.pages)
     # The contents links point at anchors in other parts: WeasyPrint logs an error for each (its link is
     # dropped); they are added as links to the right pages below.
@@ -288,11 +294,12 @@ def join_award_pdf(split: Split, workers: int, progress: Callable[[str], None] |
     from pypdf.generic import NameObject
 
     with _pool(workers) as pool:
-        readers = [PdfReader(io.BytesIO(data)) for data in _render_parts(pool, split.parts)]
+        rendered = _render_parts(pool, split.parts)
+        readers = [PdfReader(io.BytesIO(data)) for data, _ in rendered]
         body_pages = sum(len(reader.pages) for reader in readers)
         # The footer stamp is laid out in a worker while this process lays out the front (2 pages, checked below).
         stamp_future = pool.submit(_render, _stamp_html(split, 2 + body_pages))
-        front, document, pages = _front(split, readers)
+        front, document, pages = _front(split, readers, [anchors for _, anchors in rendered])
         stamp_data = stamp_future.result()
     total = len(front.pages) + body_pages
     if total != 2 + body_pages:
@@ -326,17 +333,3 @@ def join_award_pdf(split: Split, workers: int, progress: Callable[[str], None] |
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
-
-
-def _locate_lots(part: Part, reader, offset: int, starts: dict[str, int]) -> None:  # noqa: ANN001 - PdfReader
-    """A part's later lots each start a page (`.lot + .lot`): find which, in order, by the lot's heading."""
-    if not part.later_lots:
-        return
-    texts = [" ".join((page.extract_text() or "").split()) for page in reader.pages]
-    page = 1
-    for anchor, heading in part.later_lots:
-        for number in range(page + 1, len(texts) + 1):
-            if heading and f" {heading} " in f" {texts[number - 1]} ":
-                starts[anchor] = offset + number
-                page = number
-                break
