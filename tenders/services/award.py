@@ -109,6 +109,10 @@ def details_notice_due_on(award: TenderAward) -> date | None:
 def tender_award(*, tender: Tender, user: Any, note: str = "") -> Tender:
     """In evaluation -> awarded: the award decision, on the current stored evaluation run.
 
+    The recording step only: every entry point (page, evaluation API, tender transition API)
+    goes through `evaluation.services.evaluation_award`, which checks the preconditions and CQC
+    again and calls this inside its transaction. Do not call it from an interface directly.
+
     The run must exist and not be provisional; the standstill terms (light-touch, observed,
     working days) are copied onto the award record so later edits cannot move them.
     """
