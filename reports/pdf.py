@@ -64,7 +64,7 @@ def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _fetcher():  # noqa: ANN202 - weasyprint.URLFetcher, imported lazily
+def _fetcher() -> Any:  # weasyprint.URLFetcher, imported lazily
     from weasyprint import URLFetcher
 
     return URLFetcher(allowed_protocols={"data"}, allow_redirects=False)
@@ -83,7 +83,8 @@ def html_to_pdf(html: str, *, progress: Callable[[str], None] | None = None) -> 
     document = HTML(string=html, url_fetcher=_fetcher(), base_url=None).render()
     if progress is not None:
         progress(f"Writing {len(document.pages)} pages")
-    return document.write_pdf()
+    data: bytes = document.write_pdf()
+    return data
 
 
 def render_pdf(template_name: str, context: Mapping[str, Any], progress: ProgressCallback | None = None) -> bytes:

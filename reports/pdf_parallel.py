@@ -44,6 +44,7 @@ import re
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from typing import Any
 
 # Below this size (the 6-lot sample report is about 0.2 MB) forking workers costs more than it saves.
 PARALLEL_MIN_HTML_CHARS = 400_000
@@ -249,7 +250,7 @@ def _stamp_html(split: Split, total: int) -> str:
     return split.head.replace("</head>", _STAMP_STYLE + "\n</head>", 1) + split.body_tag + body + "</body></html>"
 
 
-def _layout_front(split: Split, starts: dict[str, int], front_pages: int):  # noqa: ANN202 - weasyprint Document
+def _layout_front(split: Split, starts: dict[str, int], front_pages: int) -> Any:  # a weasyprint Document
     from weasyprint import HTML
 
     from reports.pdf import _fetcher
@@ -263,7 +264,7 @@ def _layout_front(split: Split, starts: dict[str, int], front_pages: int):  # no
     return document
 
 
-def _front(split: Split, readers: list, anchors: list[dict[str, int]]) -> tuple:  # noqa: ANN001 - (PdfReader, Document, pages)
+def _front(split: Split, readers: list[Any], anchors: list[dict[str, int]]) -> tuple[Any, Any, dict[str, int]]:
     """The front laid out with the contents' page numbers written in; and each anchor's page in the whole report."""
     from pypdf import PdfReader
 
