@@ -35,6 +35,7 @@ import hashlib
 import logging
 import os
 from collections.abc import Callable, Mapping
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from django.template.loader import render_to_string
@@ -147,10 +148,13 @@ def award_report_pdf(
         split = pdf_parallel.split_award_html(html)
         if split is not None:
             count = workers or min(pdf_parallel.DEFAULT_WORKERS, os.cpu_count() or 1)
-            if progress is None:
-                return pdf_parallel.join_award_pdf(split, count)
-            progress(total - 1, total, "Laying out pages")
-            return pdf_parallel.join_award_pdf(split, count, progress=lambda message: progress(total, total, message))
+            try:
+                if progress is None:
+                    return pdf_parallel.join_award_pdf(split, count)
+                progress(total - 1, total, "Laying out pages")
+                return pdf_parallel.join_award_pdf(split, count, progress=lambda message: progress(total, total, message))
+            except (BrokenProcessPool, OSError):  # a worker died or could not start: lay it out here instead
+                logging.getLogger(__name__).warning("parallel award report layout failed; laying out in one process", exc_info=True)
     if progress is not None:
         progress(total - 1, total, "Laying out pages")
         return html_to_pdf(html, progress=lambda message: progress(total, total, message))

@@ -132,3 +132,14 @@ def test_a_long_audit_trail_is_cut_into_tables_that_each_start_a_page_and_lose_n
     assert re.search(rf"Appendix B\. Audit trail \.+ {first_audit_page}\b", pages[1])
     # Every page of the appendix is headed with its title and the table's headings.
     assert all("Appendix B. Audit trail" in page and "When (UK time)" in page for page in pages[first_audit_page - 1 :])
+
+
+def test_if_a_worker_dies_the_report_is_laid_out_in_one_process(monkeypatch):
+    from concurrent.futures.process import BrokenProcessPool
+
+    def broken(*args, **kwargs):
+        raise BrokenProcessPool("a worker was killed")
+
+    monkeypatch.setattr(pdf_parallel, "join_award_pdf", broken)
+    report = sample_context(lots=2, bidders=3)
+    assert award_report_pdf(report, workers=2) == award_report_pdf(report, workers=1)
