@@ -12,7 +12,7 @@ from common.errors import DomainError, PermissionDeniedError
 from providers import services
 from providers.forms import AddUserForm, DecisionForm, RegistrationForm
 from providers.models import Provider, ProviderStatus
-from tenders.bidding_views import commissioner_required, error_list, provider_required
+from tenders.page_support import commissioner_required, error_list, provider_required
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 

@@ -16,7 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
@@ -85,12 +85,6 @@ def _section_page(request: HttpRequest, tender: Tender, form: forms.BaseForm, ti
         "tender": tender, "form": form, "title": title, "errors": error_list(form), **extra,
     }, status=400 if form.is_bound and form.errors else 200)
 
-
-def _url(name: str, reference: str) -> str | None:
-    try:
-        return reverse(name, args=[reference])
-    except NoReverseMatch:
-        return None
 
 
 # --- create and copy ------------------------------------------------------------------------------
@@ -408,31 +402,6 @@ ACTIONS = {
         "Your reason is kept in the audit trail.",
     ), "govuk-button--warning"),
 }
-
-
-def next_actions(user: Any, tender: Tender) -> list[tuple[str, str]]:
-    """(label, url) of what this commissioner may do next with the tender, in the order they come."""
-    if not may_configure_tenders(user):
-        return []
-    ref, status = tender.reference, TenderStatus(tender.status)
-    items: list[tuple[str, str | None]] = []
-    if status == TenderStatus.DRAFT:
-        items += [("Continue setting up", _url("builder-tasks", ref)), ("Check and publish", _url("builder-check", ref))]
-    elif status == TenderStatus.PUBLISHED:
-        items += [("Amend the tender", _url("bidding-amend", ref))]
-    elif status == TenderStatus.CLOSED:
-        items += [("Open the bids", _url("bidding-register", ref))]
-    elif status == TenderStatus.OPENED:
-        items += [("Start the evaluation", reverse("tender-action", args=[ref, "start-evaluation"]))]
-    elif status == TenderStatus.IN_EVALUATION:
-        # The award sequence lives on the award page (reports app): decision, summaries, notices, contract.
-        items.append(("Award the tender", _url("reports-award", ref)))
-    elif status == TenderStatus.AWARDED:
-        items.append(("Record the contract award notice or mark the tender contracted", _url("reports-award", ref)))
-    if status not in (TenderStatus.CONTRACTED, TenderStatus.CANCELLED):
-        items.append(("Cancel this tender", reverse("tender-action", args=[ref, "cancel"])))
-    items.append(("Copy this tender", reverse("tender-copy", args=[ref])))
-    return [(label, url) for label, url in items if url]
 
 
 @login_required

@@ -25,14 +25,6 @@ from tenders.access import (
     is_own_bid,
     sealed_message,
 )
-from tenders.bidding_views import (
-    _attach,
-    _content_rows,
-    _forbidden,
-    _page,
-    commissioner_required,
-    error_list,
-)
 from tenders.forms import (
     AmendmentForm,
     ClarificationAnswerForm,
@@ -46,6 +38,14 @@ from tenders.models import (
     DocumentEnvelope,
     Lot,
     Tender,
+)
+from tenders.page_support import (
+    _attach,
+    _content_rows,
+    _forbidden,
+    _page,
+    commissioner_required,
+    error_list,
 )
 from tenders.transitions import TenderStatus
 

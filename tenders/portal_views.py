@@ -35,20 +35,6 @@ from tenders.access import (
     sealed_message,
 )
 from tenders.bidding_rules import DECLARATIONS, word_count
-from tenders.bidding_views import (
-    _attach,
-    _bid_context,
-    _content_rows,
-    _draft_or_overview,
-    _forbidden,
-    _own_bid,
-    _page,
-    _visible_tender,
-    change_lines,
-    error_list,
-    problem_links,
-    provider_required,
-)
 from tenders.forms import (
     AnswerForm,
     ClarificationForm,
@@ -69,6 +55,20 @@ from tenders.models import (
     Lot,
     Tender,
     TenderDocument,
+)
+from tenders.page_support import (
+    _attach,
+    _bid_context,
+    _content_rows,
+    _draft_or_overview,
+    _forbidden,
+    _own_bid,
+    _page,
+    _visible_tender,
+    change_lines,
+    error_list,
+    problem_links,
+    provider_required,
 )
 from tenders.receipts import canonical_json
 from tenders.transitions import TenderStatus

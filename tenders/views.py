@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from tenders.builder_views import next_actions
+from tenders.page_support import next_actions
 from tenders.selectors import tender_list
 from tenders.services.drafting import may_configure_tenders
 

@@ -1,5 +1,7 @@
-"""Shared pieces of the bidding pages (provider portal: tenders/portal_views.py; commissioner pages:
-tenders/manage_views.py): access decorators, the page renderer, error lists, display rows.
+"""Shared pieces of the tender pages, below every page module (provider portal: tenders/portal_views.py;
+commissioner pages: tenders/manage_views.py, tenders/views.py; providers/views.py): access decorators, the page
+renderer, error lists, display rows, a tender's next actions. Page modules import this, never each other
+(.importlinter: interfaces-apart).
 
 Pages follow GOV.UK Design System patterns: an error summary linking to each field,
 one question per page for quality answers, plain words. Every rule is enforced by
@@ -15,7 +17,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -34,6 +36,7 @@ from tenders.models import (
     Tender,
 )
 from tenders.selectors import tender_list
+from tenders.services.drafting import may_configure_tenders
 from tenders.transitions import TenderStatus
 
 View = Callable[..., HttpResponse]
@@ -200,3 +203,36 @@ def problem_links(bid: Bid, problems: list[Any]) -> list[dict[str, str]]:
             url = reverse("bidding-bid", args=[bid.reference])
         links.append({"message": problem.message, "url": url})
     return links
+
+
+def _url(name: str, reference: str) -> str | None:
+    """The page's address, or None where that page is not installed (an action is then not offered)."""
+    try:
+        return reverse(name, args=[reference])
+    except NoReverseMatch:
+        return None
+
+
+def next_actions(user: Any, tender: Tender) -> list[tuple[str, str]]:
+    """(label, url) of what this commissioner may do next with the tender, in the order they come."""
+    if not may_configure_tenders(user):
+        return []
+    ref, status = tender.reference, TenderStatus(tender.status)
+    items: list[tuple[str, str | None]] = []
+    if status == TenderStatus.DRAFT:
+        items += [("Continue setting up", _url("builder-tasks", ref)), ("Check and publish", _url("builder-check", ref))]
+    elif status == TenderStatus.PUBLISHED:
+        items += [("Amend the tender", _url("bidding-amend", ref))]
+    elif status == TenderStatus.CLOSED:
+        items += [("Open the bids", _url("bidding-register", ref))]
+    elif status == TenderStatus.OPENED:
+        items += [("Start the evaluation", reverse("tender-action", args=[ref, "start-evaluation"]))]
+    elif status == TenderStatus.IN_EVALUATION:
+        # The award sequence lives on the award page (reports app): decision, summaries, notices, contract.
+        items.append(("Award the tender", _url("reports-award", ref)))
+    elif status == TenderStatus.AWARDED:
+        items.append(("Record the contract award notice or mark the tender contracted", _url("reports-award", ref)))
+    if status not in (TenderStatus.CONTRACTED, TenderStatus.CANCELLED):
+        items.append(("Cancel this tender", reverse("tender-action", args=[ref, "cancel"])))
+    items.append(("Copy this tender", reverse("tender-copy", args=[ref])))
+    return [(label, url) for label, url in items if url]
