@@ -273,7 +273,7 @@ def can_open_price_envelope(user: Any, tender: Tender) -> bool:
     return is_commissioner(user)
 
 
-def can_award(user: Any, tender: Tender) -> bool:
+def can_award(user: Any, tender: Tender | None) -> bool:
     return is_commissioner(user)
 
 

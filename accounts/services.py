@@ -71,7 +71,7 @@ def user_update(*, actor: Any, user: User, changes: dict[str, Any] | None = None
     if unknown:
         raise RuleViolation(f"These fields are not changed here: {', '.join(sorted(unknown))}.")
     with transaction.atomic():
-        locked = User.objects.select_for_update().get(pk=user.pk)
+        locked: User = User.objects.select_for_update().get(pk=user.pk)
         before = user_snapshot(locked)
         for name, value in changes.items():
             setattr(locked, name, value)
@@ -93,7 +93,7 @@ def user_set_password(*, actor: Any, user: User, password: str | None) -> User:
     """Set a user's password (None: no password sign-in) from the admin; audited without the password."""
     now = timezone.now()
     with transaction.atomic():
-        locked = User.objects.select_for_update().get(pk=user.pk)
+        locked: User = User.objects.select_for_update().get(pk=user.pk)
         if password:
             locked.set_password(password)
         else:
@@ -116,6 +116,7 @@ def user_totp_reset(*, actor: Any, user: User) -> int:
     with transaction.atomic():
         User.objects.select_for_update().get(pk=user.pk)
         names = list(TOTPDevice.objects.filter(user=user).values_list("name", flat=True))
+        deleted: int  # django_otp is untyped
         deleted, _ = TOTPDevice.objects.filter(user=user).delete()
         if deleted:
             audit_record(actor=actor, action="user.totp_reset", obj=user, at=now,

@@ -27,7 +27,7 @@ import hashlib
 import logging
 import os
 from collections.abc import Callable, Iterator, Sequence
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -40,20 +40,20 @@ from django.db import (
     connections,
     transaction,
 )
+from django.db.models import Field
 from django.utils import timezone
 
 from accounts import permissions
 from common.audit import audit_record
 from common.errors import PermissionDeniedError, RuleViolation
 from common.tasks import queue
+from cqc.gate import has_inadequate, is_unrated
 from cqc.models import CQCImport, CQCImportUpload, CQCLocation, ImportPhase, ImportStatus
 from cqc.parse import (
     KEY_QUESTIONS,
     CQCFileError,
     LocationRecord,
     RejectedRow,
-    has_inadequate,
-    is_unrated,
     parse_ratings_file,
 )
 
@@ -109,7 +109,7 @@ def cqc_import_file(
     return cqc_import_run(cqc_import=cqc_import, data=data, user=user)
 
 
-def cqc_import_upload(*, upload: UploadedFile, user: Any) -> CQCImport:
+def cqc_import_upload(*, upload: UploadedFile[bytes], user: Any) -> CQCImport:
     """A commissioner's upload: small files are imported now, large ones queued for the worker."""
     if not can_import(user):
         raise PermissionDeniedError("Only a commissioner or an administrator can import CQC ratings.")
@@ -287,8 +287,18 @@ def _fail(cqc_import: CQCImport, message: str, actor: Any) -> CQCImportError:
     return CQCImportError(message, cqc_import=cqc_import)
 
 
+def _location_field(name: str) -> Field[Any, Any]:
+    """One of CQCLocation's own concrete fields (get_field's stub also admits reverse relations; these never are)."""
+    return cast("Field[Any, Any]", CQCLocation._meta.get_field(name))
+
+
+def _column(field: Field[Any, Any]) -> str:
+    assert field.column is not None, field.name  # every concrete, non-many-to-many field has a column
+    return field.column
+
+
 def _clip(value: str, field: str) -> str:
-    limit = CQCLocation._meta.get_field(field).max_length
+    limit = _location_field(field).max_length
     return value[:limit] if limit and len(value) > limit else value
 
 
@@ -400,8 +410,8 @@ def _upsert_statement(
     backend's own adapters so they are stored exactly as the ORM stores them.
     """
     ops = connection.ops
-    fields = [CQCLocation._meta.get_field(name) for name in ("location_id", *_WRITTEN_FIELDS)]
-    quoted = [ops.quote_name(f.column) for f in fields]
+    fields = [_location_field(name) for name in ("location_id", *_WRITTEN_FIELDS)]
+    quoted = [ops.quote_name(_column(f)) for f in fields]
     updates = ", ".join(f"{q} = excluded.{q}" for q in quoted[1:])
     head = f"INSERT INTO {ops.quote_name(CQCLocation._meta.db_table)} ({', '.join(quoted)}) VALUES "
     tail = f" ON CONFLICT ({ops.quote_name('location_id')}) DO UPDATE SET {updates}"
@@ -445,7 +455,7 @@ def _copy_upsert(rows: Sequence[tuple[Any, ...]]) -> None:
     COPY is several times faster than multi-row INSERTs with client-side parameter binding.
     """
     ops = connection.ops
-    quoted = [ops.quote_name(CQCLocation._meta.get_field(name).column) for name in ("location_id", *_WRITTEN_FIELDS)]
+    quoted = [ops.quote_name(_column(_location_field(name))) for name in ("location_id", *_WRITTEN_FIELDS)]
     columns = ", ".join(quoted)
     table = ops.quote_name(CQCLocation._meta.db_table)
     updates = ", ".join(f"{q} = excluded.{q}" for q in quoted[1:])

@@ -15,7 +15,7 @@ import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.db import transaction
 from django.utils import timezone
@@ -209,7 +209,7 @@ def conflict_declare(
     saved = []
     for item in declarations:
         raw = item.get("provider")
-        provider_id = raw.pk if isinstance(raw, Provider) else raw
+        provider_id: Any = raw.pk if isinstance(raw, Provider) else raw  # int() below rejects anything else
         try:
             provider = bidders[int(provider_id)]
         except (KeyError, TypeError, ValueError):
@@ -307,7 +307,7 @@ def bids_assess_cqc(
     not-yet-rated named locations follow the tender's unrated_policy. The reason names the
     rule applied. No user means the system (the evaluate command).
     """
-    from cqc.gate import assess_bidder  # the CQC app owns the gate
+    from cqc.gate import UnratedPolicy, assess_bidder  # the CQC app owns the gate
     from cqc.selectors import locations_by_id, locations_of_provider
 
     if user is not None:
@@ -328,7 +328,7 @@ def bids_assess_cqc(
         assessment = assess_bidder(
             bid.provider.cqc_provider_id, location_ids, locations,
             locations_of_provider(bid.provider.cqc_provider_id) if provider_wide else [],
-            tender.unrated_policy, tender.cqc_gate_scope,
+            cast(UnratedPolicy, tender.unrated_policy), tender.cqc_gate_scope,  # the field's choices are the Literal's values
         )
         row = BidAssessment.objects.create(
             bid=bid,
@@ -478,6 +478,7 @@ def consensus_record(
             "Quality moderation is locked: give the reason for changing this consensus score.", field="change_reason"
         )
     if after_lock:
+        assert current is not None  # refused above when quality is locked and there is no score yet
         # Four eyes (issue 13): after the lock a change is only a proposal until a second person approves it.
         _propose_change(current=current, user=user, value=value, rationale=rationale, change_reason=change_reason,
                         feedback_to_bidder=feedback_to_bidder, now=now)

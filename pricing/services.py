@@ -54,7 +54,8 @@ def _same(old: Any, new: Any) -> bool:
             return old == Decimal(str(new))
         except ArithmeticError:
             return False
-    return old == new
+    same: bool = old == new
+    return same
 
 
 @transaction.atomic

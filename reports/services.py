@@ -14,6 +14,7 @@ Only the commissioner and legal roles may generate or download (`may_use_reports
 
 from __future__ import annotations
 
+import functools
 import logging
 from typing import Any
 
@@ -68,7 +69,8 @@ def _require_reports_role(user: Any) -> None:
 def _label(user: Any) -> str:
     if user is None or not getattr(user, "is_authenticated", False):
         return "system (manage.py award_report)"
-    return user.get_username()
+    name: str = user.get_username()
+    return name
 
 
 def _check_kind(*, tender: Tender, kind: str, provider: Provider | None) -> Any:
@@ -274,7 +276,7 @@ def _store(
             if report.is_finished:
                 return report  # another attempt finished it first
             report.file.save(filename, ContentFile(data), save=False)
-            saved_name = report.file.name
+            saved_name = report.file.name or ""
             report.filename = filename
             report.content_type = content_type
             report.sha256 = sha
@@ -359,5 +361,5 @@ def award_issue_summaries(*, tender: Tender, user: Any) -> int:
         at=now,
     )  # fmt: skip
     for report_id in queued:
-        transaction.on_commit(lambda report_id=report_id: _enqueue(report_id))
+        transaction.on_commit(functools.partial(_enqueue, report_id))
     return len(outcomes)

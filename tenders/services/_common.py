@@ -8,11 +8,11 @@ from typing import Any
 from django.utils import timezone
 
 from accounts import permissions
+from accounts.permissions import is_own_bid
 from common.audit import audit_record
 from common.errors import PermissionDeniedError, TransitionNotAllowed
 from common.timezone import UK_TZ
 from providers.models import ProviderStatus
-from tenders.access import is_own_bid
 from tenders.models import (
     Bid,
     Clarification,
@@ -63,6 +63,13 @@ def _transition(
 
 def _locked(tender: Tender) -> Tender:
     return Tender.objects.select_for_update().get(pk=tender.pk)
+
+
+def _submission_deadline(tender: Tender) -> datetime:
+    """The deadline of a tender past drafting; only a draft may lack one (a database constraint says so)."""
+    if tender.submission_deadline is None:
+        raise TransitionNotAllowed(f"Tender {tender.reference} has no submission deadline set yet.")
+    return tender.submission_deadline
 
 
 

@@ -32,6 +32,7 @@ from tenders.services._common import (
     _locked,
     _notify,
     _require_role,
+    _submission_deadline,
 )
 from tenders.services.bids import _clean_file_name
 from tenders.transitions import TenderStatus
@@ -80,10 +81,11 @@ def amendment_create(
         raise TransitionNotAllowed(
             f"Only a published tender can be amended; {tender.reference} is {TenderStatus(tender.status).label.lower()}."
         )
-    if now >= tender.submission_deadline:
+    deadline = _submission_deadline(tender)
+    if now >= deadline:
         raise DeadlinePassed(f"The submission deadline for {tender.reference} has passed; it can no longer be amended.")
     changes: list[dict[str, Any]] = []
-    new_submission = submission_deadline or tender.submission_deadline
+    new_submission = submission_deadline or deadline
     new_clarification = clarification_deadline if clarification_deadline is not None else tender.clarification_deadline
     if submission_deadline is not None and submission_deadline != tender.submission_deadline:
         if submission_deadline <= now:

@@ -54,6 +54,7 @@ from tenders.services._common import (
     _london_minute,
     _require_own_bid,
     _require_provider_user,
+    _submission_deadline,
 )
 from tenders.transitions import TenderStatus
 from tenders.uploads import UploadRejected, check_document
@@ -110,13 +111,13 @@ def _judged_at(arrived_at: datetime | None, now: datetime) -> datetime:
 def _check_open_for_submission(tender: Tender, at: datetime) -> None:
     """Like _check_open_for_bids, but a submission that arrived in time still counts once the tender has closed
     at its deadline (it may have closed while the request waited); never once bids are opened."""
-    if at < tender.submission_deadline and tender.status == TenderStatus.CLOSED.value:
+    if at < _submission_deadline(tender) and tender.status == TenderStatus.CLOSED.value:
         return
     _check_open_for_bids(tender, at)
 
 
 def _lock_bid(bid: Bid | int) -> Bid:
-    pk = getattr(bid, "pk", bid)
+    pk = bid.pk if isinstance(bid, Bid) else bid
     return Bid.objects.select_for_update(of=("self",)).select_related("tender", "provider").get(pk=pk)
 
 
@@ -190,6 +191,7 @@ def bid_start(*, tender: Tender, user: Any) -> Bid:
         now = timezone.now()
         _check_open_for_bids(bid.tender, now)
         last = BidVersion.objects.filter(bid=bid).order_by("-number").first()
+        assert last is not None  # version 1 is created with the bid, and the only version is never discarded
         _copy_version(last, number=last.number + 1, status=BidVersionStatus.DRAFT)
         audit_record(actor=user, action="bid.restarted", obj=bid, after={"version": last.number + 1}, at=now)
     return bid
@@ -337,6 +339,7 @@ def bid_remove_document(*, bid: Bid, user: Any, document_id: int) -> None:
     if document is None:
         raise RuleViolation("That document is not attached to your draft.", field="document")
     stored = document.file.name
+    assert stored is not None  # a bid document is only ever created with its file
     document.delete()
     if not BidDocument.objects.filter(file=stored).exists():
         storage = BidDocument._meta.get_field("file").storage
@@ -459,8 +462,9 @@ def _submit_locked(
             return SubmitResult(version=candidate, replayed=True)
         draft = candidate
     tender = bid.tender
-    if now >= tender.submission_deadline:
-        return _Late(bid=bid, attempted_at=now, deadline=tender.submission_deadline)
+    deadline = _submission_deadline(tender)
+    if now >= deadline:
+        return _Late(bid=bid, attempted_at=now, deadline=deadline)
     _check_open_for_submission(tender, now)
     if bid.provider.status != ProviderStatus.APPROVED:
         raise PermissionDeniedError("Your organisation's registration has not been approved, so it cannot bid.")
@@ -575,7 +579,12 @@ def bid_discard_draft(*, bid: Bid, user: Any) -> None:
     draft.delete()
     storage = BidDocument._meta.get_field("file").storage
     orphans = [name for name in stored if not BidDocument.objects.filter(file=name).exists()]
-    transaction.on_commit(lambda: [storage.delete(name) for name in orphans])
+
+    def _delete_orphans() -> None:
+        for name in orphans:
+            storage.delete(name)
+
+    transaction.on_commit(_delete_orphans)
     audit_record(actor=user, action="bid.draft_discarded", obj=bid, after={"version": draft.number}, at=now)
 
 

@@ -32,8 +32,9 @@ CLARIFICATION_MAX_CHARS = 3000
 # --- Clarifications ---------------------------------------------------------
 
 
-def clarification_closes_at(tender: Tender) -> datetime:
-    """Questions close at the clarification deadline, or the submission deadline when none is set."""
+def clarification_closes_at(tender: Tender) -> datetime | None:
+    """Questions close at the clarification deadline, or the submission deadline when none is set (None: a draft
+    tender with neither yet)."""
     return tender.clarification_deadline or tender.submission_deadline
 
 
@@ -51,6 +52,8 @@ def clarification_ask(*, tender: Tender, user: Any, question: str) -> Clarificat
     if tender.status != TenderStatus.PUBLISHED.value:
         raise TransitionNotAllowed(f"{tender.reference} is not open, so it is not taking questions.")
     closes = clarification_closes_at(tender)
+    if closes is None:
+        raise TransitionNotAllowed(f"{tender.reference} has no submission deadline set, so it is not taking questions.")
     if now >= closes:
         raise DeadlinePassed(
             f"Clarification questions for {tender.reference} closed at {_london_minute(closes)} (UK time)."

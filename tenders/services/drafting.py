@@ -54,7 +54,7 @@ LOT_FIELDS: tuple[str, ...] = tuple(
 )
 QUESTION_FIELDS: tuple[str, ...] = ("text", "guidance", "weight", "max_score", "word_limit")
 
-_SERVICE_CODES = {ServiceType.HOMECARE: "HOME", ServiceType.CRISIS: "CRISIS", ServiceType.REABLEMENT: "REAB"}
+_SERVICE_CODES: dict[str, str] = {ServiceType.HOMECARE: "HOME", ServiceType.CRISIS: "CRISIS", ServiceType.REABLEMENT: "REAB"}
 _REFERENCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
 AMEND_INSTEAD = (
@@ -105,7 +105,10 @@ def _require_draft(tender: Tender) -> None:
 def tender_reference_suggest(*, service_type: str, on: date, exclude_pk: int | None = None) -> str:
     """A free reference such as CRISIS-2026-01 (service, year, a sequence)."""
     prefix = f"{_SERVICE_CODES.get(service_type, 'TENDER')}-{on.year}"
-    taken = set(Tender.objects.filter(reference__istartswith=prefix).exclude(pk=exclude_pk).values_list("reference", flat=True))
+    others = Tender.objects.filter(reference__istartswith=prefix)
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
+    taken = set(others.values_list("reference", flat=True))
     taken = {ref.upper() for ref in taken}
     n = 1
     while f"{prefix}-{n:02d}" in taken:
@@ -217,7 +220,8 @@ def _unknown(values: Mapping[str, Any], allowed: Sequence[str], prefix: str = ""
 
 
 def _lot_rows(tender: Tender, lots: Sequence[Mapping[str, Any]], errors: dict[str, list[str]]) -> list[Lot]:
-    rows, zones = [], {}
+    rows: list[Lot] = []
+    zones: dict[int, int] = {}
     for index, values in enumerate(lots):
         prefix = f"lots.{index}."
         errors.update(_unknown(values, LOT_FIELDS, prefix))
@@ -299,8 +303,8 @@ def tender_create(
     for row in lot_rows:
         row.tender = tender
     Lot.objects.bulk_create(lot_rows)
-    for row in question_rows:
-        row.tender = tender
+    for question in question_rows:
+        question.tender = tender
     QualityQuestion.objects.bulk_create(question_rows)
     audit_record(actor=user, action="tender.created", obj=tender, after=_snapshot(tender), at=now)
     return tender
@@ -395,8 +399,8 @@ def tender_lot_save(*, tender: Tender, user: Any, values: Mapping[str, Any], num
         if name in LOT_FIELDS:
             setattr(lot, name, value)
     _validate_lot(lot, errors, "")
-    if lot.zone_id and tender.lots.filter(zone_id=lot.zone_id).exclude(pk=lot.pk).exists():
-        other = tender.lots.filter(zone_id=lot.zone_id).exclude(pk=lot.pk).first()
+    other = tender.lots.filter(zone_id=lot.zone_id).exclude(pk=lot.pk).first() if lot.zone_id else None
+    if other is not None:
         _add(errors, "zone", f"Lot {other.number} already covers this zone.")
     if errors:
         raise DraftInvalid(errors)

@@ -22,6 +22,7 @@ from tenders.services._common import (
     _london_minute,
     _notify,
     _require_role,
+    _submission_deadline,
     _transition,
 )
 from tenders.services.drafting import tender_check
@@ -57,7 +58,7 @@ def tender_close(*, tender: Tender, user: Any = None) -> Tender:
     now = timezone.now()
     tender = _locked(tender)
     _ensure_can(tender, TenderStatus.CLOSED)
-    if now < tender.submission_deadline:
+    if now < _submission_deadline(tender):
         raise RuleViolation("The tender cannot close before its submission deadline.")
     return _transition(tender=tender, target=TenderStatus.CLOSED, user=user or "system", now=now)
 
@@ -98,7 +99,7 @@ def tender_open(*, tender: Tender, user: Any, second_user: Any = None) -> Tender
     now = timezone.now()
     tender = _locked(tender)
     _ensure_can(tender, TenderStatus.OPENED)
-    if now < tender.submission_deadline:
+    if now < _submission_deadline(tender):
         raise RuleViolation("Bids cannot be opened before the submission deadline has passed.")
     note = ""
     if tender.opening_requires_two:
@@ -148,7 +149,7 @@ def _notify_tender_published(*, tender: Tender, now: datetime) -> None:
         provider_ids=provider_ids, tender=tender, kind=NotificationKind.TENDER_PUBLISHED,
         message=(
             f"New tender: {tender.title} ({tender.reference}). Bids close at"
-            f" {_london_minute(tender.submission_deadline)} (UK time)."
+            f" {_london_minute(_submission_deadline(tender))} (UK time)."
         ),
         link=f"/portal/tenders/{tender.reference}/", now=now,
     )
