@@ -174,7 +174,7 @@ def system_evaluation(work: Workload, locations: tuple[dict[str, Any], dict[str,
     """Consensus, CQC gate, conversion, ceilings and `evaluate_tender`, as the evaluation service runs them."""
     from cqc.gate import Outcome, Scope, assess_bidder
     from evaluation.assemble import is_above_ceiling, money_text, score_spread
-    from evaluation.scoring import BidInput, BidStatus, LotInput, Question, evaluate_tender
+    from evaluation.scoring import BidInput, Eligibility, LotInput, Question, evaluate_tender
     from pricing.conversion import MinuteBasis, per_contact_hour
 
     records, by_provider = locations
@@ -202,11 +202,11 @@ def system_evaluation(work: Workload, locations: tuple[dict[str, Any], dict[str,
         excluded = check.outcome is Outcome.EXCLUDED
         for lot in range(size.lots):
             hourly = Decimal(prices[i][lot]).scaleb(-2)
-            status, reason = BidStatus.ELIGIBLE, ""
+            status, reason = Eligibility.ELIGIBLE, ""
             if excluded:
-                status, reason = BidStatus.EXCLUDED, check.reason
+                status, reason = Eligibility.EXCLUDED, check.reason
             elif is_above_ceiling(hourly, ceilings[lot]):
-                status = BidStatus.ABOVE_CEILING
+                status = Eligibility.ABOVE_CEILING
                 reason = f"priced above the lot's published ceiling: £{money_text(hourly)} per billed hour"
             per_lot[lot].append(
                 BidInput(

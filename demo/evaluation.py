@@ -33,11 +33,11 @@ from accounts.models import User
 from common.timezone import UK_TZ
 from evaluation import selectors, services
 from evaluation.models import (
-    ClarificationStatus,
     ConsensusScore,
     EvaluationRun,
     IndividualScore,
     PriceClarification,
+    PriceClarificationStatus,
 )
 from providers.models import Provider
 from tenders.models import (
@@ -186,7 +186,7 @@ DISCUSSED = {
 
 CLARIFICATIONS = {
     ("morecambe", 4): (
-        ClarificationStatus.ACCEPTED,
+        PriceClarificationStatus.ACCEPTED,
         "Burnley is served from our existing Accrington branch, whose premises and management are already "
         "paid for by current contracts; staff are salaried at £7.50 an hour with paid travel. Branch accounts "
         "for 2015/16 were provided.",
@@ -194,7 +194,7 @@ CLARIFICATIONS = {
         "the shortfall against the model is in running costs already covered elsewhere. Accepted.",
     ),
     ("dockside", 5): (
-        ClarificationStatus.REJECTED,
+        PriceClarificationStatus.REJECTED,
         "We plan to pay care workers per visit and not for travel between visits, and to start with a "
         "lean office of two.",
         "Unpaid travel time would take effective pay below the National Living Wage (National Minimum Wage "

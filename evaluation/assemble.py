@@ -94,8 +94,8 @@ from typing import Any
 from common.money import pennies, to_decimal
 from evaluation.scoring import (
     BidInput,
-    BidStatus,
     CeilingRule,
+    Eligibility,
     LotInput,
     PriceFormula,
     Question,
@@ -204,11 +204,11 @@ def is_above_ceiling(hourly_price: Decimal | str, ceiling: Decimal | str | None)
     return pennies(to_decimal(hourly_price)) > pennies(to_decimal(ceiling))
 
 
-def _price_status(bid: Mapping[str, Any], lot: Mapping[str, Any] | None = None) -> tuple[BidStatus, str, bool]:
+def _price_status(bid: Mapping[str, Any], lot: Mapping[str, Any] | None = None) -> tuple[Eligibility, str, bool]:
     """Status on entry to scoring, its reason, and whether a clarification is still open."""
     cqc = bid.get("cqc") or {}
     if cqc.get("outcome") == "excluded":
-        return BidStatus.EXCLUDED, f"CQC: {cqc.get('reason', '')}".strip(), False
+        return Eligibility.EXCLUDED, f"CQC: {cqc.get('reason', '')}".strip(), False
     check = bid.get("price_check") or {}
     package_check = bid.get("package_check") or {}
     clarification = bid.get("clarification") or {}
@@ -217,17 +217,17 @@ def _price_status(bid: Mapping[str, Any], lot: Mapping[str, Any] | None = None) 
             "abnormally low price rejected after clarification: "
             f"{clarification.get('decision_reason', '')}"
         ).strip()
-        return BidStatus.REJECTED_PRICE, reason, False
+        return Eligibility.REJECTED_PRICE, reason, False
     ceiling = (lot or {}).get("ceiling_price")
     if is_above_ceiling(bid["hourly_price"], ceiling):
         reason = (
             f"priced above the lot's published ceiling: £{money_text(bid['hourly_price'])} per billed hour "
             f"against a ceiling of £{money_text(ceiling)}"
         )
-        return BidStatus.ABOVE_CEILING, reason, False
+        return Eligibility.ABOVE_CEILING, reason, False
     needs = bool(check.get("needs_clarification")) or bool(package_check.get("needs_clarification"))
     unresolved = needs and clarification.get("status") != "accepted"
-    return BidStatus.ELIGIBLE, "", unresolved
+    return Eligibility.ELIGIBLE, "", unresolved
 
 
 def package_per_contact_hour(
@@ -278,7 +278,7 @@ def tender_result_from_inputs(inputs: Mapping[str, Any]) -> TenderResult:
         for bid in lot["bids"]:
             status, reason, unresolved = _price_status(bid, lot)
             scores = {}
-            if status is not BidStatus.EXCLUDED:
+            if status is not Eligibility.EXCLUDED:
                 scores = {key: score(c["score"]) for key, c in (bid.get("consensus") or {}).items()}
             bids.append(
                 BidInput(

@@ -6,7 +6,7 @@ from typing import Any
 from django import forms
 
 from accounts.models import Role, User
-from evaluation.models import ClarificationStatus
+from evaluation.models import PriceClarificationStatus
 
 
 class AssignForm(forms.Form):
@@ -113,7 +113,7 @@ class ClarificationForm(forms.Form):
     explanation = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), label="The bidder's explanation",
                                   error_messages={"required": "Record the bidder's explanation of the price."})
     decision = forms.ChoiceField(
-        choices=[(ClarificationStatus.ACCEPTED, "Accept the price"), (ClarificationStatus.REJECTED, "Reject the price")],
+        choices=[(PriceClarificationStatus.ACCEPTED, "Accept the price"), (PriceClarificationStatus.REJECTED, "Reject the price")],
         widget=forms.RadioSelect, label="Decision",
         error_messages={"required": "Choose whether to accept or reject the price."},
     )

@@ -210,7 +210,7 @@ class TenderEvaluation(models.Model):
         return self.quality_locked_at is not None
 
 
-class ClarificationStatus(models.TextChoices):
+class PriceClarificationStatus(models.TextChoices):
     PENDING = "pending", "Awaiting the bidder's explanation"
     ACCEPTED = "accepted", "Explanation accepted"
     REJECTED = "rejected", "Explanation rejected: price not accepted"
@@ -226,7 +226,7 @@ class PriceClarification(models.Model):
     price_check = models.JSONField(
         default=dict, help_text="The check when the price was flagged: message, model minimum, floor, gap."
     )
-    status = models.CharField(max_length=10, choices=ClarificationStatus.choices, default=ClarificationStatus.PENDING)
+    status = models.CharField(max_length=10, choices=PriceClarificationStatus.choices, default=PriceClarificationStatus.PENDING)
     explanation = models.TextField(blank=True, help_text="The bidder's explanation, as received.")
     decision_reason = models.TextField(blank=True)
     raised_at = models.DateTimeField()
@@ -262,7 +262,7 @@ class PriceClarification(models.Model):
 
     @property
     def is_pending(self) -> bool:
-        return self.status == ClarificationStatus.PENDING
+        return self.status == PriceClarificationStatus.PENDING
 
     @property
     def stage(self) -> str:

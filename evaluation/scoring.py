@@ -103,7 +103,7 @@ __all__ = [
     "AwardRecommendation",
     "BidInput",
     "BidResult",
-    "BidStatus",
+    "Eligibility",
     "CeilingRule",
     "LotAward",
     "LotInput",
@@ -167,7 +167,7 @@ class TieBreak(StrEnum):
     SUBMISSION_TIME = "submission_time"
 
 
-class BidStatus(StrEnum):
+class Eligibility(StrEnum):
     """Status of a bid on entry to scoring (decided by earlier checks)."""
 
     ELIGIBLE = "eligible"
@@ -386,7 +386,7 @@ class BidInput:
     bid_ref: str
     provider_key: str
     lot_key: str
-    status: BidStatus = BidStatus.ELIGIBLE
+    status: Eligibility = Eligibility.ELIGIBLE
     reason: str = ""
     price_per_contact_hour: Decimal | None = None
     consensus_scores: Mapping[str, Decimal] = field(default_factory=dict)
@@ -398,7 +398,7 @@ class BidInput:
     def __post_init__(self) -> None:
         if not self.bid_ref or not self.provider_key:
             raise ValueError("a bid needs a bid_ref and a provider_key")
-        object.__setattr__(self, "status", BidStatus(self.status))
+        object.__setattr__(self, "status", Eligibility(self.status))
         if self.package_price_per_contact_hour is not None:
             package = _dec(self.package_price_per_contact_hour, f"bid {self.bid_ref} package price")
             if package <= 0:
@@ -1081,16 +1081,16 @@ def _evaluate_lot(
         for bid in lot.bids:
             if bid.lot_key != lot.lot_key:
                 raise ValueError(f"bid {bid.bid_ref} is for lot {bid.lot_key}, listed under {lot.lot_key}")
-            if bid.status is BidStatus.EXCLUDED:
+            if bid.status is Eligibility.EXCLUDED:
                 unranked.append(_unscored(bid, ResultStatus.EXCLUDED, bid.reason or "excluded"))
                 continue
-            if bid.status is BidStatus.REJECTED_PRICE:
+            if bid.status is Eligibility.REJECTED_PRICE:
                 # Quality is shown when it was scored, for the assessment summary.
                 q = qualities.of(bid).score if bid.consensus_scores else None
                 reason = bid.reason or "abnormally low price rejected after clarification"
                 unranked.append(_unscored(bid, ResultStatus.REJECTED_PRICE, reason, q))
                 continue
-            above_ceiling = bid.status is BidStatus.ABOVE_CEILING
+            above_ceiling = bid.status is Eligibility.ABOVE_CEILING
             if above_ceiling and rules.ceiling_rule is CeilingRule.NOT_RANKED:
                 q = qualities.of(bid).score if bid.consensus_scores else None
                 reason = bid.reason or "priced above the lot's published ceiling: non-compliant, not ranked"

@@ -30,7 +30,6 @@ from evaluation.models import (
     AssessmentOutcome,
     AssessmentStage,
     BidAssessment,
-    ClarificationStatus,
     ConflictDeclaration,
     ConsensusChangeProposal,
     ConsensusScore,
@@ -38,6 +37,7 @@ from evaluation.models import (
     EvaluatorAssignment,
     IndividualScore,
     PriceClarification,
+    PriceClarificationStatus,
     ProposalStatus,
     TenderEvaluation,
 )
@@ -752,7 +752,7 @@ def clarification_record(
         raise RuleViolation(
             f"{bid.reference}'s price for lot {lot.number} is not flagged as abnormally low; no clarification is needed."
         )
-    if decision not in (ClarificationStatus.ACCEPTED, ClarificationStatus.REJECTED):
+    if decision not in (PriceClarificationStatus.ACCEPTED, PriceClarificationStatus.REJECTED):
         raise RuleViolation("The decision is either 'accepted' or 'rejected'.", field="decision")
     explanation, reason = str(explanation or "").strip(), str(reason or "").strip()
     if not explanation:

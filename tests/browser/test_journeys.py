@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 from accounts.models import Role
 from evaluation import price_clarifications as pc
 from evaluation import services
-from evaluation.models import ClarificationStatus, PriceClarification
+from evaluation.models import PriceClarification, PriceClarificationStatus
 from tenders.models import BidDocument, BidVersionStatus, DocumentEnvelope
 from tests.browser.conftest import assert_accessible, assert_fits_width, sign_in
 from tests.evaluation.helpers import moderate, opened_tender, panel, score_all, submit_bid
@@ -132,7 +132,7 @@ def test_a_price_explanation_is_asked_answered_in_the_portal_and_decided(
     check(staff)
 
     clarification.refresh_from_db()
-    assert clarification.status == ClarificationStatus.ACCEPTED and clarification.answered_by == bidder_user
+    assert clarification.status == PriceClarificationStatus.ACCEPTED and clarification.answered_by == bidder_user
     page.reload()
     expect(page.get_by_text("Pays the legal minimum for contact and travel time.")).to_be_visible()
     check(page)

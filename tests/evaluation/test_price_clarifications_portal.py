@@ -15,7 +15,7 @@ from common.errors import DeadlinePassed, PermissionDeniedError, RuleViolation, 
 from common.models import AuditEntry
 from evaluation import price_clarifications as pc
 from evaluation import services
-from evaluation.models import ClarificationStatus, PriceClarification
+from evaluation.models import PriceClarification, PriceClarificationStatus
 from tenders.models import Notification, NotificationKind
 from tests.evaluation.helpers import moderate, opened_tender, panel, score_all, submit_bid
 from tests.factories import ProviderFactory, UserFactory
@@ -60,7 +60,7 @@ def actions(clarification):
 def test_asking_records_the_question_and_deadline_and_tells_the_bidder_in_the_portal(flagged, commissioner):
     tender, clarification, _ = flagged
     clarification = ask(clarification, commissioner)
-    assert clarification.stage == "awaiting_bidder" and clarification.status == ClarificationStatus.PENDING
+    assert clarification.stage == "awaiting_bidder" and clarification.status == PriceClarificationStatus.PENDING
     note = Notification.objects.get(kind=NotificationKind.PRICE_CLARIFICATION)
     assert note.provider == clarification.bid.provider and "explain your price for lot 1" in note.message
     assert note.link == f"/portal/bids/B-CHEAP/price-questions/{clarification.pk}/"
@@ -86,7 +86,7 @@ def test_the_bidder_answers_with_text_and_a_document_and_the_commissioner_accept
     assert answered.stage == "answered" and answered.documents.get().original_name == "costs.pdf"
     decided = pc.price_clarification_decide(clarification=answered, user=commissioner, decision="accepted",
                                             reason="Pays the legal minimum for contact and travel time.")
-    assert decided.status == ClarificationStatus.ACCEPTED and decided.explanation.startswith("Shared office")
+    assert decided.status == PriceClarificationStatus.ACCEPTED and decided.explanation.startswith("Shared office")
     assert actions(clarification) == ["evaluation.clarification_raised", "evaluation.clarification_requested",
                                       "evaluation.clarification_answered", "evaluation.clarification_decided"]
     run = services.evaluation_run(tender=tender, user=commissioner)
@@ -113,7 +113,7 @@ def test_the_panel_waits_for_the_answer_or_the_deadline_before_deciding(flagged,
     with time_machine.travel(timezone.now() + timedelta(days=3)):
         decided = pc.price_clarification_decide(clarification=clarification, user=commissioner,
                                                 decision="rejected", reason="No explanation by the deadline.")
-    assert decided.status == ClarificationStatus.REJECTED
+    assert decided.status == PriceClarificationStatus.REJECTED
     assert decided.explanation == "No explanation was received by the reply deadline."
 
 

@@ -7,7 +7,7 @@ import pytest
 
 from common.errors import RuleViolation
 from evaluation import services
-from evaluation.models import ClarificationStatus, PriceClarification
+from evaluation.models import PriceClarification, PriceClarificationStatus
 from pricing.selectors import lot_price_check
 from tests.evaluation.helpers import moderate, opened_tender, panel, score_all, submit_bid
 from tests.factories import ProviderFactory
@@ -48,7 +48,7 @@ def test_opening_the_price_envelope_raises_a_clarification_for_the_abnormally_lo
     tender, lot, bids = priced
     (clarification,) = PriceClarification.objects.all()
     assert clarification.bid == bids["cheap"] and clarification.lot == lot
-    assert clarification.status == ClarificationStatus.PENDING
+    assert clarification.status == PriceClarificationStatus.PENDING
     assert clarification.price_check["needs_clarification"] is True
     assert "Abnormally low" in clarification.price_check["message"]
 

@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 
 from evaluation.scoring import (
     BidInput,
-    BidStatus,
     CeilingRule,
+    Eligibility,
     LotInput,
     PriceFormula,
     Question,
@@ -53,7 +53,7 @@ def evaluate(bids, rules=None, *, package_weight="0", benchmark=None):
 
 def test_a_bid_above_the_ceiling_is_never_recommended_and_the_same_bid_below_it_is():
     # "best" has the top quality and would win; priced above the ceiling it is not ranked.
-    best_above = bid("best", (5, 5, 10), "19.00", status=BidStatus.ABOVE_CEILING, reason="above the ceiling of £18.00")
+    best_above = bid("best", (5, 5, 10), "19.00", status=Eligibility.ABOVE_CEILING, reason="above the ceiling of £18.00")
     rival = bid("rival", (3, 3, 6), "17.00")
     result = evaluate([best_above, rival])
     lot = result.lot("north")
@@ -74,7 +74,7 @@ def test_a_bid_above_the_ceiling_is_never_recommended_and_the_same_bid_below_it_
 
 def test_ranked_for_information_a_bid_above_the_ceiling_is_still_never_recommended():
     rules = TenderRules(ceiling_rule=CeilingRule.RANKED_NOT_RECOMMENDED)
-    best_above = bid("best", (5, 5, 10), "19.00", status=BidStatus.ABOVE_CEILING)
+    best_above = bid("best", (5, 5, 10), "19.00", status=Eligibility.ABOVE_CEILING)
     rival = bid("rival", (3, 3, 6), "17.00")
     result = evaluate([best_above, rival], rules)
     lot = result.lot("north")
@@ -195,7 +195,7 @@ _prices = st.sampled_from(["15.00", "16.00", "17.50", "19.00", "21.00"])
 )
 def test_no_bid_above_its_ceiling_is_ever_recommended(rows, rule, places, seed):
     bids = [
-        bid(f"b{i}", scores, price, **({"status": BidStatus.ABOVE_CEILING} if above else {}))
+        bid(f"b{i}", scores, price, **({"status": Eligibility.ABOVE_CEILING} if above else {}))
         for i, (scores, price, above) in enumerate(rows)
     ]
     rules = TenderRules(ceiling_rule=rule, max_providers_per_lot=places, tie_break_seed=seed)

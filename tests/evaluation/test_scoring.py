@@ -17,7 +17,7 @@ import pytest
 
 from evaluation.scoring import (
     BidInput,
-    BidStatus,
+    Eligibility,
     LotInput,
     PriceFormula,
     Question,
@@ -168,7 +168,7 @@ def test_it_never_scores_or_ranks_excluded_bids():
         bid_ref="echo",
         provider_key="echo-care",
         lot_key="north",
-        status=BidStatus.EXCLUDED,
+        status=Eligibility.EXCLUDED,
         reason="CQC Inadequate on Safe",
         price_per_contact_hour=D("10.00"),  # would have been the lowest price
         consensus_scores={"q1": D(5), "q2": D(5), "q3": D(10)},
@@ -218,7 +218,7 @@ def test_it_fails_a_bid_below_the_quality_threshold_and_passes_one_exactly_at_it
 
 
 def test_it_uses_the_lowest_acceptable_price_when_an_abnormally_low_price_is_rejected():
-    rejected = bid("romeo", (5, 5, 10), "11.00", status=BidStatus.REJECTED_PRICE)
+    rejected = bid("romeo", (5, 5, 10), "11.00", status=Eligibility.REJECTED_PRICE)
     lot = evaluate([*hand_worked_bids(), rejected])
 
     romeo = lot.bid("romeo")

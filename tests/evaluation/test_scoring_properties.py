@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from evaluation.scoring import (
     BidInput,
-    BidStatus,
+    Eligibility,
     LotInput,
     PriceFormula,
     Question,
@@ -36,7 +36,7 @@ scores = st.fixed_dictionaries(
     {"q1": st.integers(0, 5).map(D), "q2": st.integers(0, 3).map(D), "q3": st.integers(0, 7).map(D)}
 )
 times = st.none() | st.integers(0, 3).map(lambda d: T0 + timedelta(days=d))
-statuses = st.sampled_from([BidStatus.ELIGIBLE] * 6 + [BidStatus.EXCLUDED, BidStatus.REJECTED_PRICE])
+statuses = st.sampled_from([Eligibility.ELIGIBLE] * 6 + [Eligibility.EXCLUDED, Eligibility.REJECTED_PRICE])
 
 
 @st.composite
@@ -104,7 +104,7 @@ def test_it_never_gives_a_lower_price_a_lower_price_score_within_a_lot(rules, bi
 @PROPERTY_SETTINGS
 @given(
     formula=st.sampled_from(list(PriceFormula)),
-    bids=bid_lists(statuses=st.just(BidStatus.ELIGIBLE)),
+    bids=bid_lists(statuses=st.just(Eligibility.ELIGIBLE)),
     which=st.integers(0, 7),
     cut=st.integers(1, 1000),
     benchmark=benchmarks,
@@ -142,10 +142,10 @@ def test_it_never_ranks_or_recommends_excluded_or_rejected_bids(rules, bids, ben
     lot = run(rules, bids, benchmark)
     for bid in bids:
         result = lot.bid(bid.bid_ref)
-        if bid.status is BidStatus.EXCLUDED:
+        if bid.status is Eligibility.EXCLUDED:
             assert result.status is ResultStatus.EXCLUDED
             assert (result.quality_score, result.price_score, result.total) == (None, None, None)
-        if bid.status is not BidStatus.ELIGIBLE:
+        if bid.status is not Eligibility.ELIGIBLE:
             assert result.rank is None and not result.recommended
             assert all(bid.bid_ref not in split.ranking for split in lot.sensitivity.splits)
     assert [r.rank for r in lot.ranked] == list(range(1, len(lot.ranked) + 1))
@@ -160,7 +160,7 @@ def test_it_resolves_ties_the_same_way_in_any_input_order(rules, bids, data, ben
 
 
 @PROPERTY_SETTINGS
-@given(rules=rule_sets(), bids=bid_lists(min_size=2, statuses=st.just(BidStatus.ELIGIBLE)), benchmark=benchmarks)
+@given(rules=rule_sets(), bids=bid_lists(min_size=2, statuses=st.just(Eligibility.ELIGIBLE)), benchmark=benchmarks)
 def test_it_finds_the_exact_penny_at_which_the_runner_up_would_overtake(rules, bids, benchmark):
     rules = replace(rules, fail_on_zero_score=False, quality_threshold_percent=None)
     sensitivity = run(rules, bids, benchmark).sensitivity
@@ -187,7 +187,7 @@ def test_it_finds_the_exact_penny_at_which_the_runner_up_would_overtake(rules, b
 
 
 @PROPERTY_SETTINGS
-@given(rules=rule_sets(), bids=bid_lists(min_size=2, statuses=st.just(BidStatus.ELIGIBLE)), benchmark=benchmarks)
+@given(rules=rule_sets(), bids=bid_lists(min_size=2, statuses=st.just(Eligibility.ELIGIBLE)), benchmark=benchmarks)
 def test_it_finds_the_exact_penny_at_which_the_winner_would_lose_first_place(rules, bids, benchmark):
     rules = replace(rules, fail_on_zero_score=False, quality_threshold_percent=None)
     sensitivity = run(rules, bids, benchmark).sensitivity
