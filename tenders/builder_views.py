@@ -274,44 +274,41 @@ builder_lots = _child_list("lots")
 builder_questions = _child_list("questions")
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def builder_lot(request: HttpRequest, reference: str, number: int | None = None) -> HttpResponse:
-    tender = _draft(request, reference)
-    if isinstance(tender, HttpResponse):
-        return tender
-    lot = tender.lots.filter(number=number).first() if number else None
-    if number and lot is None:
-        raise Http404("No such lot.")
-    form = bf.LotForm(_data(request), instance=lot)
-    if request.method == "POST" and form.is_valid():
-        saved = _attempt(form, lambda: services.tender_lot_save(
-            tender=tender, user=request.user, number=number, values=form.cleaned_data))
-        if saved is not None:
-            messages.success(request, f"Lot {saved.number} saved.")
-            return redirect("builder-lots", tender.reference)
-    title = f"Lot {number}" if number else "Add a lot"
-    return _section_page(request, tender, form, title, back=reverse("builder-lots", args=[tender.reference]))
+# One lot or question: the same page for both, told apart by what it edits and which service saves it.
+_CHILD_ITEMS: dict[str, tuple[Any, Callable[..., Any], str, str]] = {
+    "lots": (bf.LotForm, services.tender_lot_save, "Lot", "Add a lot"),
+    "questions": (bf.QuestionForm, services.tender_question_save, "Question", "Add a quality question"),
+}
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def builder_question(request: HttpRequest, reference: str, number: int | None = None) -> HttpResponse:
-    tender = _draft(request, reference)
-    if isinstance(tender, HttpResponse):
-        return tender
-    question = tender.questions.filter(number=number).first() if number else None
-    if number and question is None:
-        raise Http404("No such question.")
-    form = bf.QuestionForm(_data(request), instance=question)
-    if request.method == "POST" and form.is_valid():
-        saved = _attempt(form, lambda: services.tender_question_save(
-            tender=tender, user=request.user, number=number, values=form.cleaned_data))
-        if saved is not None:
-            messages.success(request, f"Question {saved.number} saved.")
-            return redirect("builder-questions", tender.reference)
-    title = f"Question {number}" if number else "Add a quality question"
-    return _section_page(request, tender, form, title, back=reverse("builder-questions", args=[tender.reference]))
+def _child_item(kind: str) -> Callable[..., HttpResponse]:
+    form_class, save, label, add_title = _CHILD_ITEMS[kind]
+
+    @login_required
+    @require_http_methods(["GET", "POST"])
+    def view(request: HttpRequest, reference: str, number: int | None = None) -> HttpResponse:
+        tender = _draft(request, reference)
+        if isinstance(tender, HttpResponse):
+            return tender
+        item = getattr(tender, kind).filter(number=number).first() if number else None
+        if number and item is None:
+            raise Http404(f"No such {label.lower()}.")
+        form = form_class(_data(request), instance=item)
+        if request.method == "POST" and form.is_valid():
+            saved = _attempt(form, lambda: save(
+                tender=tender, user=request.user, number=number, values=form.cleaned_data))
+            if saved is not None:
+                messages.success(request, f"{label} {saved.number} saved.")
+                return redirect(f"builder-{kind}", tender.reference)
+        title = f"{label} {number}" if number else add_title
+        return _section_page(request, tender, form, title, back=reverse(f"builder-{kind}", args=[tender.reference]))
+
+    view.__name__ = f"builder_{kind[:-1]}"
+    return view
+
+
+builder_lot = _child_item("lots")
+builder_question = _child_item("questions")
 
 
 @login_required
