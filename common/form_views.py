@@ -5,10 +5,12 @@ Views that take a form and call one service use `handle_form` instead of repeati
     response = handle_form(request, form, lambda data: service(..., **data), success="Saved.", redirect_to=url)
     if response is not None:
         return response
-    return render(request, template, {"form": form}, status=400)
+    return render(request, template, {"form": form}, status=400 if form.errors else 200)
 
 A `DomainError` from the service lands on the field it names (or the whole form), so the
-GOV.UK error summary links to it; a `PermissionDeniedError` becomes the 403 page.
+GOV.UK error summary links to it; a `PermissionDeniedError` becomes the 403 page. Pages that
+answer a refusal with the service's own status (409 for a step the tender's stage no longer
+allows) re-render with `form_status(form)`.
 """
 from __future__ import annotations
 
@@ -17,23 +19,44 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.forms import Form
+from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
 from common.errors import DomainError, PermissionDeniedError
 
+# Where handle_form keeps the status of the service's refusal on the form it re-shows.
+_REFUSAL_STATUS = "_refusal_status"
+
+Attach = Callable[[BaseForm, DomainError], None]
+
+
+def attach_error(
+    form: BaseForm, exc: DomainError, field_map: Mapping[str, str] | None = None, default_field: str | None = None
+) -> None:
+    """Show a service's refusal against the field it names (renamed by field_map), else default_field or the form."""
+    field = (field_map or {}).get(exc.field or "", exc.field)
+    form.add_error(field if field in form.fields else default_field, exc.message)
+
 
 def handle_form(
     request: HttpRequest,
-    form: Form,
+    form: BaseForm,
     call: Callable[[dict[str, Any]], Any],
     *,
-    success: str | Callable[[Any], str],
+    success: str | Callable[[Any], str] | None,
     redirect_to: str | Callable[[Any], str],
     field_map: Mapping[str, str] | None = None,
+    default_field: str | None = None,
+    attach: Attach | None = None,
 ) -> HttpResponse | None:
-    """Validate, call the service, and redirect with a success message; None means show the form again."""
+    """Validate, call the service, and redirect with a success message; None means show the form again.
+
+    success=None redirects without a message (the next page says it already); a callable success
+    or redirect_to gets the service's result. A refusal lands on the field the service names
+    (field_map renames service names to form fields; default_field takes the rest, else the whole
+    form); `attach` replaces that placement for services whose refusals carry several fields.
+    """
     if not form.is_valid():
         return None
     try:
@@ -41,8 +64,20 @@ def handle_form(
     except PermissionDeniedError as exc:
         raise PermissionDenied(exc.message) from exc
     except DomainError as exc:
-        field = (field_map or {}).get(exc.field or "", exc.field)
-        form.add_error(field if field in form.fields else None, exc.message)
+        if attach is not None:
+            attach(form, exc)
+        else:
+            attach_error(form, exc, field_map, default_field)
+        setattr(form, _REFUSAL_STATUS, exc.status_code)
         return None
-    messages.success(request, success(result) if callable(success) else success)
+    if success is not None:
+        messages.success(request, success(result) if callable(success) else success)
     return redirect(redirect_to(result) if callable(redirect_to) else redirect_to)
+
+
+def form_status(form: BaseForm) -> int:
+    """The status to re-show a form with: 200 without errors, the service's refusal status, else 400 (invalid input)."""
+    if not form.is_bound or not form.errors:
+        return 200
+    status: int = getattr(form, _REFUSAL_STATUS, 400)
+    return status

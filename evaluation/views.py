@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from accounts import permissions as policy
 from accounts.reauth import reauthentication_redirect
 from common.errors import DomainError, PermissionDeniedError
-from common.form_views import handle_form
+from common.form_views import form_status, handle_form
 from evaluation import price_clarifications, selectors, services
 from evaluation.forms import (
     AssignForm,
@@ -53,10 +53,6 @@ def _is_commissioner(user: Any) -> bool:
 def _require_panel_or_commissioner(user: Any, tender: Tender) -> None:
     if selectors.assignment_for(user=user, tender=tender) is None and not _is_commissioner(user):
         raise PermissionDenied("You are not on this tender's evaluation panel.")
-
-
-def _error_status(exc: DomainError) -> int:
-    return exc.status_code
 
 
 @login_required
@@ -96,19 +92,14 @@ def panel(request: HttpRequest, reference: str) -> HttpResponse:
     tender = _tender(reference)
     if not _is_commissioner(request.user):
         raise PermissionDenied("Only a commissioner manages the evaluation panel.")
-    form = AssignForm(request.POST or None)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.evaluation_assign(tender=tender, user=request.user, member=form.cleaned_data["member"])
-        except DomainError as exc:
-            form.add_error("member", exc.message)
-            status = _error_status(exc)
-        else:
-            messages.success(request, f"{form.cleaned_data['member'].get_username()} is on the panel.")
-            return redirect("evaluation-panel", reference=tender.reference)
-    elif request.method == "POST":
-        status = 400
+    form = AssignForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and (done := handle_form(
+        request, form, lambda data: services.evaluation_assign(tender=tender, user=request.user, member=data["member"]),
+        success=lambda _: f"{form.cleaned_data['member'].get_username()} is on the panel.",
+        redirect_to=reverse("evaluation-panel", args=[tender.reference]),
+        default_field="member",  # the form's one field: every refusal is about the member chosen
+    )):
+        return done
     bidders = selectors.bidding_providers(tender=tender)
     members = []
     for assignment in selectors.panel(tender=tender):
@@ -122,7 +113,7 @@ def panel(request: HttpRequest, reference: str) -> HttpResponse:
         )
     return render(
         request, "evaluation/panel.html",
-        {"tender": tender, "form": form, "members": members, "bidders": bidders}, status=status,
+        {"tender": tender, "form": form, "members": members, "bidders": bidders}, status=form_status(form),
     )
 
 
@@ -138,23 +129,16 @@ def conflicts(request: HttpRequest, reference: str) -> HttpResponse:
         return render(request, "evaluation/conflicts_not_yet.html", {"tender": tender, "assignment": assignment})
     providers = selectors.bidding_providers(tender=tender)
     existing = selectors.declarations_of(assignment=assignment)
-    form = ConflictForm(request.POST or None, providers=providers, existing=existing)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.conflict_declare(tender=tender, user=request.user, declarations=form.declarations())
-            except DomainError as exc:
-                form.add_error(None, exc.message)
-                status = _error_status(exc)
-            else:
-                messages.success(request, "Your declarations are recorded.")
-                return redirect("evaluation-bids", reference=tender.reference)
-        else:
-            status = 400
+    form = ConflictForm(request.POST if request.method == "POST" else None, providers=providers, existing=existing)
+    if request.method == "POST" and (done := handle_form(
+        request, form,
+        lambda _: services.conflict_declare(tender=tender, user=request.user, declarations=form.declarations()),
+        success="Your declarations are recorded.", redirect_to=reverse("evaluation-bids", args=[tender.reference]),
+    )):
+        return done
     return render(
         request, "evaluation/conflicts.html",
-        {"tender": tender, "form": form, "assignment": assignment, "existing": existing}, status=status,
+        {"tender": tender, "form": form, "assignment": assignment, "existing": existing}, status=form_status(form),
     )
 
 
@@ -191,22 +175,16 @@ def score(request: HttpRequest, reference: str, bid_reference: str) -> HttpRespo
         not assignment.is_moderator and not stages.moderation_started and tender.status in selectors.WORKING_STATUSES
         and not selectors.is_excluded(bid=bid)
     )
-    form = ScoreForm(request.POST or None, questions=questions, existing=existing)
-    status = 200
+    form = ScoreForm(request.POST if request.method == "POST" else None, questions=questions, existing=existing)
     if request.method == "POST":
         if not can_score:
             raise PermissionDenied("You cannot score this bid now.")
-        if form.is_valid():
-            try:
-                services.score_submit(bid=bid, user=request.user, scores=form.scores())
-            except DomainError as exc:
-                form.add_error(None, exc.message)
-                status = _error_status(exc)
-            else:
-                messages.success(request, f"Your scores for {bid.reference} are saved.")
-                return redirect("evaluation-my-scores", reference=tender.reference)
-        else:
-            status = 400
+        if done := handle_form(
+            request, form, lambda _: services.score_submit(bid=bid, user=request.user, scores=form.scores()),
+            success=f"Your scores for {bid.reference} are saved.",
+            redirect_to=reverse("evaluation-my-scores", args=[tender.reference]),
+        ):
+            return done
     documents = _readable_documents(request.user, version)
     items = [
         {"question": q, "answer": answers.get(q.pk, ""), "score": form[f"score_{q.pk}"],
@@ -217,7 +195,7 @@ def score(request: HttpRequest, reference: str, bid_reference: str) -> HttpRespo
         request, "evaluation/score.html",
         {"tender": tender, "bid": bid, "items": items, "form": form, "can_score": can_score, "stages": stages,
          "assignment": assignment, "documents": documents["readable"], "sealed_documents": documents["sealed"]},
-        status=status,
+        status=form_status(form),
     )
 
 
@@ -328,21 +306,17 @@ def consensus(request: HttpRequest, reference: str, bid_reference: str) -> HttpR
             request.POST if bound else None, max_score=q.max_score, prefix=f"q{q.number}", initial=initial
         )
         if bound:
-            if form.is_valid():
-                try:
-                    services.consensus_record(
-                        bid=bid, question=q, user=request.user, score=form.cleaned_data["score"],
-                        rationale=form.cleaned_data["rationale"], change_reason=form.cleaned_data["change_reason"],
-                        feedback_to_bidder=form.cleaned_data["feedback_to_bidder"],
-                    )
-                except DomainError as exc:
-                    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-                    status = _error_status(exc)
-                else:
-                    messages.success(request, f"Consensus for question {q.number} of {bid.reference} is recorded.")
-                    return redirect(reverse("evaluation-consensus", args=[tender.reference, bid.reference]) + f"#q{q.number}")
-            else:
-                status = 400
+            if done := handle_form(
+                request, form,
+                lambda data, q=q: services.consensus_record(
+                    bid=bid, question=q, user=request.user, score=data["score"], rationale=data["rationale"],
+                    change_reason=data["change_reason"], feedback_to_bidder=data["feedback_to_bidder"],
+                ),
+                success=f"Consensus for question {q.number} of {bid.reference} is recorded.",
+                redirect_to=reverse("evaluation-consensus", args=[tender.reference, bid.reference]) + f"#q{q.number}",
+            ):
+                return done
+            status = form_status(form)
         items.append({"cell": cell, "form": form, "answer": answers.get(q.pk, "")})
     return render(
         request, "evaluation/consensus.html",
@@ -447,27 +421,20 @@ def clarification(request: HttpRequest, reference: str, bid_reference: str, lot_
     initial = {}
     if not current.is_pending:
         initial = {"explanation": current.explanation, "decision": current.status, "reason": current.decision_reason}
-    form = ClarificationForm(request.POST or None, initial=initial)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.clarification_record(bid=bid, lot=lot, user=request.user, **form.cleaned_data)
-            except DomainError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-                status = _error_status(exc)
-            else:
-                messages.success(request, f"The decision on {bid.reference}'s price for lot {lot.number} is recorded.")
-                return redirect("evaluation-summary", reference=tender.reference)
-        else:
-            status = 400
+    form = ClarificationForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and (done := handle_form(
+        request, form, lambda data: services.clarification_record(bid=bid, lot=lot, user=request.user, **data),
+        success=f"The decision on {bid.reference}'s price for lot {lot.number} is recorded.",
+        redirect_to=reverse("evaluation-summary", args=[tender.reference]),
+    )):
+        return done
     return render(
         request, "evaluation/clarification.html",
         {"tender": tender, "bid": bid, "lot": lot, "clarification": current, "form": form,
          "question_form": _question_form(current), "decision_form": PriceDecisionForm(),
          "documents": price_clarifications.readable_documents(user=request.user, clarification=current),
          "now": timezone.now()},
-        status=status,
+        status=form_status(form),
     )
 
 

@@ -6,16 +6,16 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth import authenticate
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts import permissions
 from accounts.reauth import reauthentication_redirect
-from common.errors import DomainError, PermissionDeniedError
+from common.errors import RuleViolation
+from common.form_views import handle_form
 from tenders import bidding_selectors as sel
 from tenders import services
 from tenders.access import (
@@ -40,7 +40,6 @@ from tenders.models import (
     Tender,
 )
 from tenders.page_support import (
-    _attach,
     _content_rows,
     _forbidden,
     _page,
@@ -75,19 +74,16 @@ def manage_clarification_answer(request: HttpRequest, reference: str, number: in
     if clarification is None:
         raise Http404("No such clarification.")
     form = ClarificationAnswerForm(request.POST if request.method == "POST" else None, initial={"published_question": clarification.question})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.clarification_answer(
-                clarification=clarification, user=request.user, answer=form.cleaned_data["answer"],
-                published_question=form.cleaned_data["published_question"],
-            )
-        except PermissionDeniedError as exc:
-            return _forbidden(request, exc.message)
-        except DomainError as exc:
-            _attach(form, exc)
-        else:
-            messages.success(request, f"Clarification {clarification.number} has been answered and published to every bidder.")
-            return redirect("bidding-manage-clarifications", reference=tender.reference)
+    if request.method == "POST" and (done := handle_form(
+        request, form,
+        lambda data: services.clarification_answer(
+            clarification=clarification, user=request.user, answer=data["answer"],
+            published_question=data["published_question"],
+        ),
+        success=f"Clarification {clarification.number} has been answered and published to every bidder.",
+        redirect_to=reverse("bidding-manage-clarifications", args=[tender.reference]),
+    )):
+        return done
     return _page(request, "bidding/manage_answer.html", {
         "tender": tender, "clarification": clarification, "form": form, "errors": error_list(form),
     }, status=400 if form.errors else 200)
@@ -160,28 +156,28 @@ def manage_amend(request: HttpRequest, reference: str) -> HttpResponse:
             "submitted_bids": Bid.objects.filter(tender=tender, status="submitted").count(),
         })
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         staged = _staged_uploads(request)
         uploads = [(f.name, f) for f in request.FILES.getlist("documents")] + staged
         try:
-            amendment = services.amendment_create(
-                tender=tender, user=request.user, summary=data["summary"],
-                submission_deadline=data["submission_deadline"], clarification_deadline=data["clarification_deadline"],
-                description=data["description"] if data["description"].strip() != tender.description.strip() else None,
-                lot_hours=data["lot_hours"], lot_ceilings=data["lot_ceilings"], documents=uploads,
+            done = handle_form(
+                request, form,
+                lambda data: services.amendment_create(
+                    tender=tender, user=request.user, summary=data["summary"],
+                    submission_deadline=data["submission_deadline"],
+                    clarification_deadline=data["clarification_deadline"],
+                    description=data["description"] if data["description"].strip() != tender.description.strip() else None,
+                    lot_hours=data["lot_hours"], lot_ceilings=data["lot_ceilings"], documents=uploads,
+                ),
+                success=lambda amendment: (f"Amendment {amendment.number} has been published. "
+                                           "Bidders have been notified in the app."),
+                redirect_to=reverse("bidding-tender", args=[tender.reference]),
+                field_map={"submission_deadline": "submission_day", "clarification_deadline": "clarification_day",
+                           "documents": "summary"},
             )
-        except PermissionDeniedError as exc:
-            return _forbidden(request, exc.message)
-        except DomainError as exc:
-            _attach(form, exc, {"submission_deadline": "submission_day", "clarification_deadline": "clarification_day",
-                                "documents": "summary"})
-        else:
-            messages.success(
-                request, f"Amendment {amendment.number} has been published. Bidders have been notified in the app."
-            )
-            return redirect("bidding-tender", reference=tender.reference)
         finally:
             _discard_staged(staged)  # published copies are stored by the service; the kept ones go either way
+        if done is not None:
+            return done
     return _page(request, "bidding/amend.html", {
         "tender": tender, "form": form, "errors": error_list(form), "lot_rows": form.lot_rows(),
     }, status=400 if form.errors else 200)
@@ -194,24 +190,22 @@ def manage_register(request: HttpRequest, reference: str) -> HttpResponse:
     form = OpenBidsForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and (answer := reauthentication_redirect(request)):
         return answer  # opening the bids cannot be undone: the password again if signed in long ago
-    if request.method == "POST" and form.is_valid():
+
+    def open_bids(data: dict[str, Any]) -> None:
         second = None
         if tender.opening_requires_two:
-            second = authenticate(
-                request, username=form.cleaned_data["second_username"], password=form.cleaned_data["second_password"]
-            )
+            second = authenticate(request, username=data["second_username"], password=data["second_password"])
             if second is None:
-                form.add_error("second_username", "The second commissioner's username or password is not right.")
-        if not form.errors:
-            try:
-                services.tender_open(tender=tender, user=request.user, second_user=second)
-            except PermissionDeniedError as exc:
-                return _forbidden(request, exc.message)
-            except DomainError as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(request, "The bids have been opened. The opening is recorded in the audit trail.")
-                return redirect("bidding-register", reference=tender.reference)
+                raise RuleViolation("The second commissioner's username or password is not right.",
+                                    field="second_username")
+        services.tender_open(tender=tender, user=request.user, second_user=second)
+
+    if request.method == "POST" and (done := handle_form(
+        request, form, open_bids,
+        success="The bids have been opened. The opening is recorded in the audit trail.",
+        redirect_to=reverse("bidding-register", args=[tender.reference]),
+    )):
+        return done
     tender.refresh_from_db()
     now = timezone.now()
     return _page(request, "bidding/register.html", {

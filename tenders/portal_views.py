@@ -57,7 +57,6 @@ from tenders.models import (
     TenderDocument,
 )
 from tenders.page_support import (
-    _attach,
     _bid_context,
     _content_rows,
     _draft_or_overview,
@@ -238,16 +237,11 @@ def bid_prices(request: HttpRequest, reference: str) -> HttpResponse:
         initial[f"hourly_{lot_id}"] = price.hourly_price
         initial[f"package_{lot_id}"] = price.package_price if price.package_price is not None else ""
     form = PricesForm(request.POST if request.method == "POST" else None, lots=lots, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.bid_update_draft(bid=bid, user=request.user, prices=form.cleaned_data["prices"])
-        except PermissionDeniedError as exc:
-            return _forbidden(request, exc.message)
-        except DomainError as exc:
-            _attach(form, exc)
-        else:
-            messages.success(request, "Your lots and prices have been saved.")
-            return redirect("bidding-bid", reference=bid.reference)
+    if request.method == "POST" and (done := handle_form(
+        request, form, lambda data: services.bid_update_draft(bid=bid, user=request.user, prices=data["prices"]),
+        success="Your lots and prices have been saved.", redirect_to=reverse("bidding-bid", args=[bid.reference]),
+    )):
+        return done
     shown = {lot_id: p.hourly_price for lot_id, p in saved.items()}
     if form.is_bound:  # re-rendered with errors: check the prices just typed, not the saved ones
         shown = {lot_id: hourly for lot_id, (hourly, _package) in getattr(form, "cleaned_data", {}).get("prices", {}).items()}
@@ -265,16 +259,13 @@ def bid_locations(request: HttpRequest, reference: str) -> HttpResponse:
     if isinstance(draft, HttpResponse):
         return draft
     form = LocationsForm(request.POST if request.method == "POST" else None, initial={"locations": "\n".join(draft.cqc_location_ids or [])})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.bid_update_draft(bid=bid, user=request.user, cqc_location_ids=form.cleaned_data["locations"])
-        except PermissionDeniedError as exc:
-            return _forbidden(request, exc.message)
-        except DomainError as exc:
-            _attach(form, exc, {"cqc_location_ids": "locations"})
-        else:
-            messages.success(request, "Your CQC locations have been saved.")
-            return redirect("bidding-bid", reference=bid.reference)
+    if request.method == "POST" and (done := handle_form(
+        request, form,
+        lambda data: services.bid_update_draft(bid=bid, user=request.user, cqc_location_ids=data["locations"]),
+        success="Your CQC locations have been saved.", redirect_to=reverse("bidding-bid", args=[bid.reference]),
+        field_map={"cqc_location_ids": "locations"},
+    )):
+        return done
     return _page(request, "bidding/locations.html", {
         **_bid_context(request, bid), "form": form, "errors": error_list(form),
     }, status=400 if form.errors else 200)
@@ -293,19 +284,16 @@ def bid_answer(request: HttpRequest, reference: str, number: int) -> HttpRespons
         raise Http404("No such question.")
     saved = draft.answers.filter(question=question).first()
     form = AnswerForm(request.POST if request.method == "POST" else None, question=question, initial={"answer": saved.text if saved else ""})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.bid_update_draft(bid=bid, user=request.user, answers={question.pk: form.cleaned_data["answer"]})
-        except PermissionDeniedError as exc:
-            return _forbidden(request, exc.message)
-        except DomainError as exc:
-            _attach(form, exc, {f"answer-{question.number}": "answer"})
-        else:
-            messages.success(request, f"Your answer to question {question.number} has been saved.")
-            later = [q for q in questions if q.number > question.number]
-            if later and "next" in request.POST:
-                return redirect("bidding-answer", reference=bid.reference, number=later[0].number)
-            return redirect("bidding-bid", reference=bid.reference)
+    later = [q for q in questions if q.number > question.number]
+    onward = (reverse("bidding-answer", args=[bid.reference, later[0].number]) if later and "next" in request.POST
+              else reverse("bidding-bid", args=[bid.reference]))
+    if request.method == "POST" and (done := handle_form(
+        request, form,
+        lambda data: services.bid_update_draft(bid=bid, user=request.user, answers={question.pk: data["answer"]}),
+        success=f"Your answer to question {question.number} has been saved.", redirect_to=onward,
+        field_map={f"answer-{question.number}": "answer"},
+    )):
+        return done
     index = questions.index(question)
     return _page(request, "bidding/answer.html", {
         **_bid_context(request, bid), "form": form, "errors": error_list(form), "question": question,
@@ -320,17 +308,14 @@ def bid_documents(request: HttpRequest, reference: str) -> HttpResponse:
     if isinstance(draft, HttpResponse):
         return draft
     form = DocumentForm(request.POST if request.method == "POST" else None, request.FILES if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            document = services.bid_add_document(bid=bid, user=request.user, upload=form.cleaned_data["document"],
-                                                 envelope=form.cleaned_data["envelope"] or "quality")
-        except PermissionDeniedError as exc:
-            return _forbidden(request, exc.message)
-        except DomainError as exc:
-            _attach(form, exc)
-        else:
-            messages.success(request, f"{document.original_name} has been uploaded.")
-            return redirect("bidding-documents", reference=bid.reference)
+    if request.method == "POST" and (done := handle_form(
+        request, form,
+        lambda data: services.bid_add_document(bid=bid, user=request.user, upload=data["document"],
+                                               envelope=data["envelope"] or "quality"),
+        success=lambda document: f"{document.original_name} has been uploaded.",
+        redirect_to=reverse("bidding-documents", args=[bid.reference]),
+    )):
+        return done
     from django.conf import settings
 
     return _page(request, "bidding/documents.html", {
@@ -375,16 +360,12 @@ def bid_declarations(request: HttpRequest, reference: str) -> HttpResponse:
     if isinstance(draft, HttpResponse):
         return draft
     form = DeclarationsForm(request.POST if request.method == "POST" else None, initial={"declarations": [k for k, v in (draft.declarations or {}).items() if v]})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.bid_update_draft(bid=bid, user=request.user, declarations=form.cleaned_data["declarations"])
-        except PermissionDeniedError as exc:
-            return _forbidden(request, exc.message)
-        except DomainError as exc:
-            _attach(form, exc)
-        else:
-            messages.success(request, "Your declarations have been saved.")
-            return redirect("bidding-bid", reference=bid.reference)
+    if request.method == "POST" and (done := handle_form(
+        request, form,
+        lambda data: services.bid_update_draft(bid=bid, user=request.user, declarations=data["declarations"]),
+        success="Your declarations have been saved.", redirect_to=reverse("bidding-bid", args=[bid.reference]),
+    )):
+        return done
     chosen = set(form["declarations"].value() or [])
     return _page(request, "bidding/declarations.html", {
         **_bid_context(request, bid), "form": form, "errors": error_list(form),
