@@ -5,7 +5,7 @@ the client address are kept: never the password or any other submitted credentia
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from axes.signals import user_locked_out
 from django.contrib.auth import get_user_model
@@ -14,15 +14,20 @@ from django.dispatch import receiver
 
 from common.audit import audit_record
 
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from accounts.models import User
+
 USERNAME_MAX = 150
 
 
-def _address(request: Any) -> str | None:
+def _address(request: HttpRequest | None) -> str | None:
     meta = getattr(request, "META", None) or {}
     return meta.get("REMOTE_ADDR") or None
 
 
-def _user_named(username: str) -> Any:
+def _user_named(username: str) -> User | None:
     if not username:
         return None
     User = get_user_model()
@@ -45,25 +50,25 @@ def _record_attempt(*, action: str, username: str, address: str | None, note: st
 
 
 @receiver(user_logged_in, dispatch_uid="accounts.audit_signals.logged_in")
-def on_logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+def on_logged_in(sender: Any, request: HttpRequest, user: User, **kwargs: Any) -> None:
     audit_record(actor=user, action="auth.login", obj=user, after={"ip_address": _address(request)})
 
 
 @receiver(user_logged_out, dispatch_uid="accounts.audit_signals.logged_out")
-def on_logged_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+def on_logged_out(sender: Any, request: HttpRequest, user: User | None, **kwargs: Any) -> None:
     if user is not None and getattr(user, "pk", None) is not None:
         audit_record(actor=user, action="auth.logout", obj=user, after={"ip_address": _address(request)})
 
 
 @receiver(user_login_failed, dispatch_uid="accounts.audit_signals.login_failed")
-def on_login_failed(sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any) -> None:
+def on_login_failed(sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any) -> None:
     User = get_user_model()
     username = str(credentials.get(User.USERNAME_FIELD) or credentials.get("username") or "")
     _record_attempt(action="auth.login_failed", username=username, address=_address(request))
 
 
 @receiver(user_locked_out, dispatch_uid="accounts.audit_signals.locked_out")
-def on_locked_out(sender: Any, request: Any, username: str | None = None, ip_address: str | None = None,
+def on_locked_out(sender: Any, request: HttpRequest | None, username: str | None = None, ip_address: str | None = None,
                   **kwargs: Any) -> None:
     _record_attempt(action="auth.locked_out", username=str(username or ""), address=ip_address or _address(request),
                     note="Too many failed sign-ins: further attempts from this address for this username are refused.")

@@ -1,12 +1,18 @@
 """Forms for signing in again and setting up a one-time-password device."""
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib.auth import authenticate
 from django.contrib.auth.forms import PasswordChangeForm, PasswordResetForm, SetPasswordForm
 from django_otp import devices_for_user
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import HttpRequest
+
+    from accounts.models import User
 
 CODE_HELP = "The 6-digit code from your authenticator app."
 
@@ -42,7 +48,8 @@ class GovukSetPasswordForm(GovukFieldsMixin, SetPasswordForm):
     pass
 
 
-def confirmed_devices(user: Any) -> list[Any]:
+def confirmed_devices(user: User | AnonymousUser) -> list[Any]:
+    """The user's confirmed one-time-password devices (django-otp is untyped; none for an anonymous visitor)."""
     return list(devices_for_user(user, confirmed=True))
 
 
@@ -60,7 +67,7 @@ class ConfirmPasswordForm(forms.Form):
                                       "class": "govuk-input govuk-input--width-10", "spellcheck": "false"}),
     )
 
-    def __init__(self, *args: Any, request: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, request: HttpRequest, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.request = request
         self.user = request.user

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -18,6 +18,9 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
 from django_otp import devices_for_user
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 LAST_ACTIVITY_KEY = "accounts.last_activity"
 WRITE_EVERY = 60
@@ -31,7 +34,7 @@ def touch(request: HttpRequest, now: float | None = None) -> None:
     request.session[LAST_ACTIVITY_KEY] = time.time() if now is None else now
 
 
-def on_user_logged_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+def on_user_logged_in(sender: Any, request: HttpRequest | None, user: User, **kwargs: Any) -> None:
     """The idle timeout counts from the sign-in."""
     if request is not None and getattr(request, "session", None) is not None:
         touch(request)

@@ -39,12 +39,17 @@ This module reads models only (never `evaluation.selectors`), so any layer may i
 from __future__ import annotations
 
 from enum import IntEnum
-from typing import Any
+from typing import TYPE_CHECKING, TypeGuard
 
-from accounts.models import Role
+from django.contrib.auth.models import AnonymousUser
+
+from accounts.models import Role, User
 from evaluation.models import ConflictDeclaration, EvaluatorAssignment, TenderEvaluation
 from tenders.models import Bid, BidStatus, BidVersion, BidVersionStatus, Tender
 from tenders.transitions import TenderStatus
+
+if TYPE_CHECKING:
+    from providers.models import Provider
 
 
 class Stage(IntEnum):
@@ -70,67 +75,68 @@ _READABLE_STATUSES = frozenset(
 # --------------------------------------------------------------------------
 
 
-def is_authenticated(user: Any) -> bool:
+def is_authenticated(user: User | AnonymousUser) -> TypeGuard[User]:
+    """Signed in and active; an anonymous visitor (`AnonymousUser`) never is, so the answer narrows to `User`."""
     return bool(getattr(user, "is_authenticated", False) and getattr(user, "is_active", False))
 
 
-def role_of(user: Any) -> str | None:
+def role_of(user: User | AnonymousUser) -> str | None:
     return getattr(user, "role", None) if is_authenticated(user) else None
 
 
-def is_commissioner(user: Any) -> bool:
+def is_commissioner(user: User | AnonymousUser) -> bool:
     """A commissioner by role. `is_superuser` does not make anyone a commissioner."""
     return role_of(user) == Role.COMMISSIONER
 
 
-def is_legal(user: Any) -> bool:
+def is_legal(user: User | AnonymousUser) -> bool:
     return role_of(user) == Role.LEGAL
 
 
-def is_it_admin(user: Any) -> bool:
+def is_it_admin(user: User | AnonymousUser) -> bool:
     """The IT administrator: users and settings, nothing procurement-wise."""
     return role_of(user) == Role.ADMIN
 
 
-def is_panel_role(user: Any) -> bool:
+def is_panel_role(user: User | AnonymousUser) -> TypeGuard[User]:
     return role_of(user) in (Role.EVALUATOR, Role.MODERATOR)
 
 
-def is_provider_user(user: Any) -> bool:
+def is_provider_user(user: User | AnonymousUser) -> TypeGuard[User]:
     return role_of(user) == Role.PROVIDER and getattr(user, "provider_id", None) is not None
 
 
-def is_commissioning_side(user: Any) -> bool:
+def is_commissioning_side(user: User | AnonymousUser) -> bool:
     """Council staff of any kind (including the IT admin): may see the council's own pages."""
     return role_of(user) in (Role.COMMISSIONER, Role.EVALUATOR, Role.MODERATOR, Role.LEGAL, Role.ADMIN)
 
 
-def is_procurement_staff(user: Any) -> bool:
+def is_procurement_staff(user: User | AnonymousUser) -> bool:
     """Council staff who take part in the procurement: commissioning side minus the IT admin."""
     return role_of(user) in (Role.COMMISSIONER, Role.EVALUATOR, Role.MODERATOR, Role.LEGAL)
 
 
-def can_manage_users(user: Any) -> bool:
+def can_manage_users(user: User | AnonymousUser) -> bool:
     """Create users, set roles, link provider users: the IT admin (and a superuser acting as one)."""
     return is_it_admin(user) or (is_authenticated(user) and bool(getattr(user, "is_superuser", False)))
 
 
-def can_manage_settings(user: Any) -> bool:
+def can_manage_settings(user: User | AnonymousUser) -> bool:
     """System settings (authority details, cost-of-care presets): commissioners and the IT admin."""
     return is_commissioner(user) or can_manage_users(user)
 
 
-def can_import_cqc_data(user: Any) -> bool:
+def can_import_cqc_data(user: User | AnonymousUser) -> bool:
     """Load a CQC ratings file (reference data, a setting of sorts): commissioners and the IT admin."""
     return can_manage_settings(user)
 
 
-def can_view_market_data(user: Any) -> bool:
+def can_view_market_data(user: User | AnonymousUser) -> bool:
     """Public-source data the council holds (CQC ratings directory, zones): council staff."""
     return is_commissioning_side(user)
 
 
-def can_decide_registration(user: Any) -> bool:
+def can_decide_registration(user: User | AnonymousUser) -> bool:
     """Approve or reject a provider organisation's registration (onboarding, not bidding): commissioners and the IT admin."""
     return is_commissioner(user) or can_manage_users(user)
 
@@ -141,8 +147,8 @@ def can_decide_registration(user: Any) -> bool:
 
 
 def _evaluation(tender: Tender) -> TenderEvaluation | None:
-    cached = getattr(tender, "_permissions_evaluation", False)
-    if cached is not False:
+    cached: TenderEvaluation | None | bool = getattr(tender, "_permissions_evaluation", False)
+    if not isinstance(cached, bool):
         return cached
     found = TenderEvaluation.objects.filter(tender=tender).first()
     tender._permissions_evaluation = found  # type: ignore[attr-defined]
@@ -179,44 +185,45 @@ def tender_stage(tender: Tender) -> Stage:
 # --------------------------------------------------------------------------
 
 
-def panel_assignment(user: Any, tender: Tender) -> EvaluatorAssignment | None:
-    if not is_panel_role(user):
-        return None
-    return EvaluatorAssignment.objects.filter(tender=tender, user=user).first()
+def panel_assignment(user: User | AnonymousUser, tender: Tender) -> EvaluatorAssignment | None:
+    if is_panel_role(user):
+        return EvaluatorAssignment.objects.filter(tender=tender, user=user).first()
+    return None
 
 
-def is_on_panel(user: Any, tender: Tender) -> bool:
+def is_on_panel(user: User | AnonymousUser, tender: Tender) -> bool:
     return panel_assignment(user, tender) is not None
 
 
-def is_moderator_of(user: Any, tender: Tender) -> bool:
+def is_moderator_of(user: User | AnonymousUser, tender: Tender) -> bool:
     assignment = panel_assignment(user, tender)
     return assignment is not None and assignment.is_moderator
 
 
-def _provider_id(provider: Any) -> int | None:
-    return getattr(provider, "pk", provider)
+def _provider_id(provider: Provider | int | None) -> int | None:
+    """A provider given as the object or as its id (callers holding a bid pass `bid.provider_id`)."""
+    return provider if provider is None or isinstance(provider, int) else provider.pk
 
 
 def _bidding_provider_ids(tender: Tender) -> set[int]:
     return set(Bid.objects.filter(tender=tender, status=BidStatus.SUBMITTED).values_list("provider_id", flat=True))
 
 
-def conflicted_provider_ids(user: Any, tender: Tender) -> set[int]:
+def conflicted_provider_ids(user: User | AnonymousUser, tender: Tender) -> set[int]:
     """Providers this user declared a conflict with on this tender (empty for anyone off the panel)."""
-    if not is_authenticated(user):
-        return set()
-    return set(
-        ConflictDeclaration.objects.filter(assignment__tender=tender, assignment__user=user, has_conflict=True)
-        .values_list("provider_id", flat=True)
-    )
+    if is_authenticated(user):
+        return set(
+            ConflictDeclaration.objects.filter(assignment__tender=tender, assignment__user=user, has_conflict=True)
+            .values_list("provider_id", flat=True)
+        )
+    return set()
 
 
-def has_conflict(user: Any, tender: Tender, provider: Any) -> bool:
+def has_conflict(user: User | AnonymousUser, tender: Tender, provider: Provider | int | None) -> bool:
     return _provider_id(provider) in conflicted_provider_ids(user, tender)
 
 
-def declarations_complete(user: Any, tender: Tender) -> bool:
+def declarations_complete(user: User | AnonymousUser, tender: Tender) -> bool:
     """The panel member has declared (conflict or not) about every bidding provider."""
     assignment = panel_assignment(user, tender)
     if assignment is None:
@@ -225,7 +232,7 @@ def declarations_complete(user: Any, tender: Tender) -> bool:
     return _bidding_provider_ids(tender) <= declared
 
 
-def panel_may_read(user: Any, tender: Tender, provider: Any) -> bool:
+def panel_may_read(user: User | AnonymousUser, tender: Tender, provider: Provider | int | None) -> bool:
     """A panel member may open this provider's bid: assigned, bids opened, every bidder declared, no conflict here."""
     if is_sealed(tender) or tender.status not in _READABLE_STATUSES:
         return False
@@ -235,11 +242,12 @@ def panel_may_read(user: Any, tender: Tender, provider: Any) -> bool:
     declarations = {d.provider_id: d for d in assignment.declarations.all()}
     if not _bidding_provider_ids(tender) <= set(declarations):
         return False
-    own = declarations.get(_provider_id(provider))
+    provider_id = _provider_id(provider)
+    own = declarations.get(provider_id) if provider_id is not None else None
     return own is not None and not own.has_conflict
 
 
-def _sees_provider(user: Any, tender: Tender, provider: Any) -> bool:
+def _sees_provider(user: User | AnonymousUser, tender: Tender, provider: Provider | int | None) -> bool:
     """Commissioners and legal see every bidder; a panel member only those it may read."""
     if is_commissioner(user) or is_legal(user):
         return True
@@ -251,12 +259,12 @@ def _sees_provider(user: Any, tender: Tender, provider: Any) -> bool:
 # --------------------------------------------------------------------------
 
 
-def can_manage_tender(user: Any, tender: Tender | None = None) -> bool:
+def can_manage_tender(user: User | AnonymousUser, tender: Tender | None = None) -> bool:
     """Create, edit, publish, close, cancel, award: commissioners only (never the IT admin)."""
     return is_commissioner(user)
 
 
-def can_open_bids(user: Any, tender: Tender, second_user: Any = None) -> bool:
+def can_open_bids(user: User | AnonymousUser, tender: Tender, second_user: User | None = None) -> bool:
     """Unseal the quality envelope; a second, different commissioner where the tender asks for two."""
     if not is_commissioner(user):
         return False
@@ -269,19 +277,19 @@ def can_open_bids(user: Any, tender: Tender, second_user: Any = None) -> bool:
     return True
 
 
-def can_open_price_envelope(user: Any, tender: Tender) -> bool:
+def can_open_price_envelope(user: User | AnonymousUser, tender: Tender) -> bool:
     return is_commissioner(user)
 
 
-def can_award(user: Any, tender: Tender | None) -> bool:
+def can_award(user: User | AnonymousUser, tender: Tender | None) -> bool:
     return is_commissioner(user)
 
 
-def can_answer_clarifications(user: Any, tender: Tender) -> bool:
+def can_answer_clarifications(user: User | AnonymousUser, tender: Tender) -> bool:
     return is_commissioner(user)
 
 
-def can_see_draft_tender(user: Any, tender: Tender) -> bool:
+def can_see_draft_tender(user: User | AnonymousUser, tender: Tender) -> bool:
     """Draft tenders are for the commissioning side to prepare; everyone signed in sees published ones."""
     if tender.status == TenderStatus.DRAFT:
         return is_procurement_staff(user)
@@ -293,17 +301,17 @@ def can_see_draft_tender(user: Any, tender: Tender) -> bool:
 # --------------------------------------------------------------------------
 
 
-def is_own_bid(user: Any, bid: Bid) -> bool:
+def is_own_bid(user: User | AnonymousUser, bid: Bid) -> bool:
     """The user acts for the provider that made this bid."""
     return is_provider_user(user) and user.provider_id == bid.provider_id
 
 
-def can_see_bid_counts(user: Any, tender: Tender) -> bool:
+def can_see_bid_counts(user: User | AnonymousUser, tender: Tender) -> bool:
     """How many bids (no names): commissioners, legal and the tender's panel, at any stage."""
     return is_commissioner(user) or is_legal(user) or is_on_panel(user, tender)
 
 
-def can_see_bid_register(user: Any, tender: Tender) -> bool:
+def can_see_bid_register(user: User | AnonymousUser, tender: Tender) -> bool:
     """Who bid and when (no content): commissioners, legal and the tender's panel, once the tender is opened.
 
     Before opening, commissioners see only counts, so nobody can tell a favoured bidder who
@@ -312,7 +320,7 @@ def can_see_bid_register(user: Any, tender: Tender) -> bool:
     return can_see_bid_counts(user, tender) and not is_sealed(tender)
 
 
-def can_read_bid(user: Any, bid: Bid) -> bool:
+def can_read_bid(user: User | AnonymousUser, bid: Bid) -> bool:
     """The bid's quality content (answers, locations, non-price documents). Prices: `can_see_prices`."""
     if not is_authenticated(user):
         return False
@@ -324,7 +332,7 @@ def can_read_bid(user: Any, bid: Bid) -> bool:
     return _sees_provider(user, tender, bid.provider_id)
 
 
-def can_read_version(user: Any, version: BidVersion) -> bool:
+def can_read_version(user: User | AnonymousUser, version: BidVersion) -> bool:
     """A version's content: drafts for the bidder only, submissions for whoever may read the bid."""
     bid = version.bid
     if is_own_bid(user, bid):
@@ -334,7 +342,7 @@ def can_read_version(user: Any, version: BidVersion) -> bool:
     return can_read_bid(user, bid)
 
 
-def can_see_prices(user: Any, tender: Tender, provider: Any = None) -> bool:
+def can_see_prices(user: User | AnonymousUser, tender: Tender, provider: Provider | int | None = None) -> bool:
     """THE two-envelope rule.
 
     With `provider`: may this user see that bidder's prices? Without: may this user see the
@@ -359,27 +367,27 @@ def can_see_prices(user: Any, tender: Tender, provider: Any = None) -> bool:
     return panel_may_read(user, tender, provider)
 
 
-def can_see_bid_prices(user: Any, bid: Bid) -> bool:
+def can_see_bid_prices(user: User | AnonymousUser, bid: Bid) -> bool:
     return can_see_prices(user, bid.tender, bid.provider_id)
 
 
-def can_read_receipt(user: Any, version: BidVersion) -> bool:
+def can_read_receipt(user: User | AnonymousUser, version: BidVersion) -> bool:
     """A submission receipt: the bidder always; others as for the version's content."""
     return can_read_version(user, version)
 
 
-def can_read_document(user: Any, version: BidVersion, *, is_price_document: bool = False) -> bool:
+def can_read_document(user: User | AnonymousUser, version: BidVersion, *, is_price_document: bool = False) -> bool:
     """A bid document: as its version, and a price document only when prices may be seen."""
     if not can_read_version(user, version):
         return False
     return not is_price_document or can_see_bid_prices(user, version.bid)
 
 
-def may_bid(user: Any) -> bool:
+def may_bid(user: User | AnonymousUser) -> bool:
     """A provider user whose organisation has been approved."""
     from providers.models import ProviderStatus
 
-    return is_provider_user(user) and user.provider.status == ProviderStatus.APPROVED
+    return is_provider_user(user) and user.provider is not None and user.provider.status == ProviderStatus.APPROVED
 
 
 # --------------------------------------------------------------------------
@@ -387,19 +395,19 @@ def may_bid(user: Any) -> bool:
 # --------------------------------------------------------------------------
 
 
-def can_read_evaluation(user: Any, tender: Tender) -> bool:
+def can_read_evaluation(user: User | AnonymousUser, tender: Tender) -> bool:
     """The tender's evaluation pages and API at all: commissioners, legal, the tender's panel; once opened."""
     if is_sealed(tender):
         return False
     return is_commissioner(user) or is_legal(user) or is_on_panel(user, tender)
 
 
-def can_manage_panel(user: Any, tender: Tender) -> bool:
+def can_manage_panel(user: User | AnonymousUser, tender: Tender) -> bool:
     """Assign evaluators and the moderator: commissioners."""
     return is_commissioner(user)
 
 
-def visible_provider_ids(user: Any, tender: Tender) -> set[int] | None:
+def visible_provider_ids(user: User | AnonymousUser, tender: Tender) -> set[int] | None:
     """Bidders whose rows this user may see in evaluation data; None means all of them.
 
     A conflicted panel member loses the conflicted bidders entirely (prices, scores, rank,
@@ -412,7 +420,7 @@ def visible_provider_ids(user: Any, tender: Tender) -> set[int] | None:
     return _bidding_provider_ids(tender) - conflicted_provider_ids(user, tender)
 
 
-def can_see_scores(user: Any, tender: Tender, provider: Any = None) -> bool:
+def can_see_scores(user: User | AnonymousUser, tender: Tender, provider: Provider | int | None = None) -> bool:
     """Quality scores (consensus, weighted, rank) of a bidder, or of the tender when `provider` is None.
 
     Consensus scores exist once moderation has begun; until the price envelope is open they
@@ -426,7 +434,7 @@ def can_see_scores(user: Any, tender: Tender, provider: Any = None) -> bool:
     return _sees_provider(user, tender, provider)
 
 
-def can_see_individual_scores(user: Any, tender: Tender) -> bool:
+def can_see_individual_scores(user: User | AnonymousUser, tender: Tender) -> bool:
     """Blind scoring: nobody sees all individual scores until moderation has started."""
     evaluation = _evaluation(tender)
     if evaluation is None or evaluation.moderation_started_at is None:
@@ -434,12 +442,12 @@ def can_see_individual_scores(user: Any, tender: Tender) -> bool:
     return can_read_evaluation(user, tender)
 
 
-def can_see_results(user: Any, tender: Tender) -> bool:
+def can_see_results(user: User | AnonymousUser, tender: Tender) -> bool:
     """The evaluation result (price and quality, ranking): needs the price envelope open."""
     return can_read_evaluation(user, tender) and can_see_prices(user, tender)
 
 
-def can_score(user: Any, bid: Bid) -> bool:
+def can_score(user: User | AnonymousUser, bid: Bid) -> bool:
     """Score a bid blind: an assigned evaluator (not the moderator) who may read it, before quality is locked."""
     tender = bid.tender
     assignment = panel_assignment(user, tender)
@@ -450,7 +458,7 @@ def can_score(user: Any, bid: Bid) -> bool:
     return panel_may_read(user, tender, bid.provider_id)
 
 
-def can_moderate(user: Any, tender: Tender, provider: Any = None) -> bool:
+def can_moderate(user: User | AnonymousUser, tender: Tender, provider: Provider | int | None = None) -> bool:
     """Start moderation, record consensus, lock quality: the tender's moderator (not conflicted) or a commissioner."""
     if is_commissioner(user):
         return True
@@ -459,32 +467,32 @@ def can_moderate(user: Any, tender: Tender, provider: Any = None) -> bool:
     return provider is None or panel_may_read(user, tender, provider)
 
 
-def can_propose_consensus_change(user: Any, tender: Tender, provider: Any = None) -> bool:
+def can_propose_consensus_change(user: User | AnonymousUser, tender: Tender, provider: Provider | int | None = None) -> bool:
     """After quality is locked a consensus change is only a proposal: the tender's moderator (not conflicted) makes it."""
     if not is_moderator_of(user, tender):
         return False
     return provider is None or panel_may_read(user, tender, provider)
 
 
-def can_approve_consensus_change(user: Any, tender: Tender, *, proposed_by: Any, provider: Any = None) -> bool:
+def can_approve_consensus_change(user: User | AnonymousUser, tender: Tender, *, proposed_by: User | int | None, provider: Provider | int | None = None) -> bool:
     """Four eyes: a second, different person (the tender's moderator or a commissioner) approves."""
     if getattr(user, "pk", None) is None or getattr(user, "pk", None) == getattr(proposed_by, "pk", proposed_by):
         return False
     return can_moderate(user, tender, provider)
 
 
-def can_decide_price_clarification(user: Any, tender: Tender) -> bool:
+def can_decide_price_clarification(user: User | AnonymousUser, tender: Tender) -> bool:
     return is_commissioner(user) and price_envelope_open(tender)
 
 
-def can_run_evaluation(user: Any, tender: Tender) -> bool:
+def can_run_evaluation(user: User | AnonymousUser, tender: Tender) -> bool:
     return is_commissioner(user)
 
 
-def can_read_reports(user: Any, tender: Tender | None = None) -> bool:
+def can_read_reports(user: User | AnonymousUser, tender: Tender | None = None) -> bool:
     """Award reports, assessment summaries, exports: commissioners and legal."""
     return is_commissioner(user) or is_legal(user)
 
 
-def can_generate_reports(user: Any, tender: Tender | None = None) -> bool:
+def can_generate_reports(user: User | AnonymousUser, tender: Tender | None = None) -> bool:
     return is_commissioner(user) or is_legal(user)

@@ -35,7 +35,7 @@ from __future__ import annotations
 import functools
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -47,6 +47,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import PermissionDenied as DRFPermissionDenied
 from rest_framework.permissions import BasePermission
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 SESSION_KEY = "accounts.authenticated_at"
 DEFAULT_MAX_AGE = 5 * 60
@@ -68,7 +71,7 @@ def mark_authenticated(request: HttpRequest, *, at: float | None = None) -> None
         session[SESSION_KEY] = time.time() if at is None else at
 
 
-def on_user_logged_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+def on_user_logged_in(sender: Any, request: HttpRequest | None, user: User, **kwargs: Any) -> None:
     if request is not None:
         mark_authenticated(request)
 

@@ -5,7 +5,7 @@ admin is no back door; issue 13: user/role/provider-link changes and token creat
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -16,6 +16,9 @@ from rest_framework.authtoken.models import Token
 from accounts.models import User
 from common.audit import audit_record
 from common.errors import RuleViolation
+
+if TYPE_CHECKING:
+    from providers.models import Provider
 
 # How much of a token the audit trail and the admin show: enough to tell tokens apart, useless to an attacker.
 TOKEN_PREFIX = 6
@@ -44,7 +47,7 @@ def _validated(user: User) -> None:
         raise RuleViolation(messages[0], field=None if first_field == "__all__" else first_field) from exc
 
 
-def user_create(*, actor: Any, username: str, password: str | None = None, role: str, provider: Any = None,
+def user_create(*, actor: User, username: str, password: str | None = None, role: str, provider: Provider | None = None,
                 email: str = "", first_name: str = "", last_name: str = "", is_active: bool = True,
                 is_staff: bool = False, is_superuser: bool = False) -> User:
     """Create a user (e.g. from the admin); role and provider link must agree. Audited with the new values."""
@@ -62,7 +65,7 @@ def user_create(*, actor: Any, username: str, password: str | None = None, role:
     return user
 
 
-def user_update(*, actor: Any, user: User, changes: dict[str, Any] | None = None, groups: Any = None,
+def user_update(*, actor: User, user: User, changes: dict[str, Any] | None = None, groups: Any = None,
                 permissions: Any = None) -> User:
     """Change a user's fields (and optionally groups/permissions), recording before and after in the audit trail."""
     now = timezone.now()
@@ -89,7 +92,7 @@ def user_update(*, actor: Any, user: User, changes: dict[str, Any] | None = None
     return locked
 
 
-def user_set_password(*, actor: Any, user: User, password: str | None) -> User:
+def user_set_password(*, actor: User, user: User, password: str | None) -> User:
     """Set a user's password (None: no password sign-in) from the admin; audited without the password."""
     now = timezone.now()
     with transaction.atomic():
@@ -110,7 +113,7 @@ def user_password_changed(*, user: User) -> None:
         audit_record(actor=user, action="user.password_changed", obj=user, note="Changed by the user.")
 
 
-def user_totp_reset(*, actor: Any, user: User) -> int:
+def user_totp_reset(*, actor: User, user: User) -> int:
     """Remove a user's authenticator devices (a lost phone); they set one up again at next sign-in."""
     now = timezone.now()
     with transaction.atomic():
@@ -124,7 +127,7 @@ def user_totp_reset(*, actor: Any, user: User) -> int:
     return deleted
 
 
-def user_totp_confirm(*, user: User, device: TOTPDevice, actor: Any) -> TOTPDevice:
+def user_totp_confirm(*, user: User, device: TOTPDevice, actor: User) -> TOTPDevice:
     """Confirm `device` (its code was checked by the caller); it replaces any earlier device of the user."""
     now = timezone.now()
     with transaction.atomic():
@@ -140,7 +143,7 @@ def user_totp_confirm(*, user: User, device: TOTPDevice, actor: Any) -> TOTPDevi
     return device
 
 
-def user_token_issue(*, user: User, actor: Any) -> Token:
+def user_token_issue(*, user: User, actor: User) -> Token:
     """Issue a new API token for `user`, replacing any earlier one; the key is shown once, never again."""
     now = timezone.now()
     with transaction.atomic():
@@ -155,7 +158,7 @@ def user_token_issue(*, user: User, actor: Any) -> Token:
     return token
 
 
-def user_token_revoke(*, user: User, actor: Any) -> bool:
+def user_token_revoke(*, user: User, actor: User) -> bool:
     """Delete `user`'s API token, if any."""
     now = timezone.now()
     with transaction.atomic():

@@ -7,12 +7,16 @@ role by hand.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from django.urls import reverse
 
 from accounts import permissions as policy
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 @dataclass(frozen=True)
@@ -23,7 +27,7 @@ class NavLink:
     current: bool = False
 
 
-def _links(user: Any) -> list[tuple[str, str]]:
+def _links(user: User | AnonymousUser) -> list[tuple[str, str]]:
     links = [("Tenders", "home")]
     if policy.is_provider_user(user):
         return links + [("Your bids", "bidding-portal"), ("Notifications", "bidding-notifications"),
@@ -43,8 +47,8 @@ def _links(user: Any) -> list[tuple[str, str]]:
     return links
 
 
-def nav_links_for(user: Any, path: str = "") -> list[NavLink]:
-    """The header links for `user`, the one matching `path` marked current."""
+def nav_links_for(user: User | AnonymousUser, path: str = "") -> list[NavLink]:
+    """The header links for `user`, the one matching `path` marked current; none for an anonymous visitor."""
     if not policy.is_authenticated(user):
         return []
     from tenders.bidding_selectors import unread_notification_count
@@ -59,7 +63,8 @@ def nav_links_for(user: Any, path: str = "") -> list[NavLink]:
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
-    user = getattr(request, "user", None)
+    # A request that never passed the authentication middleware (an early error page) is an anonymous visitor.
+    user = getattr(request, "user", None) or AnonymousUser()
     return {"nav_links": nav_links_for(user, request.path),
             # Pages shared by both sides (the tender list) offer the portal's actions to providers.
             "portal_user": policy.is_provider_user(user), "portal_may_bid": policy.may_bid(user)}

@@ -27,7 +27,7 @@ import hashlib
 import logging
 import os
 from collections.abc import Callable, Iterator, Sequence
-from typing import IO, Any, cast
+from typing import IO, TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -56,6 +56,11 @@ from cqc.parse import (
     RejectedRow,
     parse_ratings_file,
 )
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from accounts.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -88,7 +93,7 @@ class CQCImportError(RuleViolation):
         self.cqc_import = cqc_import
 
 
-def can_import(user: Any) -> bool:
+def can_import(user: User | AnonymousUser) -> bool:
     return permissions.can_import_cqc_data(user)
 
 
@@ -96,7 +101,7 @@ def can_import(user: Any) -> bool:
 
 
 def cqc_import_file(
-    *, path_or_file: str | os.PathLike[str] | IO[bytes] | bytes, filename: str | None = None, user: Any = None
+    *, path_or_file: str | os.PathLike[str] | IO[bytes] | bytes, filename: str | None = None, user: User | None = None
 ) -> CQCImport:
     """Import a CQC ratings file now (command, demo, small uploads); raises CQCImportError on a bad file.
 
@@ -109,7 +114,7 @@ def cqc_import_file(
     return cqc_import_run(cqc_import=cqc_import, data=data, user=user)
 
 
-def cqc_import_upload(*, upload: UploadedFile[bytes], user: Any) -> CQCImport:
+def cqc_import_upload(*, upload: UploadedFile[bytes], user: User) -> CQCImport:
     """A commissioner's upload: small files are imported now, large ones queued for the worker."""
     if not can_import(user):
         raise PermissionDeniedError("Only a commissioner or an administrator can import CQC ratings.")
@@ -122,7 +127,7 @@ def cqc_import_upload(*, upload: UploadedFile[bytes], user: Any) -> CQCImport:
     return cqc_import_queue(data=data, filename=name, user=user)
 
 
-def cqc_import_queue(*, data: bytes, filename: str, user: Any) -> CQCImport:
+def cqc_import_queue(*, data: bytes, filename: str, user: User | None) -> CQCImport:
     """Store the file with a queued import and hand its ID to the worker once this commits."""
     if user is not None and not can_import(user):
         raise PermissionDeniedError("Only a commissioner or an administrator can import CQC ratings.")
@@ -142,7 +147,7 @@ def cqc_import_queue(*, data: bytes, filename: str, user: Any) -> CQCImport:
     return cqc_import
 
 
-def cqc_import_run(*, cqc_import: CQCImport, data: bytes | None = None, user: Any = None) -> CQCImport:
+def cqc_import_run(*, cqc_import: CQCImport, data: bytes | None = None, user: User | None = None) -> CQCImport:
     """Run a created import to the end. Done imports are returned untouched, so running twice is harmless."""
     if cqc_import.status == ImportStatus.DONE:
         return cqc_import
@@ -206,7 +211,7 @@ def cqc_import_run(*, cqc_import: CQCImport, data: bytes | None = None, user: An
     return cqc_import
 
 
-def cqc_import_fail(*, cqc_import: CQCImport, message: str, user: Any = None) -> CQCImport:
+def cqc_import_fail(*, cqc_import: CQCImport, message: str, user: User | None = None) -> CQCImport:
     """Mark an unfinished import failed (the worker gave up or ran out of time); nothing was written."""
     if cqc_import.is_finished:
         return cqc_import
@@ -248,7 +253,7 @@ def _too_big(size: int) -> str:
     return f"the file is {size / 1e6:.1f} MB; the largest accepted is {max_upload_bytes() / 1e6:.0f} MB"
 
 
-def _create_import(*, data: bytes, filename: str, user: Any, status: str) -> CQCImport:
+def _create_import(*, data: bytes, filename: str, user: User | None, status: str) -> CQCImport:
     return CQCImport.objects.create(
         filename=filename[:255],
         sha256=hashlib.sha256(data).hexdigest(),
@@ -272,7 +277,7 @@ def _try_save(cqc_import: CQCImport, **values: Any) -> None:
         logger.warning("could not record the state of CQC import %s", cqc_import.pk, exc_info=True)
 
 
-def _fail(cqc_import: CQCImport, message: str, actor: Any) -> CQCImportError:
+def _fail(cqc_import: CQCImport, message: str, actor: User | str) -> CQCImportError:
     """Record the failure (and audit it) in its own transaction; returns the error for the caller to raise."""
     now = timezone.now()
     try:

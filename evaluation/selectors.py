@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 
@@ -30,6 +30,11 @@ from tenders.models import Bid, BidLotPrice, BidStatus, BidVersion, BidVersionSt
 from tenders.receipts import content_digest
 from tenders.transitions import TenderStatus
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from accounts.models import User
+
 # Statuses in which bids are unsealed and the panel works on them.
 READABLE_STATUSES = frozenset(
     {TenderStatus.OPENED, TenderStatus.IN_EVALUATION, TenderStatus.AWARDED, TenderStatus.CONTRACTED}
@@ -37,7 +42,7 @@ READABLE_STATUSES = frozenset(
 WORKING_STATUSES = frozenset({TenderStatus.OPENED, TenderStatus.IN_EVALUATION})
 
 
-def _is_commissioner(user: Any) -> bool:
+def _is_commissioner(user: User | AnonymousUser) -> bool:
     return permissions.is_commissioner(user)
 
 
@@ -47,13 +52,13 @@ def tender_evaluation(*, tender: Tender) -> TenderEvaluation:
     return found or TenderEvaluation(tender=tender)
 
 
-def assignment_for(*, user: Any, tender: Tender) -> EvaluatorAssignment | None:
-    if not getattr(user, "is_authenticated", False):
+def assignment_for(*, user: User | AnonymousUser, tender: Tender) -> EvaluatorAssignment | None:
+    if not user.is_authenticated:
         return None
     return EvaluatorAssignment.objects.filter(tender=tender, user=user).first()
 
 
-def assignments_of(*, user: Any) -> QuerySet[EvaluatorAssignment]:
+def assignments_of(*, user: User) -> QuerySet[EvaluatorAssignment]:
     """A panel member's tenders, newest first."""
     return (
         EvaluatorAssignment.objects.filter(user=user)
@@ -95,7 +100,7 @@ def conflicts_outstanding(*, assignment: EvaluatorAssignment) -> list[Provider]:
 
 
 def conflicted_user_ids(*, tender: Tender, provider: Provider | int) -> set[int]:
-    provider_id = getattr(provider, "pk", provider)
+    provider_id = provider if isinstance(provider, int) else provider.pk
     return set(
         ConflictDeclaration.objects.filter(
             assignment__tender=tender, provider_id=provider_id, has_conflict=True
@@ -103,7 +108,7 @@ def conflicted_user_ids(*, tender: Tender, provider: Provider | int) -> set[int]
     )
 
 
-def evaluator_may_read(*, user: Any, tender: Any, provider: Any) -> bool:
+def evaluator_may_read(*, user: User | AnonymousUser, tender: Tender | None, provider: Provider | int | None) -> bool:
     """Whether a panel member may open this provider's bid (the rule lives in `accounts.permissions.panel_may_read`).
 
     True only when the user is assigned to the tender (as evaluator or moderator), the
@@ -115,7 +120,7 @@ def evaluator_may_read(*, user: Any, tender: Any, provider: Any) -> bool:
     return permissions.panel_may_read(user, tender, provider)
 
 
-def read_refusal(*, user: Any, tender: Tender, provider: Provider) -> str:
+def read_refusal(*, user: User | AnonymousUser, tender: Tender, provider: Provider) -> str:
     """Why `evaluator_may_read` says no, in words the user can act on ('' when it says yes)."""
     if tender.opened_at is None or tender.status not in READABLE_STATUSES:
         return "The bids for this tender are not open."
@@ -159,10 +164,10 @@ def scorers(*, tender: Tender) -> list[EvaluatorAssignment]:
     return list(panel(tender=tender).filter(is_moderator=False))
 
 
-def bids_for_reader(*, user: Any, tender: Tender) -> list[dict[str, Any]]:
+def bids_for_reader(*, user: User, tender: Tender) -> list[dict[str, Any]]:
     """The scorable bids with whether this user may read each and how far they have scored it."""
     questions = tender.questions.count()
-    mine = defaultdict(int)
+    mine: defaultdict[int, int] = defaultdict(int)
     for bid_id in IndividualScore.objects.filter(bid__tender=tender, evaluator=user).values_list("bid_id", flat=True):
         mine[bid_id] += 1
     rows = []
@@ -181,7 +186,7 @@ def bids_for_reader(*, user: Any, tender: Tender) -> list[dict[str, Any]]:
     return rows
 
 
-def my_scores(*, user: Any, bid: Bid) -> dict[int, IndividualScore]:
+def my_scores(*, user: User, bid: Bid) -> dict[int, IndividualScore]:
     """The user's own scores of a bid, by question id (never anyone else's)."""
     scores = IndividualScore.objects.filter(bid=bid, evaluator=user).select_related("question", "evaluator")
     return {s.question_id: s for s in scores}
@@ -254,7 +259,7 @@ class BoardRow:
         return all(c.consensus is not None for c in self.cells)
 
 
-def moderation_board(*, tender: Tender, user: Any) -> list[BoardRow]:
+def moderation_board(*, tender: Tender, user: User | AnonymousUser) -> list[BoardRow]:
     """Individual and consensus scores per bid and question, divergence marked.
 
     Callers must first check `may_see_individual_scores`: before moderation starts
@@ -281,17 +286,17 @@ def moderation_board(*, tender: Tender, user: Any) -> list[BoardRow]:
     return rows
 
 
-def may_see_individual_scores(*, user: Any, tender: Tender) -> bool:
+def may_see_individual_scores(*, user: User | AnonymousUser, tender: Tender) -> bool:
     """Blind scoring: nobody sees all individual scores until moderation has started (`accounts.permissions`)."""
     return permissions.can_see_individual_scores(user, tender)
 
 
-def may_see_prices(*, user: Any, tender: Tender) -> bool:
+def may_see_prices(*, user: User | AnonymousUser, tender: Tender) -> bool:
     """Two envelopes: prices and price checks stay closed to everyone until the commissioner opens them."""
     return permissions.can_see_prices(user, tender)
 
 
-def may_see_results(*, user: Any, tender: Tender) -> bool:
+def may_see_results(*, user: User | AnonymousUser, tender: Tender) -> bool:
     return permissions.can_see_results(user, tender)
 
 
@@ -314,7 +319,7 @@ def _hidden(value: Any, refs: set[str], names: set[str], provider_ids: set[int])
 
 def _without(value: Any, refs: set[str], names: set[str], provider_ids: set[int]) -> Any:
     if isinstance(value, dict):
-        out = {
+        out: dict[Any, Any] = {
             k: None if isinstance(v, str) and _hidden(v, refs, names, provider_ids) else _without(v, refs, names, provider_ids)
             for k, v in value.items()
         }
@@ -342,7 +347,7 @@ def without_bidders(data: Any, *, tender: Tender, provider_ids: set[int]) -> Any
     return _without(data, refs, names, set(provider_ids))
 
 
-def hidden_provider_ids(*, user: Any, tender: Tender) -> set[int]:
+def hidden_provider_ids(*, user: User | AnonymousUser, tender: Tender) -> set[int]:
     """Bidders this reader may not see in evaluation data (those a panel member is conflicted with)."""
     visible = permissions.visible_provider_ids(user, tender)
     if visible is None:
@@ -350,7 +355,7 @@ def hidden_provider_ids(*, user: Any, tender: Tender) -> set[int]:
     return set(Bid.objects.filter(tender=tender).values_list("provider_id", flat=True)) - visible
 
 
-def consensus_change_proposals(*, tender: Tender, user: Any) -> QuerySet[ConsensusChangeProposal]:
+def consensus_change_proposals(*, tender: Tender, user: User | AnonymousUser) -> QuerySet[ConsensusChangeProposal]:
     """Proposed changes to locked consensus scores, newest first, without bidders this reader is conflicted with."""
     hidden = hidden_provider_ids(user=user, tender=tender)
     return (
@@ -474,7 +479,7 @@ def _clarification_dict(c: PriceClarification | None) -> dict[str, Any] | None:
         "status": c.status,
         "explanation": c.explanation,
         "decision_reason": c.decision_reason,
-        "decided_by": c.decided_by.get_username() if c.decided_by_id else None,
+        "decided_by": c.decided_by.get_username() if c.decided_by is not None else None,
         "decided_at": _iso(c.decided_at),
         "raised_at": _iso(c.raised_at),
         # Asked and answered through the portal (evaluation.price_clarifications); absent otherwise,
@@ -483,7 +488,7 @@ def _clarification_dict(c: PriceClarification | None) -> dict[str, Any] | None:
             "question": c.question,
             "reply_by": _iso(c.reply_by),
             "requested_at": _iso(c.requested_at),
-            "requested_by": c.requested_by.get_username() if c.requested_by_id else None,
+            "requested_by": c.requested_by.get_username() if c.requested_by is not None else None,
             "answered_at": _iso(c.answered_at),
             "documents": [{"name": d.original_name, "sha256": d.sha256} for d in c.documents.all()],
         } if c.requested_at else {}),
@@ -499,15 +504,15 @@ def evaluation_inputs(*, tender: Tender) -> dict[str, Any]:
         v.bid_id: v
         for v in BidVersion.objects.filter(bid__in=bids, status=BidVersionStatus.SUBMITTED)
     }
-    prices = defaultdict(dict)
+    prices: defaultdict[int, dict[int, BidLotPrice]] = defaultdict(dict)
     for p in BidLotPrice.objects.filter(version__in=list(versions.values())).select_related("version"):
         prices[p.lot_id][p.version.bid_id] = p
     assessments = latest_assessments(bids=bids)
     clar = {(c.bid_id, c.lot_id): c for c in PriceClarification.objects.filter(bid__in=bids).select_related("decided_by")}
-    consensus = defaultdict(dict)
+    consensus: defaultdict[int, dict[str, dict[str, Any]]] = defaultdict(dict)
     for c in ConsensusScore.objects.filter(bid__in=bids).select_related("moderator", "question", "change_approved_by"):
         late = {}
-        if c.changed_after_lock and c.change_approved_by_id:
+        if c.changed_after_lock and c.change_approved_by is not None:
             # Four eyes (issue 13): who proposed the change after lock and who approved it, for the award report.
             # Only present on changed scores, so the digest of inputs without late changes is as before.
             late = {"change_proposed_by": c.moderator.get_username(),

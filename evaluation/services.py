@@ -15,13 +15,13 @@ import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any, TypeGuard, cast
 
 from django.db import transaction
 from django.utils import timezone
 
 from accounts import permissions
-from accounts.models import Role
+from accounts.models import Role, User
 from common.audit import audit_record
 from common.errors import PermissionDeniedError, RuleViolation, TransitionNotAllowed
 from evaluation import selectors
@@ -54,11 +54,12 @@ PANEL_ROLES = (Role.EVALUATOR, Role.MODERATOR)
 # --------------------------------------------------------------------------
 
 
-def _authenticated(user: Any) -> bool:
+def _authenticated(user: User | None) -> TypeGuard[User]:
+    """A person rather than the system (None: the evaluate command)."""
     return bool(getattr(user, "is_authenticated", False))
 
 
-def _require_commissioner(user: Any, what: str) -> None:
+def _require_commissioner(user: User, what: str) -> None:
     """Separation of duties (`accounts.permissions`): never the IT admin, and `is_superuser` grants nothing."""
     if not permissions.is_commissioner(user):
         raise PermissionDeniedError(f"Only a commissioner can {what}.")
@@ -90,20 +91,20 @@ def _require_working(tender: Tender, what: str) -> None:
         )
 
 
-def _require_assignment(user: Any, tender: Tender) -> EvaluatorAssignment:
+def _require_assignment(user: User, tender: Tender) -> EvaluatorAssignment:
     assignment = selectors.assignment_for(user=user, tender=tender)
     if assignment is None:
         raise PermissionDeniedError("You are not on this tender's evaluation panel.")
     return assignment
 
 
-def _require_moderator_or_commissioner(user: Any, tender: Tender, what: str) -> None:
+def _require_moderator_or_commissioner(user: User, tender: Tender, what: str) -> None:
     if permissions.can_moderate(user, tender):
         return
     raise PermissionDeniedError(f"Only the tender's moderator or a commissioner can {what}.")
 
 
-def _require_may_read(user: Any, bid: Bid) -> None:
+def _require_may_read(user: User, bid: Bid) -> None:
     if not selectors.evaluator_may_read(user=user, tender=bid.tender, provider=bid.provider):
         raise PermissionDeniedError(selectors.read_refusal(user=user, tender=bid.tender, provider=bid.provider))
 
@@ -154,7 +155,7 @@ def _question(tender: Tender, ref: Any) -> QualityQuestion:
 
 @transaction.atomic
 def evaluation_assign(
-    *, tender: Tender, user: Any, member: Any, is_moderator: bool | None = None
+    *, tender: Tender, user: User, member: User, is_moderator: bool | None = None
 ) -> EvaluatorAssignment:
     """Put an evaluator or moderator on the tender's panel (commissioner; before moderation starts)."""
     _require_commissioner(user, "assign the evaluation panel")
@@ -187,7 +188,7 @@ def evaluation_assign(
 
 @transaction.atomic
 def conflict_declare(
-    *, tender: Tender, user: Any, declarations: Sequence[Mapping[str, Any]]
+    *, tender: Tender, user: User, declarations: Sequence[Mapping[str, Any]]
 ) -> list[ConflictDeclaration]:
     """Declare, per bidding provider, whether the panel member has a conflict of interest.
 
@@ -297,7 +298,7 @@ def _evidence_json(evidence: Iterable[Any]) -> list[dict[str, Any]]:
 
 @transaction.atomic
 def bids_assess_cqc(
-    *, tender: Tender, user: Any = None, stage: str = AssessmentStage.OPENING, bids: Iterable[Bid] | None = None
+    *, tender: Tender, user: User | None = None, stage: str = AssessmentStage.OPENING, bids: Iterable[Bid] | None = None
 ) -> list[BidAssessment]:
     """Check each submitted bid against the loaded CQC ratings under the tender's published gate, and record why.
 
@@ -351,7 +352,7 @@ def bids_assess_cqc(
     return results
 
 
-def _ensure_assessed(tender: Tender, user: Any) -> None:
+def _ensure_assessed(tender: Tender, user: User | None) -> None:
     bids = list(selectors.submitted_bids(tender=tender))
     known = selectors.latest_assessments(bids=bids)
     missing = [b for b in bids if b.pk not in known]
@@ -365,7 +366,7 @@ def _ensure_assessed(tender: Tender, user: Any) -> None:
 
 
 @transaction.atomic
-def score_submit(*, bid: Bid, user: Any, scores: Sequence[Mapping[str, Any]]) -> list[IndividualScore]:
+def score_submit(*, bid: Bid, user: User, scores: Sequence[Mapping[str, Any]]) -> list[IndividualScore]:
     """Record an evaluator's own scores for questions of one bid, each with a comment.
 
     Each item: {"question": number or "Q1", "score": 0..max_score, "comment": text}.
@@ -419,7 +420,7 @@ def score_submit(*, bid: Bid, user: Any, scores: Sequence[Mapping[str, Any]]) ->
 
 
 @transaction.atomic
-def moderation_start(*, tender: Tender, user: Any) -> TenderEvaluation:
+def moderation_start(*, tender: Tender, user: User) -> TenderEvaluation:
     """Close individual scoring and open moderation, once every evaluator has scored every bid."""
     _require_moderator_or_commissioner(user, tender, "start moderation")
     now = timezone.now()
@@ -442,7 +443,7 @@ def moderation_start(*, tender: Tender, user: Any) -> TenderEvaluation:
 
 @transaction.atomic
 def consensus_record(
-    *, bid: Bid, question: Any, user: Any, score: Any, rationale: str, change_reason: str = "",
+    *, bid: Bid, question: Any, user: User, score: Any, rationale: str, change_reason: str = "",
     feedback_to_bidder: str | None = None,
 ) -> ConsensusScore:
     """Record the panel's consensus score for one question of one bid, with its rationale.
@@ -524,7 +525,7 @@ def _unconflicted_scores(*, tender: Tender, bid: Bid, question: QualityQuestion)
 
 
 def _propose_change(
-    *, current: ConsensusScore, user: Any, value: int, rationale: str, change_reason: str,
+    *, current: ConsensusScore, user: User, value: int, rationale: str, change_reason: str,
     feedback_to_bidder: str | None, now: datetime,
 ) -> ConsensusChangeProposal:
     """Record a proposed change to a locked consensus score (caller holds the locks and has checked the moderator)."""
@@ -552,7 +553,7 @@ def _propose_change(
 
 @transaction.atomic
 def consensus_change_propose(
-    *, bid: Bid, question: Any, user: Any, score: Any, rationale: str, change_reason: str,
+    *, bid: Bid, question: Any, user: User, score: Any, rationale: str, change_reason: str,
     feedback_to_bidder: str | None = None,
 ) -> ConsensusChangeProposal:
     """After quality is locked, the tender's moderator proposes a change; nothing changes until it is approved."""
@@ -581,7 +582,7 @@ def consensus_change_propose(
 
 @transaction.atomic
 def consensus_change_decide(
-    *, proposal: ConsensusChangeProposal, user: Any, approve: bool, note: str = ""
+    *, proposal: ConsensusChangeProposal, user: User, approve: bool, note: str = ""
 ) -> ConsensusChangeProposal:
     """A second person (the tender's moderator or a commissioner, never the proposer) approves or rejects.
 
@@ -640,7 +641,7 @@ def consensus_change_decide(
 
 
 @transaction.atomic
-def quality_lock(*, tender: Tender, user: Any) -> TenderEvaluation:
+def quality_lock(*, tender: Tender, user: User) -> TenderEvaluation:
     """Lock quality moderation once every question of every bid has a consensus score."""
     _require_moderator_or_commissioner(user, tender, "lock quality moderation")
     now = timezone.now()
@@ -665,7 +666,7 @@ def quality_lock(*, tender: Tender, user: Any) -> TenderEvaluation:
 # --------------------------------------------------------------------------
 
 
-def _raise_clarifications(tender: Tender, now: datetime, user: Any) -> list[PriceClarification]:
+def _raise_clarifications(tender: Tender, now: datetime, user: User | None) -> list[PriceClarification]:
     """Open a clarification for every abnormally low price of a scorable bid that has none."""
     raised = []
     bids = selectors.scorable_bids(tender=tender)
@@ -699,7 +700,7 @@ def _raise_clarifications(tender: Tender, now: datetime, user: Any) -> list[Pric
 
 
 @transaction.atomic
-def price_envelope_open(*, tender: Tender, user: Any) -> Tender:
+def price_envelope_open(*, tender: Tender, user: User) -> Tender:
     """Open the price envelope once quality is locked; abnormally low prices get a clarification.
 
     Moves an opened tender to in evaluation.
@@ -733,7 +734,7 @@ def price_envelope_open(*, tender: Tender, user: Any) -> Tender:
 
 @transaction.atomic
 def clarification_record(
-    *, bid: Bid, lot: Lot, user: Any, explanation: str, decision: str, reason: str
+    *, bid: Bid, lot: Lot, user: User, explanation: str, decision: str, reason: str
 ) -> PriceClarification:
     """Record the bidder's explanation of an abnormally low price and the decision, with its reason."""
     _require_commissioner(user, "decide on price clarifications")
@@ -778,12 +779,12 @@ def clarification_record(
 # --------------------------------------------------------------------------
 
 
-def _actor_label(user: Any) -> str:
+def _actor_label(user: User | None) -> str:
     return user.get_username() if _authenticated(user) else "system (manage.py evaluate)"
 
 
 @transaction.atomic
-def evaluation_run(*, tender: Tender, user: Any = None) -> EvaluationRun:
+def evaluation_run(*, tender: Tender, user: User | None = None) -> EvaluationRun:
     """Score, rank and recommend from a snapshot of the inputs, and store it as the current run.
 
     Needs quality locked and the price envelope open. No user means the system (the
@@ -843,7 +844,7 @@ def evaluation_run(*, tender: Tender, user: Any = None) -> EvaluationRun:
     return run
 
 
-def _ensure_tie_break_seed(tender: Tender, now: datetime, user: Any) -> None:
+def _ensure_tie_break_seed(tender: Tender, now: datetime, user: User | None) -> None:
     """Store the drawing-of-lots seed once, at the first run, so every re-run and anyone else repeats the draw.
 
     Drawn after the bids are sealed and opened, from the OS's random source, and never changed.
@@ -859,7 +860,7 @@ def _ensure_tie_break_seed(tender: Tender, now: datetime, user: Any) -> None:
     )
 
 
-def evaluation_award(*, tender: Tender, user: Any, note: str = "") -> Tender:
+def evaluation_award(*, tender: Tender, user: User, note: str = "") -> Tender:
     """Award the current run's recommendations, after checking CQC ratings again: the one award decision.
 
     Every entry point (the confirmation page, the evaluation API, the tender transition API) calls this.
@@ -944,7 +945,7 @@ def _refuse_missing_feedback(run: EvaluationRun) -> None:
         )
 
 
-def _award(*, tender: Tender, user: Any, note: str, run: EvaluationRun, checks: list[BidAssessment]) -> Tender:
+def _award(*, tender: Tender, user: User, note: str, run: EvaluationRun, checks: list[BidAssessment]) -> Tender:
     """Record the decision; called inside evaluation_award's transaction with the tender and run locked."""
     now = timezone.now()
     from tenders.services import tender_award

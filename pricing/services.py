@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -16,6 +16,9 @@ from pricing.cost_model import RATE_ASSUMPTION_FIELDS
 from pricing.models import RatePreset
 from pricing.selectors import preset_locking_tenders
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 EDITABLE_FIELDS: tuple[str, ...] = (
     "name",
     "year_label",
@@ -26,7 +29,7 @@ EDITABLE_FIELDS: tuple[str, ...] = (
 )
 
 
-def _require_commissioner(user: Any) -> None:
+def _require_commissioner(user: User) -> None:
     if not permissions.can_manage_settings(user):
         raise PermissionDeniedError("Only a commissioner can change the cost-of-care presets.")
 
@@ -59,7 +62,7 @@ def _same(old: Any, new: Any) -> bool:
 
 
 @transaction.atomic
-def preset_update(*, preset: RatePreset, user: Any, data: Mapping[str, Any], note: str = "") -> RatePreset:
+def preset_update(*, preset: RatePreset, user: User, data: Mapping[str, Any], note: str = "") -> RatePreset:
     """Change a preset's fields; refused for presets behind published tenders. Audits before and after.
 
     A tender's price checks rest on its preset from publication on, so a preset
@@ -94,7 +97,7 @@ def preset_update(*, preset: RatePreset, user: Any, data: Mapping[str, Any], not
 
 
 @transaction.atomic
-def preset_create(*, user: Any, data: Mapping[str, Any], note: str = "") -> RatePreset:
+def preset_create(*, user: User, data: Mapping[str, Any], note: str = "") -> RatePreset:
     """Add a preset (e.g. a new year, or a copy of a locked one). Audits the new values."""
     _require_commissioner(user)
     now = timezone.now()

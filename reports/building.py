@@ -21,7 +21,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -77,6 +77,9 @@ from reports.selectors import current_run
 from tenders.models import Bid, Clarification, ClarificationStatus, Lot, Tender, TenderAward
 from tenders.services.award import details_notice_due_on
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 NOT_SCORED_CONFLICT = "Did not score: declared an interest in this bidder"
 NOT_SCORED = "No score recorded"
 
@@ -123,7 +126,7 @@ class _People:
             return ""
         return self._names.get(username, username)
 
-    def of(self, user: Any) -> str:
+    def of(self, user: User | None) -> str:
         if user is None:
             return ""
         return user.get_full_name() or user.get_username()

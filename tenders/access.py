@@ -8,7 +8,7 @@
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from accounts.permissions import (  # noqa: F401  (re-exported for existing imports)
     can_read_bid,
@@ -23,6 +23,11 @@ from accounts.permissions import (  # noqa: F401  (re-exported for existing impo
 )
 from tenders.models import BidVersion, DocumentEnvelope, Tender
 from tenders.transitions import TenderStatus
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from accounts.models import User
 
 
 def tender_open_for_bids(tender: Tender) -> bool:
@@ -54,7 +59,7 @@ def strip_prices(value: Any) -> Any:
     return value
 
 
-def version_content_for(user: Any, version: BidVersion) -> dict[str, Any]:
+def version_content_for(user: User | AnonymousUser, version: BidVersion) -> dict[str, Any]:
     """A submitted version's frozen content as this reader may see it: prices dropped unless `can_see_prices`."""
     content = dict(version.content or {})
     if can_see_bid_prices(user, version.bid):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -38,6 +38,11 @@ from tenders.models import (
 from tenders.selectors import tender_list
 from tenders.services.drafting import may_configure_tenders
 from tenders.transitions import TenderStatus
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from accounts.models import User
 
 View = Callable[..., HttpResponse]
 
@@ -213,7 +218,7 @@ def _url(name: str, reference: str) -> str | None:
         return None
 
 
-def next_actions(user: Any, tender: Tender) -> list[tuple[str, str]]:
+def next_actions(user: User | AnonymousUser, tender: Tender) -> list[tuple[str, str]]:
     """(label, url) of what this commissioner may do next with the tender, in the order they come."""
     if not may_configure_tenders(user):
         return []

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
@@ -43,14 +44,14 @@ def _valid(serializer_class: Any, request: Request) -> dict[str, Any]:
     return serializer.validated_data
 
 
-def _require_evaluation_reader(user: Any, tender: Tender) -> None:
+def _require_evaluation_reader(user: User | AnonymousUser, tender: Tender) -> None:
     if not permissions.can_read_evaluation(user, tender):
         raise PermissionDeniedError(
             "Only commissioners, legal and this tender's panel see its evaluation, and only once bids are opened."
         )
 
 
-def _require_results_reader(user: Any, tender: Tender) -> None:
+def _require_results_reader(user: User | AnonymousUser, tender: Tender) -> None:
     if not permissions.can_see_results(user, tender):
         raise PermissionDeniedError("Results stay sealed until the price envelope is opened.")
 

@@ -1,17 +1,23 @@
 """The evaluation sub-navigation of one tender: only the steps this user may take now (access policy)."""
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import template
 from django.urls import reverse
 
 from accounts import permissions as policy
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from accounts.models import User
+    from tenders.models import Tender
+
 register = template.Library()
 
 
-def evaluation_links(user: Any, tender: Any) -> list[tuple[str, str]]:
+def evaluation_links(user: User | AnonymousUser, tender: Tender) -> list[tuple[str, str]]:
     ref = tender.reference
     links = [("My evaluation work", reverse("evaluation-home"))]
     assignment = policy.panel_assignment(user, tender)
@@ -34,7 +40,7 @@ def evaluation_links(user: Any, tender: Any) -> list[tuple[str, str]]:
 
 
 @register.inclusion_tag("evaluation/_tender_nav_links.html", takes_context=True)
-def evaluation_nav(context: dict[str, Any], tender: Any) -> dict[str, Any]:
+def evaluation_nav(context: dict[str, Any], tender: Tender) -> dict[str, Any]:
     request = context.get("request")
     path = request.path if request else ""
     return {"links": [(label, url, url == path) for label, url in evaluation_links(context["user"], tender)]}

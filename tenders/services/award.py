@@ -9,7 +9,7 @@ the bidders' documents.
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -24,6 +24,9 @@ from tenders.models import Tender, TenderAward
 from tenders.services._common import _ensure_can, _locked, _transition
 from tenders.standstill import details_notice_due, standstill_end
 from tenders.transitions import TenderStatus
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 NOTICE_ID_MAX = 40
 
@@ -53,7 +56,7 @@ def award_of(tender: Tender) -> TenderAward | None:
     return TenderAward.objects.filter(tender=tender).first()
 
 
-def require_award_user(user: Any, what: str) -> None:
+def require_award_user(user: User, what: str) -> None:
     if not can_award(user, None):
         raise PermissionDeniedError(f"Only a commissioner can {what}.")
 
@@ -106,7 +109,7 @@ def details_notice_due_on(award: TenderAward) -> date | None:
 
 
 @transaction.atomic
-def tender_award(*, tender: Tender, user: Any, note: str = "") -> Tender:
+def tender_award(*, tender: Tender, user: User, note: str = "") -> Tender:
     """In evaluation -> awarded: the award decision, on the current stored evaluation run.
 
     The recording step only: every entry point (page, evaluation API, tender transition API)
@@ -150,7 +153,7 @@ def tender_award(*, tender: Tender, user: Any, note: str = "") -> Tender:
 
 
 @transaction.atomic
-def award_record_notice(*, tender: Tender, user: Any, published_at: datetime, notice_id: str) -> TenderAward:
+def award_record_notice(*, tender: Tender, user: User, published_at: datetime, notice_id: str) -> TenderAward:
     """Record the contract award notice's publication on Find a Tender; the standstill runs from its UK day.
 
     Only after the assessment summaries have been issued (s.50(3): they go to the suppliers
@@ -190,7 +193,7 @@ def award_record_notice(*, tender: Tender, user: Any, published_at: datetime, no
 
 
 @transaction.atomic
-def tender_mark_contracted(*, tender: Tender, user: Any) -> Tender:
+def tender_mark_contracted(*, tender: Tender, user: User) -> Tender:
     """Awarded -> contracted: only once the standstill has ended (s.51), or at once where none is observed."""
     require_award_user(user, "record the contract")
     now = timezone.now()
@@ -217,7 +220,7 @@ def tender_mark_contracted(*, tender: Tender, user: Any) -> Tender:
 
 
 @transaction.atomic
-def award_record_details_notice(*, tender: Tender, user: Any, published_at: datetime, notice_id: str) -> TenderAward:
+def award_record_details_notice(*, tender: Tender, user: User, published_at: datetime, notice_id: str) -> TenderAward:
     """Record the contract details notice's publication (s.53), after the contract is entered into."""
     require_award_user(user, "record the contract details notice")
     now = timezone.now()

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -31,6 +31,11 @@ from tenders.models import Lot, QualityQuestion, ServiceType, Tender, TenderDocu
 from tenders.services._common import _locked
 from tenders.transitions import TenderStatus
 from tenders.uploads import UploadRejected, check_document
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from accounts.models import User
 
 # Tender fields a commissioner sets while building. Fields another app adds to Tender (the award
 # issue's standstill fields) are included when the model has them.
@@ -84,12 +89,12 @@ class Problem:
 # --- Access and state ---------------------------------------------------------------------
 
 
-def may_configure_tenders(user: Any) -> bool:
+def may_configure_tenders(user: User | AnonymousUser) -> bool:
     """Configuring tenders is for commissioners only: not providers, not the panel, not IT (the access policy)."""
     return permissions.can_manage_tender(user)
 
 
-def _require_commissioner(user: Any) -> None:
+def _require_commissioner(user: User) -> None:
     if not may_configure_tenders(user):
         raise PermissionDeniedError("Only a commissioner can set up a tender.")
 
@@ -278,7 +283,7 @@ def _apply(tender: Tender, values: Mapping[str, Any]) -> None:
 @transaction.atomic
 def tender_create(
     *,
-    user: Any,
+    user: User,
     values: Mapping[str, Any] | None = None,
     lots: Sequence[Mapping[str, Any]] = (),
     questions: Sequence[Mapping[str, Any]] = (),
@@ -314,7 +319,7 @@ def tender_create(
 def tender_update_draft(
     *,
     tender: Tender,
-    user: Any,
+    user: User,
     values: Mapping[str, Any] | None = None,
     lots: Sequence[Mapping[str, Any]] | None = None,
     questions: Sequence[Mapping[str, Any]] | None = None,
@@ -347,7 +352,7 @@ def tender_update_draft(
 
 
 @transaction.atomic
-def tender_copy(*, tender: Tender, user: Any, reference: str = "") -> Tender:
+def tender_copy(*, tender: Tender, user: User, reference: str = "") -> Tender:
     """A new draft with the same details, lots, questions and rules; dates are left for the commissioner."""
     _require_commissioner(user)
     now = timezone.now()
@@ -386,7 +391,7 @@ def _next_number(rows: Any) -> int:
 
 
 @transaction.atomic
-def tender_lot_save(*, tender: Tender, user: Any, values: Mapping[str, Any], number: int | None = None) -> Lot:
+def tender_lot_save(*, tender: Tender, user: User, values: Mapping[str, Any], number: int | None = None) -> Lot:
     """Add a lot (number None) or change lot `number` of a draft."""
     _require_commissioner(user)
     now = timezone.now()
@@ -413,7 +418,7 @@ def tender_lot_save(*, tender: Tender, user: Any, values: Mapping[str, Any], num
 
 
 @transaction.atomic
-def tender_lot_remove(*, tender: Tender, user: Any, number: int) -> None:
+def tender_lot_remove(*, tender: Tender, user: User, number: int) -> None:
     """Remove a lot from a draft; later lots are renumbered so numbers stay 1, 2, 3..."""
     _require_commissioner(user)
     now = timezone.now()
@@ -427,7 +432,7 @@ def tender_lot_remove(*, tender: Tender, user: Any, number: int) -> None:
 
 @transaction.atomic
 def tender_question_save(
-    *, tender: Tender, user: Any, values: Mapping[str, Any], number: int | None = None
+    *, tender: Tender, user: User, values: Mapping[str, Any], number: int | None = None
 ) -> QualityQuestion:
     """Add a quality question (number None) or change question `number` of a draft."""
     _require_commissioner(user)
@@ -453,7 +458,7 @@ def tender_question_save(
 
 
 @transaction.atomic
-def tender_question_remove(*, tender: Tender, user: Any, number: int) -> None:
+def tender_question_remove(*, tender: Tender, user: User, number: int) -> None:
     _require_commissioner(user)
     now = timezone.now()
     tender = _locked(tender)
@@ -474,7 +479,7 @@ def _renumber(rows: list[Any]) -> None:
 
 
 @transaction.atomic
-def tender_document_add(*, tender: Tender, user: Any, title: str, name: str, data: bytes) -> TenderDocument:
+def tender_document_add(*, tender: Tender, user: User, title: str, name: str, data: bytes) -> TenderDocument:
     """Attach a specification document (PDF, DOCX or XLSX, judged by content) to a draft."""
     _require_commissioner(user)
     now = timezone.now()
@@ -500,7 +505,7 @@ def tender_document_add(*, tender: Tender, user: Any, title: str, name: str, dat
 
 
 @transaction.atomic
-def tender_document_remove(*, tender: Tender, user: Any, document_id: int) -> None:
+def tender_document_remove(*, tender: Tender, user: User, document_id: int) -> None:
     _require_commissioner(user)
     now = timezone.now()
     tender = _locked(tender)
