@@ -16,14 +16,14 @@ from __future__ import annotations
 
 import functools
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.files.base import ContentFile
 from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone
 
 from accounts import permissions
-from accounts.models import Role
+from accounts.models import Role, User
 from accounts.permissions import is_provider_user
 from common.audit import audit_anchor, audit_record, audit_seal
 from common.errors import PermissionDeniedError, RuleViolation
@@ -40,6 +40,9 @@ from tenders.models import Bid, BidOutcome, NotificationKind, Tender, TenderAwar
 from tenders.services._common import _notify
 from tenders.services.award import require_award_user, require_step
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
 logger = logging.getLogger(__name__)
 
 REPORT_ROLES = (Role.COMMISSIONER, Role.LEGAL)
@@ -48,12 +51,12 @@ TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (OperationalError, Interface
 MAX_ERROR_LENGTH = 2000
 
 
-def may_use_reports(user: Any) -> bool:
+def may_use_reports(user: User | AnonymousUser) -> bool:
     """Award reports and exports hold every bidder's prices and scores: commissioners and legal only."""
     return permissions.can_read_reports(user)
 
 
-def may_read_issued(user: Any, report: GeneratedReport) -> bool:
+def may_read_issued(user: User | AnonymousUser, report: GeneratedReport) -> bool:
     """A provider's own users read the documents issued to their organisation at award, once written."""
     return bool(
         is_provider_user(user) and report.issued_at is not None and report.provider_id == user.provider_id
@@ -61,12 +64,12 @@ def may_read_issued(user: Any, report: GeneratedReport) -> bool:
     )
 
 
-def _require_reports_role(user: Any) -> None:
+def _require_reports_role(user: User) -> None:
     if not may_use_reports(user):
         raise PermissionDeniedError("Only commissioners and the legal team can generate or download award reports.")
 
 
-def _label(user: Any) -> str:
+def _label(user: User | None) -> str:
     if user is None or not getattr(user, "is_authenticated", False):
         return "system (manage.py award_report)"
     name: str = user.get_username()
@@ -121,7 +124,7 @@ def bidder_letter_kind(*, tender: Tender, provider: Provider) -> str:
     return ReportKind.STANDSTILL_LETTER if recommended else ReportKind.UNSUCCESSFUL_LETTER
 
 
-def _create(*, tender: Tender, kind: str, provider: Provider | None, user: Any, run: Any, now: Any) -> GeneratedReport:
+def _create(*, tender: Tender, kind: str, provider: Provider | None, user: User | None, run: Any, now: Any) -> GeneratedReport:
     report = GeneratedReport.objects.create(
         tender=tender, kind=kind, provider=provider, evaluation_run=run,
         requested_by=user if getattr(user, "is_authenticated", False) else None,
@@ -141,7 +144,7 @@ def _enqueue(report_id: int) -> None:
 
 
 @transaction.atomic
-def report_request(*, tender: Tender, kind: str, user: Any, provider: Provider | None = None) -> GeneratedReport:
+def report_request(*, tender: Tender, kind: str, user: User, provider: Provider | None = None) -> GeneratedReport:
     """Queue a document for generation. Commissioner or legal; the tender must have an evaluation run.
 
     Asking again for a document that is still queued or running returns that row rather
@@ -305,7 +308,7 @@ def _store(
 # --- The award sequence: assessment summaries to every assessed bidder ------------------------
 
 
-def _issue_documents(*, tender: Tender, run: Any, provider: Provider, successful: bool, user: Any, now: Any) -> list[int]:
+def _issue_documents(*, tender: Tender, run: Any, provider: Provider, successful: bool, user: User, now: Any) -> list[int]:
     """The bidder's assessment summary and letter, queued from the award's run and marked issued."""
     letter = ReportKind.STANDSTILL_LETTER if successful else ReportKind.UNSUCCESSFUL_LETTER
     ids = []
@@ -318,7 +321,7 @@ def _issue_documents(*, tender: Tender, run: Any, provider: Provider, successful
 
 
 @transaction.atomic
-def award_issue_summaries(*, tender: Tender, user: Any) -> int:
+def award_issue_summaries(*, tender: Tender, user: User) -> int:
     """Issue each assessed bidder its assessment summary and letter through the portal (s.50(3), reg 31).
 
     After the award decision and before the contract award notice. Each bid's outcome is set

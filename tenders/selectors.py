@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Model, Prefetch, QuerySet
 
@@ -10,8 +10,13 @@ from accounts import permissions
 from tenders.models import Lot, Tender
 from tenders.transitions import TenderStatus
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
 
-def tender_list(*, user: Any) -> QuerySet[Tender]:
+    from accounts.models import User
+
+
+def tender_list(*, user: User | AnonymousUser) -> QuerySet[Tender]:
     """Tenders a user may see: everything for the commissioning side, published ones for providers."""
     qs = Tender.objects.select_related("rate_preset").prefetch_related(
         Prefetch("lots", queryset=Lot.objects.select_related("zone").order_by("number")),

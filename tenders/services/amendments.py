@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -38,6 +38,9 @@ from tenders.services.bids import _clean_file_name
 from tenders.transitions import TenderStatus
 from tenders.uploads import UploadRejected, check_document
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 
 def _money_text(value: Decimal | None) -> str | None:
     return None if value is None else str(value)
@@ -47,7 +50,7 @@ def _money_text(value: Decimal | None) -> str | None:
 def amendment_create(
     *,
     tender: Tender,
-    user: Any,
+    user: User,
     summary: str,
     submission_deadline: datetime | None = None,
     clarification_deadline: datetime | None = None,

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import Max
@@ -27,6 +27,9 @@ from tenders.services._common import (
 )
 from tenders.transitions import TenderStatus
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 CLARIFICATION_MAX_CHARS = 3000
 
 # --- Clarifications ---------------------------------------------------------
@@ -39,9 +42,9 @@ def clarification_closes_at(tender: Tender) -> datetime | None:
 
 
 @transaction.atomic
-def clarification_ask(*, tender: Tender, user: Any, question: str) -> Clarification:
+def clarification_ask(*, tender: Tender, user: User, question: str) -> Clarification:
     """A provider asks a question before the clarification deadline; only the council sees who asked."""
-    _require_provider_user(user)
+    provider_id = _require_provider_user(user)
     text = (question or "").strip()
     if not text:
         raise RuleViolation("Enter your question.", field="question")
@@ -60,7 +63,7 @@ def clarification_ask(*, tender: Tender, user: Any, question: str) -> Clarificat
         )
     number = (Clarification.objects.filter(tender=tender).aggregate(n=Max("number"))["n"] or 0) + 1
     clarification = Clarification.objects.create(
-        tender=tender, number=number, asked_by_provider_id=user.provider_id, asked_by=user, asked_at=now, question=text
+        tender=tender, number=number, asked_by_provider_id=provider_id, asked_by=user, asked_at=now, question=text
     )
     audit_record(actor=user, action="clarification.asked", obj=clarification, after={"number": number}, at=now)
     return clarification
@@ -69,7 +72,7 @@ def clarification_ask(*, tender: Tender, user: Any, question: str) -> Clarificat
 
 @transaction.atomic
 def clarification_answer(
-    *, clarification: Clarification, user: Any, answer: str, published_question: str = ""
+    *, clarification: Clarification, user: User, answer: str, published_question: str = ""
 ) -> Clarification:
     """A commissioner answers; question (reworded if it identifies the asker) and answer go to every bidder."""
     _require_role(user, Role.COMMISSIONER)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -28,6 +28,9 @@ from tenders.services._common import (
 from tenders.services.drafting import tender_check
 from tenders.transitions import TenderStatus
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 
 def tender_publish_problems(*, tender: Tender, now: datetime) -> list[str]:
     """Everything that stops a tender being published, in words a commissioner can act on."""
@@ -35,7 +38,7 @@ def tender_publish_problems(*, tender: Tender, now: datetime) -> list[str]:
 
 
 @transaction.atomic
-def tender_publish(*, tender: Tender, user: Any) -> Tender:
+def tender_publish(*, tender: Tender, user: User) -> Tender:
     """Draft -> published, once the tender is complete and its deadline is ahead."""
     _require_role(user, Role.COMMISSIONER)  # never the IT admin (separation of duties)
     now = timezone.now()
@@ -51,7 +54,7 @@ def tender_publish(*, tender: Tender, user: Any) -> Tender:
 
 
 @transaction.atomic
-def tender_close(*, tender: Tender, user: Any = None) -> Tender:
+def tender_close(*, tender: Tender, user: User | None = None) -> Tender:
     """Published -> closed, only once the server clock has passed the deadline; no user means the scheduler."""
     if user is not None:
         _require_role(user, Role.COMMISSIONER)
@@ -93,7 +96,7 @@ def tenders_close_due(*, now: datetime | None = None) -> list[str]:
 
 
 @transaction.atomic
-def tender_open(*, tender: Tender, user: Any, second_user: Any = None) -> Tender:
+def tender_open(*, tender: Tender, user: User, second_user: User | None = None) -> Tender:
     """Closed -> opened: unseal the bids. Audited with who and when."""
     _require_role(user, Role.COMMISSIONER)
     now = timezone.now()
@@ -111,7 +114,7 @@ def tender_open(*, tender: Tender, user: Any, second_user: Any = None) -> Tender
 
 
 @transaction.atomic
-def tender_start_evaluation(*, tender: Tender, user: Any) -> Tender:
+def tender_start_evaluation(*, tender: Tender, user: User) -> Tender:
     _require_role(user, Role.COMMISSIONER)
     now = timezone.now()
     return _transition(tender=_locked(tender), target=TenderStatus.IN_EVALUATION, user=user, now=now)
@@ -124,7 +127,7 @@ tender_mark_contracted = award.tender_mark_contracted
 
 
 @transaction.atomic
-def tender_cancel(*, tender: Tender, user: Any, reason: str) -> Tender:
+def tender_cancel(*, tender: Tender, user: User, reason: str) -> Tender:
     """Cancel from any state that is not final; a reason is required for the record."""
     _require_role(user, Role.COMMISSIONER)
     if not reason.strip():
