@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import time
 from base64 import b32encode
+from typing import Any
 from urllib.parse import urlencode
 
 import segno
@@ -28,6 +29,7 @@ from accounts.forms import (
 from accounts.models import User
 from accounts.reauth import mark_authenticated
 from accounts.throttling import PasswordResetThrottle, throttle_page
+from common.form_views import handle_form
 
 # Between the password and the code: who passed the password step, and when.
 PENDING_KEY = "accounts.otp_pending"
@@ -111,11 +113,17 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     if device is None:
         device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
     form = CodeForm(request.POST if request.method == "POST" else None, devices=[device])
-    if request.method == "POST" and form.is_valid():
+
+    def confirm(data: dict[str, Any]) -> None:
         services.user_totp_confirm(user=user, device=device, actor=user)
         otp_login(request, device)
-        messages.success(request, "Two-step verification is on. You will be asked for a code each time you sign in.")
-        return HttpResponseRedirect(_next(request, reverse("home")))
+
+    if request.method == "POST" and (done := handle_form(
+        request, form, confirm,
+        success="Two-step verification is on. You will be asked for a code each time you sign in.",
+        redirect_to=_next(request, reverse("home")),
+    )):
+        return done
     uri = device.config_url
     return render(request, "registration/two_factor_setup.html", {
         "form": form,

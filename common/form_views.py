@@ -20,8 +20,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.forms import BaseForm
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 
 from common.errors import DomainError, PermissionDeniedError
 
@@ -52,8 +51,8 @@ def handle_form(
 ) -> HttpResponse | None:
     """Validate, call the service, and redirect with a success message; None means show the form again.
 
-    success=None redirects without a message (the next page says it already); a callable success
-    or redirect_to gets the service's result. A refusal lands on the field the service names
+    redirect_to is an address (reverse() it), never a URL name; success=None redirects without a
+    message (the next page says it already); a callable success or redirect_to gets the service's result. A refusal lands on the field the service names
     (field_map renames service names to form fields; default_field takes the rest, else the whole
     form); `attach` replaces that placement for services whose refusals carry several fields.
     """
@@ -72,7 +71,7 @@ def handle_form(
         return None
     if success is not None:
         messages.success(request, success(result) if callable(success) else success)
-    return redirect(redirect_to(result) if callable(redirect_to) else redirect_to)
+    return HttpResponseRedirect(redirect_to(result) if callable(redirect_to) else redirect_to)
 
 
 def form_status(form: BaseForm) -> int:

@@ -6,16 +6,17 @@ from decimal import Decimal
 from functools import wraps
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.forms.models import model_to_dict
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from accounts import permissions
 from common.errors import DomainError
+from common.form_views import handle_form
 from pricing import selectors, services
 from pricing.charts import Series, breakdown_bar, line_chart, stacked_bar_chart
 from pricing.cost_model import DEFAULT_VISIT_LENGTHS, RATE_ASSUMPTION_FIELDS, cost_by_visit_length
@@ -102,14 +103,11 @@ def preset_edit(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method != "POST":
         return _render_form(request, RatePresetForm(instance=preset), preset, locked_by=locked_by)
     form = RatePresetForm(request.POST, instance=RatePreset.objects.get(pk=preset.pk))
-    if form.is_valid():
-        try:
-            services.preset_update(preset=preset, user=request.user, data=form.cleaned_data)
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, f"{preset.name}: changes saved.")
-            return redirect("pricing-preset-detail", slug=preset.slug)
+    if done := handle_form(
+        request, form, lambda data: services.preset_update(preset=preset, user=request.user, data=data),
+        success=f"{preset.name}: changes saved.", redirect_to=reverse("pricing-preset-detail", args=[preset.slug]),
+    ):
+        return done
     return _render_form(request, form, preset, status=400, locked_by=locked_by)
 
 
@@ -122,14 +120,12 @@ def preset_create(request: HttpRequest) -> HttpResponse:
             initial["name"] = f"{source.name} (copy)"
         return _render_form(request, RatePresetForm(initial=initial), None)
     form = RatePresetForm(request.POST)
-    if form.is_valid():
-        try:
-            preset = services.preset_create(user=request.user, data=form.cleaned_data)
-        except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        else:
-            messages.success(request, f"{preset.name}: preset added.")
-            return redirect("pricing-preset-detail", slug=preset.slug)
+    if done := handle_form(
+        request, form, lambda data: services.preset_create(user=request.user, data=data),
+        success=lambda preset: f"{preset.name}: preset added.",
+        redirect_to=lambda preset: reverse("pricing-preset-detail", args=[preset.slug]),
+    ):
+        return done
     return _render_form(request, form, None, status=400)
 
 

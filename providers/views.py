@@ -1,14 +1,16 @@
 """Provider registration, the organisation page, and the commissioner's approval queue."""
 from __future__ import annotations
 
-from django.contrib import messages
+from typing import Any
+
 from django.contrib.auth import login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from accounts import permissions
 from accounts.throttling import RegistrationThrottle, throttle_page
-from common.errors import DomainError, PermissionDeniedError
+from common.form_views import handle_form
 from providers import services
 from providers.forms import AddUserForm, DecisionForm, RegistrationForm
 from providers.models import Provider, ProviderStatus
@@ -23,14 +25,16 @@ def register(request: HttpRequest) -> HttpResponse:
     if permissions.is_provider_user(request.user):
         return redirect("bidding-portal")
     form = RegistrationForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            registration = services.provider_register(data=form.cleaned_data)
-        except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        else:
-            login(request, registration.user, backend=MODEL_BACKEND)
-            return redirect("providers-registered")
+
+    def register_and_sign_in(data: dict[str, Any]) -> None:
+        registration = services.provider_register(data=data)
+        login(request, registration.user, backend=MODEL_BACKEND)
+
+    # No message: the next page says the organisation is registered and waits for approval.
+    if request.method == "POST" and (done := handle_form(
+        request, form, register_and_sign_in, success=None, redirect_to=reverse("providers-registered"),
+    )):
+        return done
     return render(request, "providers/register.html", {"form": form, "errors": error_list(form)},
                   status=400 if form.errors else 200)
 
@@ -52,14 +56,12 @@ def organisation(request: HttpRequest) -> HttpResponse:
 def add_user(request: HttpRequest) -> HttpResponse:
     provider = request.user.provider
     form = AddUserForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            user = services.provider_add_user(provider=provider, actor=request.user, data=form.cleaned_data)
-        except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        else:
-            messages.success(request, f"{user.get_username()} can now sign in and work on your organisation's bids.")
-            return redirect("providers-organisation")
+    if request.method == "POST" and (done := handle_form(
+        request, form, lambda data: services.provider_add_user(provider=provider, actor=request.user, data=data),
+        success=lambda user: f"{user.get_username()} can now sign in and work on your organisation's bids.",
+        redirect_to=reverse("providers-organisation"),
+    )):
+        return done
     return render(request, "providers/add_user.html", {"form": form, "errors": error_list(form)},
                   status=400 if form.errors else 200)
 
@@ -78,19 +80,19 @@ def decide(request: HttpRequest, provider_id: int) -> HttpResponse:
     if provider is None:
         raise Http404("No such provider.")
     form = DecisionForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            if form.cleaned_data["decision"] == "approve":
-                services.provider_approve(provider=provider, user=request.user, note=form.cleaned_data["reason"])
-            else:
-                services.provider_reject(provider=provider, user=request.user, reason=form.cleaned_data["reason"])
-        except PermissionDeniedError as exc:
-            return render(request, "bidding/forbidden.html", {"message": exc.message}, status=403)
-        except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        else:
-            messages.success(request, f"{provider.name} has been {'approved' if form.cleaned_data['decision'] == 'approve' else 'rejected'}.")
-            return redirect("providers-pending")
+
+    def decide_on(data: dict[str, Any]) -> str:
+        if data["decision"] == "approve":
+            services.provider_approve(provider=provider, user=request.user, note=data["reason"])
+            return "approved"
+        services.provider_reject(provider=provider, user=request.user, reason=data["reason"])
+        return "rejected"
+
+    if request.method == "POST" and (done := handle_form(
+        request, form, decide_on, success=lambda outcome: f"{provider.name} has been {outcome}.",
+        redirect_to=reverse("providers-pending"),
+    )):
+        return done
     return render(request, "providers/decide.html", {"provider": provider, "form": form, "errors": error_list(form),
                                                     "users": provider.users.order_by("username")},
                   status=400 if form.errors else 200)

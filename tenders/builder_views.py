@@ -1,7 +1,7 @@
 """The tender builder (GOV.UK task list) and the commissioner's lifecycle actions, each behind a confirmation page.
 
 Thin views: a form reads the input, one service decides and writes the audit trail, and its
-problems land on the form's fields (`_attempt`). Only commissioners build or move tenders
+problems land on the form's fields (`handle_form` with `_attach`). Only commissioners build or move tenders
 (`may_configure_tenders`); a tender that is no longer a draft is changed by amendment only.
 """
 from __future__ import annotations
@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from common.errors import DomainError
+from common.form_views import attach_error, handle_form
 from tenders import builder_forms as bf
 from tenders import services
 from tenders.models import Tender
@@ -57,18 +58,19 @@ def _data(request: HttpRequest) -> Any:
     return request.POST if request.method == "POST" else None
 
 
-def _attempt(form: forms.BaseForm, call: Callable[[], Any]) -> Any:
-    """Run a service; put its problems on the form's fields (or the form) and return None if it refused."""
-    try:
-        return call()
-    except services.DraftInvalid as exc:
-        for key, messages_ in exc.errors.items():
-            name = key.split(".")[-1]
-            for message in messages_:
-                form.add_error(name if name in form.fields else None, message)
-    except DomainError as exc:
-        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-    return None
+def _attach(form: forms.BaseForm, exc: DomainError) -> None:
+    """A draft's refusal names several fields ("lots.0.hours" is the form's "hours"): each message lands on its own."""
+    if not isinstance(exc, services.DraftInvalid):
+        attach_error(form, exc)
+        return
+    for key, messages_ in exc.errors.items():
+        name = key.split(".")[-1]
+        for message in messages_:
+            form.add_error(name if name in form.fields else None, message)
+
+
+def _tasks_url(saved: Any) -> str:
+    return reverse("builder-tasks", args=[saved.reference])
 
 
 def error_list(form: forms.BaseForm) -> list[tuple[str, str]]:
@@ -96,12 +98,13 @@ def tender_new(request: HttpRequest) -> HttpResponse:
     """Create a tender: its details first, then the task list."""
     _commissioner(request)
     form = bf.DetailsForm(_data(request), creating=True)
-    if request.method == "POST" and form.is_valid():
-        values = {k: v for k, v in form.cleaned_data.items() if v not in ("", None) or k == "description"}
-        tender = _attempt(form, lambda: services.tender_create(user=request.user, values=values))
-        if tender is not None:
-            messages.success(request, f"Tender {tender.reference} created as a draft.")
-            return redirect("builder-tasks", tender.reference)
+    if request.method == "POST" and (done := handle_form(
+        request, form,
+        lambda data: services.tender_create(
+            user=request.user, values={k: v for k, v in data.items() if v not in ("", None) or k == "description"}),
+        success=lambda tender: f"Tender {tender.reference} created as a draft.", redirect_to=_tasks_url, attach=_attach,
+    )):
+        return done
     return render(request, "tenders/builder/section.html", {
         "tender": None, "form": form, "title": "Create a tender", "errors": error_list(form),
         "back": reverse("home"),
@@ -114,12 +117,13 @@ def tender_copy(request: HttpRequest, reference: str) -> HttpResponse:
     _commissioner(request)
     source = _tender(reference)
     form = bf.CopyForm(_data(request))
-    if request.method == "POST" and form.is_valid():
-        copy = _attempt(form, lambda: services.tender_copy(
-            tender=source, user=request.user, reference=form.cleaned_data["reference"]))
-        if copy is not None:
-            messages.success(request, f"{copy.reference} is a copy of {source.reference}. Set its dates before publishing.")
-            return redirect("builder-tasks", copy.reference)
+    if request.method == "POST" and (done := handle_form(
+        request, form,
+        lambda data: services.tender_copy(tender=source, user=request.user, reference=data["reference"]),
+        success=lambda copy: f"{copy.reference} is a copy of {source.reference}. Set its dates before publishing.",
+        redirect_to=_tasks_url, attach=_attach,
+    )):
+        return done
     return render(request, "tenders/builder/confirm.html", {
         "tender": source, "form": form, "errors": error_list(form), "title": f"Copy {source.reference}",
         "explain": [
@@ -214,16 +218,19 @@ def _tender_section(form_class: type[forms.ModelForm], title: str, *, intro: str
         if isinstance(tender, HttpResponse):
             return tender
         form = form_class(_data(request), instance=tender)
-        if request.method == "POST" and form.is_valid():
-            values = dict(form.cleaned_data)
+
+        def save(data: dict[str, Any]) -> Tender:
+            values = dict(data)
             if "visit_mix" in values:
                 values["expected_visit_mix"] = values.pop("visit_mix")
             # Re-read the tender so a refused save leaves nothing half-applied on the page.
             fresh = Tender.objects.get(pk=tender.pk)
-            saved = _attempt(form, lambda: services.tender_update_draft(tender=fresh, user=request.user, values=values))
-            if saved is not None:
-                messages.success(request, f"{title} saved.")
-                return redirect("builder-tasks", saved.reference)
+            return services.tender_update_draft(tender=fresh, user=request.user, values=values)
+
+        if request.method == "POST" and (done := handle_form(
+            request, form, save, success=f"{title} saved.", redirect_to=_tasks_url, attach=_attach,
+        )):
+            return done
         extra: dict[str, Any] = {"intro": intro}
         if form_class is bf.PresetForm:
             extra["warning"] = services.preset_warning(tender=tender)
@@ -294,12 +301,12 @@ def _child_item(kind: str) -> Callable[..., HttpResponse]:
         if number and item is None:
             raise Http404(f"No such {label.lower()}.")
         form = form_class(_data(request), instance=item)
-        if request.method == "POST" and form.is_valid():
-            saved = _attempt(form, lambda: save(
-                tender=tender, user=request.user, number=number, values=form.cleaned_data))
-            if saved is not None:
-                messages.success(request, f"{label} {saved.number} saved.")
-                return redirect(f"builder-{kind}", tender.reference)
+        if request.method == "POST" and (done := handle_form(
+            request, form, lambda data: save(tender=tender, user=request.user, number=number, values=data),
+            success=lambda saved: f"{label} {saved.number} saved.",
+            redirect_to=reverse(f"builder-{kind}", args=[tender.reference]), attach=_attach,
+        )):
+            return done
         title = f"{label} {number}" if number else add_title
         return _section_page(request, tender, form, title, back=reverse(f"builder-{kind}", args=[tender.reference]))
 
@@ -339,14 +346,15 @@ def builder_documents(request: HttpRequest, reference: str) -> HttpResponse:
         services.tender_document_remove(tender=tender, user=request.user, document_id=int(request.POST["remove"]))
         messages.success(request, "Document removed.")
         return redirect("builder-documents", tender.reference)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        done = _attempt(form, lambda: services.tender_document_add(
-            tender=tender, user=request.user, title=form.cleaned_data["title"], name=upload.name,
-            data=upload.read(services.drafting.DOCUMENT_MAX_BYTES + 1)))
-        if done is not None:
-            messages.success(request, f"{done.title} added.")
-            return redirect("builder-documents", tender.reference)
+    if request.method == "POST" and (done := handle_form(
+        request, form,
+        lambda data: services.tender_document_add(
+            tender=tender, user=request.user, title=data["title"], name=data["file"].name,
+            data=data["file"].read(services.drafting.DOCUMENT_MAX_BYTES + 1)),
+        success=lambda document: f"{document.title} added.",
+        redirect_to=reverse("builder-documents", args=[tender.reference]), attach=_attach,
+    )):
+        return done
     return render(request, "tenders/builder/documents.html", {
         "tender": tender, "form": form, "errors": error_list(form),
         "documents": tender.documents.filter(amendment__isnull=True),
@@ -413,20 +421,21 @@ def tender_action(request: HttpRequest, reference: str, verb: str) -> HttpRespon
     problems: list[str] = []
     if verb == "publish" and tender.status == TenderStatus.DRAFT:
         problems = [p.message for p in services.tender_check(tender=tender, now=timezone.now())]
-    if request.method == "POST" and form.is_valid():
-        call = {
-            "publish": lambda: services.tender_publish(tender=tender, user=request.user),
-            "start-evaluation": lambda: services.tender_start_evaluation(tender=tender, user=request.user),
-            "cancel": lambda: services.tender_cancel(tender=tender, user=request.user, reason=form.cleaned_data["reason"]),
-        }[verb]
-        done = _attempt(form, call)
-        if done is not None:
-            messages.success(request, {
-                "publish": f"{tender.reference} is published. Providers can now see it in the portal.",
-                "start-evaluation": "The evaluation has started.",
-                "cancel": f"{tender.reference} is cancelled.",
-            }[verb])
-            return redirect("tender-detail", tender.reference)
+    call: Callable[[dict[str, Any]], Tender] = {
+        "publish": lambda data: services.tender_publish(tender=tender, user=request.user),
+        "start-evaluation": lambda data: services.tender_start_evaluation(tender=tender, user=request.user),
+        "cancel": lambda data: services.tender_cancel(tender=tender, user=request.user, reason=data["reason"]),
+    }[verb]
+    if request.method == "POST" and (done := handle_form(
+        request, form, call,
+        success={
+            "publish": f"{tender.reference} is published. Providers can now see it in the portal.",
+            "start-evaluation": "The evaluation has started.",
+            "cancel": f"{tender.reference} is cancelled.",
+        }[verb],
+        redirect_to=reverse("tender-detail", args=[tender.reference]), attach=_attach,
+    )):
+        return done
     return render(request, "tenders/builder/confirm.html", {
         "tender": tender, "form": form, "errors": error_list(form) + [("main-content", p) for p in problems],
         "title": action.label, "explain": action.explain, "button": action.label,
