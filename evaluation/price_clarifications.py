@@ -19,7 +19,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -32,8 +32,12 @@ from common.audit import audit_record
 from common.errors import DeadlinePassed, PermissionDeniedError, RuleViolation, TransitionNotAllowed
 from evaluation.models import PriceClarification, PriceClarificationDocument
 from evaluation.services import clarification_record
-from tenders.models import Notification, NotificationKind
+from notifications.models import NotificationKind
+from notifications.services import notifications_send
 from tenders.uploads import UploadRejected, check_document
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 # A reply needs at least a working day; longer than a month stalls the award.
 MIN_REPLY_HOURS = 24
@@ -59,7 +63,7 @@ def _require_open(clarification: PriceClarification, what: str) -> None:
 
 @transaction.atomic
 def price_clarification_request(
-    *, clarification: PriceClarification, user: Any, question: str, reply_by: datetime
+    *, clarification: PriceClarification, user: User, question: str, reply_by: datetime
 ) -> PriceClarification:
     """Send the bidder the question and the reply deadline. Commissioner; envelope open; not yet answered."""
     now = timezone.now()
@@ -89,12 +93,12 @@ def price_clarification_request(
                "reply_by": reply_by},
         at=now,
     )
-    Notification.objects.create(
-        provider=clarification.bid.provider, tender=tender, kind=NotificationKind.PRICE_CLARIFICATION,
+    notifications_send(
+        provider_ids=[clarification.bid.provider_id], tender_id=tender.pk, kind=NotificationKind.PRICE_CLARIFICATION,
         message=(f"{tender.title}: explain your price for lot {clarification.lot.number} by "
                  f"{timezone.localtime(reply_by):%-d %B %Y, %H:%M}."),
         link=reverse("bidding-price-clarification", args=[clarification.bid.reference, clarification.pk]),
-        created_at=now,
+        now=now,
     )
     return clarification
 
@@ -107,7 +111,7 @@ def _clean_name(name: str) -> str:
 
 @transaction.atomic
 def price_clarification_answer(
-    *, clarification: PriceClarification, user: Any, explanation: str, uploads: Iterable[Any] = ()
+    *, clarification: PriceClarification, user: User, explanation: str, uploads: Iterable[Any] = ()
 ) -> PriceClarification:
     """The bidder's explanation, with documents, by the reply deadline. A user of the bidding organisation."""
     now = timezone.now()
@@ -160,7 +164,7 @@ def price_clarification_answer(
 
 
 def price_clarification_decide(
-    *, clarification: PriceClarification, user: Any, decision: str, reason: str
+    *, clarification: PriceClarification, user: User, decision: str, reason: str
 ) -> PriceClarification:
     """Accept or reject the explanation the bidder gave in the portal, with reasons (audited there)."""
     clarification = PriceClarification.objects.select_related("bid__tender", "lot").get(pk=clarification.pk)
@@ -177,7 +181,7 @@ def price_clarification_decide(
     )
 
 
-def readable_documents(*, user: Any, clarification: PriceClarification) -> list[PriceClarificationDocument]:
+def readable_documents(*, user: User, clarification: PriceClarification) -> list[PriceClarificationDocument]:
     """The explanation's documents: for the bidder, and for those who may see its prices."""
     bid = clarification.bid
     if permissions.is_own_bid(user, bid) or permissions.can_see_bid_prices(user, bid):

@@ -29,6 +29,8 @@ from accounts import permissions
 from accounts.models import Role, User
 from common.audit import audit_record
 from common.errors import PermissionDeniedError, RuleViolation, TransitionNotAllowed
+from notifications.models import NotificationKind
+from notifications.services import notifications_send
 from providers.models import Provider, ProviderStatus, companies_house_number, cqc_provider_id
 
 AUTO_APPROVED_NOTE = (
@@ -232,14 +234,12 @@ def provider_register(*, data: Mapping[str, Any]) -> Registration:
     return Registration(provider=provider, user=user)
 
 
-def _require_commissioner(user: Any) -> None:
+def _require_commissioner(user: User) -> None:
     if not permissions.can_decide_registration(user):
         raise PermissionDeniedError("Only a commissioner can approve or reject a registration.")
 
 
-def _decide(*, provider: Provider, user: Any, status: str, note: str) -> Provider:
-    from tenders.models import Notification, NotificationKind
-
+def _decide(*, provider: Provider, user: User, status: str, note: str) -> Provider:
     _require_commissioner(user)
     provider = Provider.objects.select_for_update().get(pk=provider.pk)
     now = timezone.now()
@@ -255,9 +255,9 @@ def _decide(*, provider: Provider, user: Any, status: str, note: str) -> Provide
         if status == ProviderStatus.APPROVED
         else f"Your organisation's registration was not approved: {note}"
     )
-    Notification.objects.create(
-        provider=provider, kind=NotificationKind.REGISTRATION, message=message, link="/providers/organisation/",
-        created_at=now,
+    notifications_send(
+        provider_ids=[provider.pk], kind=NotificationKind.REGISTRATION, message=message,
+        link="/providers/organisation/", now=now,
     )
     audit_record(actor=user, action=f"provider.{status}", obj=provider, before={"status": before},
                  after={"status": status}, note=note, at=now)
@@ -265,14 +265,14 @@ def _decide(*, provider: Provider, user: Any, status: str, note: str) -> Provide
 
 
 @transaction.atomic
-def provider_approve(*, provider: Provider, user: Any, note: str = "") -> Provider:
+def provider_approve(*, provider: Provider, user: User, note: str = "") -> Provider:
     """A commissioner approves a pending (or previously rejected) registration."""
     return _decide(provider=provider, user=user, status=ProviderStatus.APPROVED,
                    note=(note or "").strip() or f"Approved by {user.get_username()}.")
 
 
 @transaction.atomic
-def provider_reject(*, provider: Provider, user: Any, reason: str) -> Provider:
+def provider_reject(*, provider: Provider, user: User, reason: str) -> Provider:
     """A commissioner rejects a registration; the reason is shown to the provider and kept in the audit trail."""
     if not (reason or "").strip():
         raise RuleViolation("Give the reason; the provider will see it.", field="reason")
@@ -280,7 +280,7 @@ def provider_reject(*, provider: Provider, user: Any, reason: str) -> Provider:
 
 
 @transaction.atomic
-def provider_add_user(*, provider: Provider, actor: Any, data: Mapping[str, Any]) -> User:
+def provider_add_user(*, provider: Provider, actor: User, data: Mapping[str, Any]) -> User:
     """A provider's user adds a colleague to the same organisation (or a commissioner does it for them)."""
     own = permissions.is_provider_user(actor) and actor.provider_id == provider.pk
     if not own:

@@ -28,6 +28,8 @@ from accounts.permissions import is_provider_user
 from common.audit import audit_anchor, audit_record, audit_seal
 from common.errors import PermissionDeniedError, RuleViolation
 from common.tasks import queue
+from notifications.models import NotificationKind
+from notifications.services import notifications_send
 from providers.models import Provider
 from reports.building import award_report_context
 from reports.context import context_digest
@@ -36,8 +38,7 @@ from reports.models import PER_BIDDER_KINDS, GeneratedReport, ReportKind, Report
 from reports.pdf import sha256_hex
 from reports.selectors import current_run
 from tenders.award_sequence import AwardStep
-from tenders.models import Bid, BidOutcome, NotificationKind, Tender, TenderAward
-from tenders.services._common import _notify
+from tenders.models import Bid, BidOutcome, Tender, TenderAward
 from tenders.services.award import require_award_user, require_step
 
 if TYPE_CHECKING:
@@ -345,8 +346,8 @@ def award_issue_summaries(*, tender: Tender, user: User) -> int:
             bid.outcome_issued_at = now
             bid.save(update_fields=["outcome", "outcome_issued_at"])
         queued += _issue_documents(tender=tender, run=run, provider=provider, successful=successful, user=user, now=now)
-        _notify(
-            provider_ids=[provider.pk], tender=tender, kind=NotificationKind.AWARD_OUTCOME,
+        notifications_send(
+            provider_ids=[provider.pk], tender_id=tender.pk, kind=NotificationKind.AWARD_OUTCOME,
             message=(
                 f"The outcome of your tender for {tender.title} ({tender.reference}): "
                 f"{'successful' if successful else 'unsuccessful'}. Your assessment summary and letter are on your bid page."

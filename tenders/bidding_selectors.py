@@ -3,11 +3,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from common.money import pennies
+from notifications.selectors import notifications_for as notifications_for  # re-exported for the portal pages
+from notifications.selectors import unread_notification_count as unread_notification_count  # and the header
 from pricing import conversion
 from pricing.conversion import MinuteBasis
 from tenders.bidding_rules import provider_price_message
@@ -21,11 +24,13 @@ from tenders.models import (
     ClarificationStatus,
     LateSubmissionAttempt,
     Lot,
-    Notification,
     Tender,
     TenderDocument,
 )
 from tenders.transitions import TenderStatus
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 def open_tenders() -> QuerySet[Tender]:
@@ -42,12 +47,13 @@ def provider_bids(*, provider_id: int) -> dict[int, Bid]:
     return {bid.tender_id: bid for bid in Bid.objects.filter(provider_id=provider_id).select_related("tender")}
 
 
-def bid_for_user(*, user: Any, reference: str) -> Bid | None:
+def bid_for_user(*, user: User | AnonymousUser, reference: str) -> Bid | None:
     """The user's own bid with this reference, or None (a rival's bid is indistinguishable from no bid)."""
-    if not getattr(user, "provider_id", None):
+    provider_id = getattr(user, "provider_id", None)
+    if not provider_id:
         return None
     return (
-        Bid.objects.filter(reference=reference, provider_id=user.provider_id)
+        Bid.objects.filter(reference=reference, provider_id=provider_id)
         .select_related("tender", "provider", "tender__rate_preset")
         .first()
     )
@@ -111,25 +117,6 @@ def amendments(*, tender: Tender) -> QuerySet[Amendment]:
 
 def tender_documents(*, tender: Tender) -> QuerySet[TenderDocument]:
     return TenderDocument.objects.filter(tender=tender).select_related("amendment").order_by("uploaded_at", "id")
-
-
-def notifications_for(*, user: Any, limit: int = 50) -> list[Notification]:
-    if not getattr(user, "provider_id", None):
-        return []
-    return list(Notification.objects.filter(provider_id=user.provider_id).select_related("tender")[:limit])
-
-
-def notifications_queryset(*, user: Any) -> QuerySet[Notification]:
-    """The organisation's notifications, newest first, for the API to page through (none for non-providers)."""
-    if not getattr(user, "provider_id", None):
-        return Notification.objects.none()
-    return Notification.objects.filter(provider_id=user.provider_id).select_related("tender")
-
-
-def unread_notification_count(*, user: Any) -> int:
-    if not getattr(user, "provider_id", None):
-        return 0
-    return Notification.objects.filter(provider_id=user.provider_id, read_at__isnull=True).count()
 
 
 @dataclass(frozen=True)

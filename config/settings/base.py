@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "django_otp",  # time-based one-time passwords for the commissioning side (accounts/otp.py)
     "django_otp.plugins.otp_totp",
     "common",
+    "notifications",  # in-app notifications to provider organisations; every app may send them (issue 18)
     "accounts",
     "zones",
     "providers",

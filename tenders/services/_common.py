@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
@@ -12,17 +12,21 @@ from accounts.permissions import is_own_bid
 from common.audit import audit_record
 from common.errors import PermissionDeniedError, TransitionNotAllowed
 from common.timezone import UK_TZ
+from notifications.models import NotificationKind
+from notifications.services import notifications_send
 from providers.models import ProviderStatus
 from tenders.models import (
     Bid,
     Clarification,
-    Notification,
     Tender,
 )
 from tenders.transitions import ALLOWED, TenderStatus
 
+if TYPE_CHECKING:
+    from accounts.models import User
 
-def _require_role(user: Any, *roles: str) -> None:
+
+def _require_role(user: User, *roles: str) -> None:
     # `is_superuser` grants nothing procurement-wise (accounts.permissions): the role decides.
     if permissions.role_of(user) not in roles:
         raise PermissionDeniedError("Only a commissioner can change a tender's status.")
@@ -38,7 +42,7 @@ def _ensure_can(tender: Tender, target: TenderStatus) -> None:
 
 
 def _transition(
-    *, tender: Tender, target: TenderStatus, user: Any, now: datetime, note: str = "", extra: dict[str, Any] | None = None
+    *, tender: Tender, target: TenderStatus, user: User | str, now: datetime, note: str = "", extra: dict[str, Any] | None = None
 ) -> Tender:
     """Move a locked tender to `target` if the table allows it, and audit the change."""
     current = TenderStatus(tender.status)
@@ -81,16 +85,18 @@ def _london_minute(value: datetime) -> str:
     return timezone.localtime(value, UK_TZ).strftime("%H:%M on %-d %B %Y")
 
 
-def _require_provider_user(user: Any, *, approved: bool = True) -> None:
-    if not permissions.is_provider_user(user):
+def _require_provider_user(user: User, *, approved: bool = True) -> int:
+    """Refuse anyone but a user of a provider organisation (an approved one unless `approved=False`); its id."""
+    if not permissions.is_provider_user(user) or user.provider_id is None:
         raise PermissionDeniedError("Only a provider's own users can do this.")
-    if approved and user.provider.status != ProviderStatus.APPROVED:
+    if approved and (user.provider is None or user.provider.status != ProviderStatus.APPROVED):
         raise PermissionDeniedError(
             "Your organisation's registration has not been approved yet, so it cannot bid or ask questions."
         )
+    return user.provider_id
 
 
-def _require_own_bid(user: Any, bid: Bid) -> None:
+def _require_own_bid(user: User, bid: Bid) -> None:
     if not is_own_bid(user, bid):
         # The same answer whether the bid exists or not: a rival learns nothing.
         raise PermissionDeniedError("You can only work on your own organisation's bids.")
@@ -103,13 +109,11 @@ def _interested_provider_ids(tender: Tender) -> set[int]:
     return ids
 
 
-def _notify(*, provider_ids: Iterable[int], tender: Tender | None, kind: str, message: str, link: str, now: datetime) -> int:
-    rows = [
-        Notification(provider_id=pid, tender=tender, kind=kind, message=message, link=link, created_at=now)
-        for pid in sorted(set(provider_ids))
-    ]
-    Notification.objects.bulk_create(rows)
-    return len(rows)
-
-
-
+def _notify(
+    *, provider_ids: Iterable[int], tender: Tender | None, kind: NotificationKind, message: str, link: str, now: datetime
+) -> int:
+    """Notify the given organisations about `tender` (the tender services' shorthand for `notifications_send`)."""
+    return notifications_send(
+        provider_ids=provider_ids, tender_id=tender.pk if tender is not None else None, kind=kind, message=message,
+        link=link, now=now,
+    )

@@ -18,12 +18,12 @@ from django.utils import timezone
 from accounts.models import Role
 from common.audit import audit_record
 from common.errors import DeadlinePassed, RuleViolation, TransitionNotAllowed
+from notifications.models import NotificationKind
 from tenders.models import (
     Amendment,
     Bid,
     BidStatus,
     Lot,
-    NotificationKind,
     Tender,
     TenderDocument,
 )

@@ -11,10 +11,10 @@ from django.utils import timezone
 from accounts.models import Role
 from common.audit import audit_record
 from common.errors import DeadlinePassed, RuleViolation, TransitionNotAllowed
+from notifications.models import NotificationKind
 from tenders.models import (
     Clarification,
     ClarificationStatus,
-    NotificationKind,
     Tender,
 )
 from tenders.services._common import (

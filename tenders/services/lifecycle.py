@@ -10,9 +10,9 @@ from django.utils import timezone
 from accounts.models import Role
 from common.audit import audit_record
 from common.errors import RuleViolation
+from notifications.models import NotificationKind
 from providers.models import Provider, ProviderStatus
 from tenders.models import (
-    NotificationKind,
     Tender,
 )
 from tenders.services import award

@@ -1,25 +1,19 @@
-"""Provider notifications."""
+"""Provider notifications: who may mark them read is the tenders portal's rule; the writing is `notifications`'."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING
 
-from django.utils import timezone
-
-from tenders.models import (
-    Notification,
-)
+from notifications.services import notifications_mark_read
 from tenders.services._common import (
     _require_provider_user,
 )
 
+if TYPE_CHECKING:
+    from accounts.models import User
 
-def notification_mark_read(*, user: Any, notification_ids: Iterable[int] | None = None) -> int:
+
+def notification_mark_read(*, user: User, notification_ids: Iterable[int] | None = None) -> int:
     """Mark the organisation's notifications read (all unread ones when no ids are given)."""
-    _require_provider_user(user, approved=False)
-    qs = Notification.objects.filter(provider_id=user.provider_id, read_at__isnull=True)
-    if notification_ids is not None:
-        qs = qs.filter(pk__in=list(notification_ids))
-    return qs.update(read_at=timezone.now())
-
-
+    provider_id = _require_provider_user(user, approved=False)
+    return notifications_mark_read(provider_id=provider_id, notification_ids=notification_ids)

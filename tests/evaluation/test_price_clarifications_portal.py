@@ -16,7 +16,7 @@ from common.models import AuditEntry
 from evaluation import price_clarifications as pc
 from evaluation import services
 from evaluation.models import PriceClarification, PriceClarificationStatus
-from tenders.models import Notification, NotificationKind
+from notifications.models import Notification, NotificationKind
 from tests.evaluation.helpers import moderate, opened_tender, panel, score_all, submit_bid
 from tests.factories import ProviderFactory, UserFactory
 

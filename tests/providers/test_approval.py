@@ -3,9 +3,9 @@ import pytest
 
 from common.errors import PermissionDeniedError, RuleViolation, TransitionNotAllowed
 from common.models import AuditEntry
+from notifications.models import Notification, NotificationKind
 from providers.models import ProviderStatus
 from providers.services import provider_approve, provider_reject
-from tenders.models import Notification, NotificationKind
 from tests.factories import ProviderFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

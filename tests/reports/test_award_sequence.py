@@ -12,10 +12,11 @@ import time_machine
 
 from common.errors import PermissionDeniedError, RuleViolation, TransitionNotAllowed
 from common.models import AuditEntry
+from notifications.models import Notification, NotificationKind
 from reports.models import GeneratedReport, ReportKind
 from reports.services import award_issue_summaries
 from tenders import services
-from tenders.models import Bid, BidOutcome, Notification, NotificationKind, TenderAward
+from tenders.models import Bid, BidOutcome, TenderAward
 from tenders.transitions import TenderStatus
 from tests.reports.helpers import ALPHA, BRAVO, CHARLIE, evaluated_tender
 

@@ -7,8 +7,9 @@ from django.utils import timezone
 
 from common.errors import DeadlinePassed, PermissionDeniedError, RuleViolation
 from common.models import AuditEntry
+from notifications.models import Notification, NotificationKind
 from tenders import services
-from tenders.models import Amendment, Bid, Notification, NotificationKind, Tender, TenderDocument
+from tenders.models import Amendment, Bid, Tender, TenderDocument
 from tests.factories import ProviderFactory
 from tests.tenders.bidding_support import PDF_BYTES, open_tender, pass_deadline, submitted_bid, upload
 

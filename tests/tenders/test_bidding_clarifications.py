@@ -6,8 +6,9 @@ import time_machine
 
 from common.errors import DeadlinePassed, PermissionDeniedError, RuleViolation, TransitionNotAllowed
 from common.models import AuditEntry
+from notifications.models import Notification, NotificationKind
 from tenders import services
-from tenders.models import Clarification, ClarificationStatus, Notification, NotificationKind
+from tenders.models import Clarification, ClarificationStatus
 from tests.tenders.bidding_support import open_tender
 
 pytestmark = pytest.mark.django_db

@@ -1,5 +1,4 @@
-"""A provider organisation's in-app notifications.
-"""
+"""A provider organisation's in-app notifications (the records and reads are the `notifications` app's)."""
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
@@ -10,12 +9,10 @@ from rest_framework.views import APIView
 
 from common.api import BIGINT_MAX
 from common.pagination import PaginatedListMixin
-from tenders import bidding_selectors as sel
+from notifications.models import Notification
+from notifications.selectors import notifications_queryset
 from tenders import services
 from tenders.api.bids.serializers import BiddingErrorSerializer
-from tenders.models import (
-    Notification,
-)
 
 
 class NotificationSerializer(serializers.ModelSerializer):
@@ -40,7 +37,7 @@ class NotificationListView(PaginatedListMixin, APIView):
     @extend_schema(responses=NotificationSerializer(many=True))
     def get(self, request: Request) -> Response:
         """The organisation's in-app notifications, newest first (empty for non-provider users)."""
-        return self.paginated(sel.notifications_queryset(user=request.user), NotificationSerializer)
+        return self.paginated(notifications_queryset(user=request.user), NotificationSerializer)
 
 
 class NotificationReadView(APIView):
