@@ -11,6 +11,9 @@ A `DomainError` from the service lands on the field it names (or the whole form)
 GOV.UK error summary links to it; a `PermissionDeniedError` becomes the 403 page. Pages that
 answer a refusal with the service's own status (409 for a step the tender's stage no longer
 allows) re-render with `form_status(form)`.
+
+A button with nothing to fill in (a one-click step, a confirmation page's "Yes") uses
+`handle_action`: there is no form to put a refusal on, so it goes back with an error message.
 """
 from __future__ import annotations
 
@@ -80,3 +83,31 @@ def form_status(form: BaseForm) -> int:
         return 200
     status: int = getattr(form, _REFUSAL_STATUS, 400)
     return status
+
+
+def handle_action(
+    request: HttpRequest,
+    call: Callable[[], Any],
+    *,
+    success: str | Callable[[Any], str] | None,
+    redirect_to: str | Callable[[Any], str],
+    refused_to: str | None = None,
+) -> HttpResponse:
+    """Call the service and redirect: with a success message, or with its refusal as an error message.
+
+    A refusal goes back to refused_to (default: redirect_to, which must then be an address);
+    a `PermissionDeniedError` becomes the 403 page.
+    """
+    try:
+        result = call()
+    except PermissionDeniedError as exc:
+        raise PermissionDenied(exc.message) from exc
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        back = refused_to if refused_to is not None else redirect_to
+        if callable(back):
+            raise TypeError("handle_action: give refused_to when redirect_to depends on the result") from exc
+        return HttpResponseRedirect(back)
+    if success is not None:
+        messages.success(request, success(result) if callable(success) else success)
+    return HttpResponseRedirect(redirect_to(result) if callable(redirect_to) else redirect_to)

@@ -8,7 +8,6 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -19,8 +18,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import permissions as policy
 from accounts.reauth import reauthentication_redirect
-from common.errors import DomainError, PermissionDeniedError
-from common.form_views import form_status, handle_form
+from common.form_views import form_status, handle_action, handle_form
 from evaluation import price_clarifications, selectors, services
 from evaluation.forms import (
     AssignForm,
@@ -391,15 +389,7 @@ def action(request: HttpRequest, reference: str, name: str) -> HttpResponse:
         done, call = ACTIONS[name]
     else:
         raise Http404("No such action.")
-    try:
-        call(tender, request.user)
-    except PermissionDeniedError as exc:
-        raise PermissionDenied(exc.message) from None
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, done)
-    return redirect(back)
+    return handle_action(request, lambda: call(tender, request.user), success=done, redirect_to=back)
 
 
 @login_required

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import permissions
 from common.errors import DeadlinePassed, DomainError, PermissionDeniedError
-from common.form_views import handle_form
+from common.form_views import handle_action, handle_form
 from evaluation import price_clarifications as clarifications
 from evaluation.forms import PriceExplanationForm
 from evaluation.models import PriceClarification
@@ -166,14 +166,11 @@ def clarification_ask(request: HttpRequest, reference: str) -> HttpResponse:
 @require_POST
 def bid_start(request: HttpRequest, reference: str) -> HttpResponse:
     tender = _visible_tender(request, reference)
-    try:
-        bid = services.bid_start(tender=tender, user=request.user)
-    except PermissionDeniedError as exc:
-        return _forbidden(request, exc.message)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return redirect("bidding-tender", reference=tender.reference)
-    return redirect("bidding-bid", reference=bid.reference)
+    return handle_action(
+        request, lambda: services.bid_start(tender=tender, user=request.user), success=None,
+        redirect_to=lambda bid: reverse("bidding-bid", args=[bid.reference]),
+        refused_to=reverse("bidding-tender", args=[tender.reference]),
+    )
 
 
 @provider_required

@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from django.test import RequestFactory
 
 from common.errors import DomainError, PermissionDeniedError, RuleViolation, TransitionNotAllowed
-from common.form_views import form_status, handle_form
+from common.form_views import form_status, handle_action, handle_form
 
 
 class NameForm(forms.Form):
@@ -183,3 +183,51 @@ def test_permission_denied_error_becomes_the_403_page_with_its_message() -> None
                     success="Saved.", redirect_to="/done/")
 
     assert not form.errors and _messages(request) == []
+
+
+# --- handle_action: a button with nothing to fill in --------------------------------------------------
+
+
+def test_action_done_redirects_with_the_success_message() -> None:
+    request = _post({})
+
+    response = handle_action(request, lambda: "B-1", success=lambda ref: f"{ref} started.",
+                             redirect_to=lambda ref: f"/bids/{ref}/", refused_to="/tender/")
+
+    assert response["Location"] == "/bids/B-1/"
+    assert _messages(request) == ["B-1 started."]
+
+
+def test_action_refused_goes_back_with_the_refusal_as_an_error_message() -> None:
+    request = _post({})
+
+    def refuse() -> None:
+        raise TransitionNotAllowed("Moderation has already started.")
+
+    response = handle_action(request, refuse, success="Started.", redirect_to="/summary/")
+
+    assert response.status_code == 302 and response["Location"] == "/summary/"
+    assert _messages(request) == ["Moderation has already started."]
+
+
+def test_action_refused_goes_to_refused_to_when_given() -> None:
+    request = _post({})
+
+    def refuse() -> None:
+        raise RuleViolation("Your organisation is not approved yet.")
+
+    response = handle_action(request, refuse, success=None, redirect_to=lambda bid: f"/bids/{bid}/",
+                             refused_to="/tender/")
+
+    assert response["Location"] == "/tender/"
+
+
+def test_action_permission_denied_error_becomes_the_403_page() -> None:
+    request = _post({})
+
+    def refuse() -> None:
+        raise PermissionDeniedError("Only a commissioner runs the evaluation.")
+
+    with pytest.raises(PermissionDenied, match="Only a commissioner"):
+        handle_action(request, refuse, success="Done.", redirect_to="/summary/")
+    assert _messages(request) == []
