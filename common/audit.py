@@ -36,6 +36,7 @@ from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
+from django.db.models import Case, Value, When
 from django.utils import timezone
 
 from common.models import AuditAnchor, AuditChainHead, AuditEntry
@@ -86,7 +87,7 @@ def audit_record(
         note=note,
     )
     with transaction.atomic(savepoint=False):
-        head = _locked_head(wait=False)
+        head = _locked_head(wait=False, create=False)
         if head is None:
             # Another transaction is sealing: insert unsealed; once ours commits, try again (still not waiting).
             entry.save()
@@ -103,11 +104,16 @@ def audit_record(
     return entry
 
 
-def _locked_head(*, wait: bool) -> AuditChainHead | None:
-    """The chain head, locked for this transaction; None when another transaction holds it and wait is False."""
+def _locked_head(*, wait: bool, create: bool = True) -> AuditChainHead | None:
+    """The chain head, locked for this transaction; None when another transaction holds it and wait is False.
+
+    The row exists from migration 0005 on. `create=False` (an audited write, issue 17) spends no second query
+    telling "busy" from "missing" (only a flushed test database lacks the row): either way the entry goes in
+    unsealed and a sealer, which does create the row, chains it.
+    """
     for _attempt in range(2):
         head = AuditChainHead.objects.select_for_update(skip_locked=not wait).filter(pk=1).first()
-        if head is not None:
+        if head is not None or not create:
             return head
         if AuditChainHead.objects.filter(pk=1).exists():
             return None  # it exists, so someone else holds it
@@ -139,8 +145,31 @@ def _seal_with(head: AuditChainHead, pending: list[AuditEntry]) -> None:
         entry.sequence = head.last_sequence + 1
         entry.prev_hash = head.last_hash
         entry.hash = entry.compute_hash()
-        AuditEntry.objects.seal_one(pk=entry.pk, sequence=entry.sequence, prev_hash=entry.prev_hash, hash=entry.hash)
         head.last_sequence, head.last_hash = entry.sequence, entry.hash
+    if len(pending) == 1:
+        entry = pending[0]
+        AuditEntry.objects.seal_one(pk=entry.pk, sequence=entry.sequence, prev_hash=entry.prev_hash, hash=entry.hash)
+    elif pending:
+        _seal_many(pending)
+
+
+def _seal_many(entries: list[AuditEntry]) -> None:
+    """Write the places of entries sealed together in one UPDATE, not one per entry (issue 17: after a deadline
+    burst the sealer chains dozens at once). Like AuditQuerySet.seal_one, only ever unsealed rows; the PostgreSQL
+    trigger (migration 0004) checks each row of it the same way."""
+    def by_entry(field: str, output: models.Field) -> Case:
+        return Case(*(When(pk=entry.pk, then=Value(getattr(entry, field))) for entry in entries), output_field=output)
+
+    unsealed = models.QuerySet(model=AuditEntry).filter(
+        pk__in=[entry.pk for entry in entries], sequence__isnull=True, hash=""
+    )
+    written = unsealed.update(
+        sequence=by_entry("sequence", models.PositiveBigIntegerField()),
+        prev_hash=by_entry("prev_hash", models.CharField()),
+        hash=by_entry("hash", models.CharField()),
+    )
+    if written != len(entries):  # the head is locked, so no one else seals; anything else is a bug
+        raise RuntimeError(f"sealed {written} of {len(entries)} audit entries; the chain head would skip some")
 
 
 def audit_anchor(*, reason: str, obj: models.Model | None = None, at: datetime | None = None) -> AuditAnchor:

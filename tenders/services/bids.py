@@ -12,7 +12,8 @@ from typing import Any
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Prefetch, Q, prefetch_related_objects
+from django.db.models import Count, Max, OuterRef, Prefetch, Q, Subquery, prefetch_related_objects
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from common.arrival import request_arrival
@@ -119,6 +120,20 @@ def _check_open_for_submission(tender: Tender, at: datetime) -> None:
 def _lock_bid(bid: Bid | int) -> Bid:
     pk = bid.pk if isinstance(bid, Bid) else bid
     return Bid.objects.select_for_update(of=("self",)).select_related("tender", "provider").get(pk=pk)
+
+
+def _count_of(model: type[Amendment] | type[QualityQuestion]) -> Coalesce:
+    rows = model.objects.filter(tender_id=OuterRef("tender_id")).order_by().values("tender_id")
+    return Coalesce(Subquery(rows.annotate(n=Count("pk")).values("n")[:1]), 0)
+
+
+def _lock_bid_for_submission(bid_id: int) -> Bid:
+    """_lock_bid, with the tender's amendment and question counts read in the same query (issue 17: two fewer)."""
+    return (
+        Bid.objects.select_for_update(of=("self",)).select_related("tender", "provider")
+        .annotate(amendment_count=_count_of(Amendment), question_count=_count_of(QualityQuestion))
+        .get(pk=bid_id)
+    )
 
 
 def _draft_of(bid: Bid) -> BidVersion | None:
@@ -346,21 +361,28 @@ def bid_remove_document(*, bid: Bid, user: Any, document_id: int) -> None:
         transaction.on_commit(lambda: storage.delete(stored))
 
 
-def bid_submission_problems(*, version: BidVersion) -> list[Problem]:
-    """What stops this draft being submitted (empty when it is complete)."""
+def bid_submission_problems(*, version: BidVersion, question_count: int | None = None) -> list[Problem]:
+    """What stops this draft being submitted (empty when it is complete).
+
+    The rules look a lot up only through a price, so the priced lots come with the prices (one query, or none
+    when the caller prefetched them). `question_count` (the tender's, when the caller already knows it): if the
+    answers cover that many of the tender's questions, they name every question and the questions are not read.
+    """
     tender = version.bid.tender
+    price_rows = list(_version_rows(version, "lot_prices", "lot__zone"))
+    answer_rows = list(_version_rows(version, "answers", "question"))
     lots = [
-        LotSpec(id=lot.pk, number=lot.number, name=lot.zone.name, package_pricing=lot.package_pricing)
-        for lot in Lot.objects.filter(tender=tender).select_related("zone")
+        LotSpec(id=p.lot.pk, number=p.lot.number, name=p.lot.zone.name, package_pricing=p.lot.package_pricing)
+        for p in price_rows if p.lot.tender_id == tender.pk
     ]
-    questions = [
-        QuestionSpec(id=q.pk, number=q.number, word_limit=q.word_limit) for q in QualityQuestion.objects.filter(tender=tender)
-    ]
-    prices = [
-        PriceRow(lot_id=p.lot_id, hourly_price=p.hourly_price, package_price=p.package_price)
-        for p in version.lot_prices.all()
-    ]
-    answers = {a.question_id: a.text for a in version.answers.all()}
+    answered = {a.question_id: a.question for a in answer_rows if a.question.tender_id == tender.pk}
+    if question_count is not None and len(answered) == question_count:
+        tender_questions: Iterable[QualityQuestion] = sorted(answered.values(), key=lambda q: q.number)
+    else:
+        tender_questions = QualityQuestion.objects.filter(tender_id=tender.pk).order_by("number")
+    questions = [QuestionSpec(id=q.pk, number=q.number, word_limit=q.word_limit) for q in tender_questions]
+    prices = [PriceRow(lot_id=p.lot_id, hourly_price=p.hourly_price, package_price=p.package_price) for p in price_rows]
+    answers = {a.question_id: a.text for a in answer_rows}
     return submission_problems(
         lots=lots, questions=questions, prices=prices, answers=answers,
         location_ids=version.cqc_location_ids or [], declarations=version.declarations or {},
@@ -376,8 +398,10 @@ def _location_issues(version: BidVersion) -> list[Problem]:
     from cqc.selectors import latest_import, locations_by_id  # the CQC app owns its data
 
     ids = list(version.cqc_location_ids or [])
+    if not ids:
+        return []
     imported = latest_import()
-    if not ids or imported is None:
+    if imported is None:
         return []
     found = locations_by_id(ids)
     as_of = f"{imported.finished_at:%-d %B %Y}" if imported.finished_at else "most recently"
@@ -385,6 +409,13 @@ def _location_issues(version: BidVersion) -> list[Problem]:
         location_ids=ids, provider_cqc_id=version.bid.provider.cqc_provider_id,
         registered_to={location_id: record.provider_id for location_id, record in found.items()}, data_as_of=as_of,
     )
+
+
+def _version_rows(version: BidVersion, relation: str, related: str) -> Iterable[Any]:
+    """A version's related rows: the prefetched ones when the caller prefetched them (bid submission does)."""
+    if relation in getattr(version, "_prefetched_objects_cache", {}):
+        return getattr(version, relation).all()
+    return getattr(version, relation).select_related(related)
 
 
 def _freeze(*, bid: Bid, version: BidVersion, user: Any, now: datetime, key: str) -> BidVersion:
@@ -397,7 +428,10 @@ def _freeze(*, bid: Bid, version: BidVersion, user: Any, now: datetime, key: str
     content = bid_version_content(version)
     # The server's clock is part of what the digest proves; so is which addenda the bid answers.
     content["submitted_at"] = now.astimezone(UTC).isoformat(timespec="microseconds")
-    content["amendments_acknowledged"] = Amendment.objects.filter(tender_id=bid.tender_id).count()
+    counted = getattr(bid, "amendment_count", None)  # read with the bid's row lock (_lock_bid_for_submission)
+    content["amendments_acknowledged"] = (
+        counted if counted is not None else Amendment.objects.filter(tender_id=bid.tender_id).count()
+    )
     version.status = BidVersionStatus.SUBMITTED
     version.submitted_at = now
     version.submitted_by = user
@@ -449,7 +483,7 @@ def _late_message(late: _Late) -> str:
 def _submit_locked(
     *, bid_id: int, user: Any, key: str, reconfirm: bool, arrived_at: datetime | None = None
 ) -> SubmitResult | _Late:
-    bid = _lock_bid(bid_id)
+    bid = _lock_bid_for_submission(bid_id)
     now = _judged_at(arrived_at, timezone.now())
     # One query for both the replay (same key) and the draft, instead of two.
     candidates = BidVersion.objects.filter(bid=bid).filter(
@@ -500,7 +534,7 @@ def _submit_locked(
         Prefetch("answers", queryset=BidAnswer.objects.select_related("question")),
         "documents",
     )
-    problems = bid_submission_problems(version=version)
+    problems = bid_submission_problems(version=version, question_count=getattr(bid, "question_count", None))
     if problems:
         raise RuleViolation("Your bid is not complete. " + " ".join(p.message for p in problems), field="draft")
     _freeze(bid=bid, version=version, user=user, now=now, key=key)
