@@ -66,4 +66,5 @@ def version_content_for(user: User | AnonymousUser, version: BidVersion) -> dict
         return content
     sealed = set(version.documents.filter(envelope=DocumentEnvelope.PRICE).values_list("sha256", flat=True))
     content["documents"] = [d for d in content.get("documents", []) if d.get("sha256") not in sealed]
-    return strip_prices(content)
+    stripped: dict[str, Any] = strip_prices(content)
+    return stripped
