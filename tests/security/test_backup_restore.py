@@ -12,7 +12,9 @@ from pricing.models import RatePreset
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PROJECT_APPS = ("common", "accounts", "zones", "providers", "pricing", "tenders", "evaluation", "cqc", "reports")
+PROJECT_APPS = (
+    "common", "accounts", "zones", "providers", "pricing", "tenders", "evaluation", "cqc", "reports", "notifications",
+)
 
 
 def _snapshot() -> dict[str, list]:
