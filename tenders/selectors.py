@@ -1,10 +1,11 @@
 """Read paths for tenders, shaped to avoid N+1 queries."""
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.db.models import Model, Prefetch, QuerySet
+from django.db.models.sql.constants import MULTI
 
 from accounts import permissions
 from tenders.models import Lot, Tender
@@ -27,21 +28,53 @@ def tender_list(*, user: User | AnonymousUser) -> QuerySet[Tender]:
     return qs.exclude(status__in=[TenderStatus.DRAFT.value])
 
 
-def tender_rows(*, tenders: QuerySet[Tender], fields: Iterable[str]) -> list[dict[str, Any]]:
-    """The tenders as plain rows (values dicts, in the queryset's order): one query, no model instances."""
-    return list(tenders.values(*dict.fromkeys(["id", *fields])))
+class PlainRows(NamedTuple):
+    """A values_list query read straight from the database driver, with each column's converter.
 
-
-def tender_children_by_tender(
-    *, model: type[Model], tender_ids: Sequence[int], fields: Iterable[str]
-) -> dict[int, list[dict[str, Any]]]:
-    """Lots or questions of these tenders as plain rows in number order, grouped by tender id: one query.
-
-    The list API reads 500 tenders of 10 lots this way: building model instances for every
-    lot and zone cost more than the queries themselves (docs/benchmarks.md).
+    `rows` hold what the driver gave (on SQLite a decimal is still a float, a boolean 0 or 1);
+    `convert[i]` turns column i's value into what `values_list()` would have given (None when
+    the driver's value already is). The list API converts each distinct value once and shows
+    it once, instead of Django converting every cell and DRF showing every cell
+    (docs/benchmarks.md, API list).
     """
-    grouped: dict[int, list[dict[str, Any]]] = {}
-    rows = model.objects.filter(tender_id__in=list(tender_ids)).order_by("tender_id", "number")
-    for row in rows.values(*dict.fromkeys(["tender_id", *fields])):
-        grouped.setdefault(row["tender_id"], []).append(row)
-    return grouped
+
+    rows: list[Sequence[Any]]
+    convert: list[Callable[[Any], Any] | None]
+
+
+def _plain_rows(queryset: QuerySet[Any]) -> PlainRows:
+    """What `queryset` (a values_list) selects, without converting every cell: the compiler's own
+    execute_sql and get_converters, as QuerySet iteration uses them, minus applying them row by row."""
+    compiler = queryset.query.get_compiler(queryset.db)
+    chunks = compiler.execute_sql(MULTI)
+    rows = [row for chunk in chunks for row in chunk]
+    convert: list[Callable[[Any], Any] | None] = [None] * len(queryset.query.values_select)
+    if compiler.select is not None:  # None when the query had nothing to select (an empty IN list)
+        expressions = [column[0] for column in compiler.select[: compiler.col_count]]
+        for position, (converters, expression) in compiler.get_converters(expressions).items():
+            convert[position] = _chain(converters, expression, compiler.connection)
+    return PlainRows(rows, convert)
+
+
+def _chain(converters: Sequence[Callable[..., Any]], expression: Any, connection: Any) -> Callable[[Any], Any]:
+    def convert(value: Any) -> Any:
+        for converter in converters:
+            value = converter(value, expression, connection)
+        return value
+
+    return convert
+
+
+def tender_rows(*, tenders: QuerySet[Tender], fields: Sequence[str]) -> PlainRows:
+    """The tenders' `fields` as plain driver rows (in the queryset's order): one query, no model instances."""
+    return _plain_rows(tenders.values_list(*fields))
+
+
+def tender_children_rows(*, model: type[Model], tender_ids: Sequence[int], fields: Sequence[str]) -> PlainRows:
+    """Lots or questions of these tenders as plain driver rows over `fields`, by tender id, then number: one query.
+
+    The list API reads its page this way: building model instances for every lot and zone
+    cost more than the queries themselves (docs/benchmarks.md).
+    """
+    query = model.objects.filter(tender_id__in=list(tender_ids)).order_by("tender_id", "number")
+    return _plain_rows(query.values_list(*fields))

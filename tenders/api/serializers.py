@@ -1,6 +1,10 @@
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import datetime
+import decimal
+import math
+from collections.abc import Callable, Mapping, Sequence
+from enum import Enum
 from functools import cache
 from types import SimpleNamespace
 from typing import Any, NamedTuple
@@ -8,9 +12,10 @@ from typing import Any, NamedTuple
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Model, QuerySet
 from rest_framework import serializers
+from rest_framework.settings import api_settings
 
 from tenders.models import Lot, QualityQuestion, Tender
-from tenders.selectors import tender_children_by_tender, tender_rows
+from tenders.selectors import PlainRows, tender_children_rows, tender_rows
 
 
 class LotSerializer(serializers.ModelSerializer):
@@ -73,13 +78,19 @@ class TransitionSerializer(serializers.Serializer):
 
 # --- The list's fast path -------------------------------------------------------------------
 #
-# GET /api/tenders/ lists every visible tender with its lots and questions. Built the usual
-# way (prefetch, one model instance per tender, lot, zone and question, then each serializer
-# field reading its attribute) 500 tenders of 10 lots took seconds, almost all of it Python
-# rather than SQL (docs/benchmarks.md). The fast path reads plain rows (`values()`) and runs
-# each field's own `to_representation` on them, so the output is the serializer's, byte for
-# byte (tests/tenders/test_api_queries.py compares the two); a field it cannot map to a
-# column makes it step aside for the ordinary path.
+# GET /api/tenders/ lists a page of visible tenders with their lots and questions. Built the
+# usual way (prefetch, one model instance per tender, lot, zone and question, then each
+# serializer field reading its attribute) it was almost all Python rather than SQL
+# (docs/benchmarks.md). The fast path reads plain tuples (`values_list()`) and shows each
+# column as the serializer field would, so the output is the serializer's, byte for byte
+# (tests/tenders/test_api_queries.py compares the two); a field it cannot map to a column
+# makes it step aside for the ordinary path.
+#
+# Showing a value: where the column's Python type is fixed by the model field and the DRF
+# field shows that type unchanged (text, integers, booleans), the value is used as it is;
+# decimals, dates and times are shown by the field's own rules and remembered for the request
+# (a page repeats the same weights, prices and deadlines); anything else calls the field's
+# `to_representation`.
 
 # Model properties the list shows: the columns they need and how they are computed.
 _DERIVED: dict[str, tuple[tuple[str, ...], Callable[[Any], Any]]] = {
@@ -87,29 +98,34 @@ _DERIVED: dict[str, tuple[tuple[str, ...], Callable[[Any], Any]]] = {
     "standstill_mandatory": (("light_touch",), Tender.standstill_mandatory.fget),
 }
 
+# Model field types whose column always comes back from the database as this Python type.
+_COLUMN_TYPES: dict[str, type] = {
+    **dict.fromkeys(("CharField", "TextField", "SlugField"), str),
+    **dict.fromkeys(
+        ("IntegerField", "BigIntegerField", "SmallIntegerField", "PositiveIntegerField", "PositiveBigIntegerField",
+         "PositiveSmallIntegerField", "AutoField", "BigAutoField", "SmallAutoField"),
+        int,
+    ),
+    "BooleanField": bool,
+}
+# DRF fields whose to_representation gives a value of this type back unchanged (str(s), int(i), a bool).
+_UNCHANGED: dict[type[serializers.Field], type] = {
+    serializers.CharField: str, serializers.SlugField: str, serializers.IntegerField: int, serializers.BooleanField: bool,
+}
+
 
 class _Column(NamedTuple):
-    """One output field: the values() lookups it reads and the serializer field that shows them."""
+    """One output field: the values_list() lookups it reads and the serializer field that shows them."""
 
     name: str
     field: serializers.Field
     lookups: tuple[str, ...]
     compute: Callable[[Any], Any] | None = None  # a model property, computed from the looked-up columns
-
-    def render(self, row: dict[str, Any]) -> Any:
-        if self.compute is not None:
-            value = self.compute(SimpleNamespace(**{n: row[n] for n in self.lookups}))
-        else:
-            value = row[self.lookups[0]]
-        if value is None:  # as Serializer.to_representation: None is shown as None
-            return None
-        if isinstance(self.field, serializers.SlugRelatedField):
-            return value  # the looked-up slug is already what the field would show
-        return self.field.to_representation(value)
+    column_type: type | None = None  # the Python type the database always gives for the (single) lookup
 
 
-def _lookup(model: type[Model], source: str) -> str | None:
-    """'zone.name' -> 'zone__name' when every step is a real field (and the last one a column)."""
+def _lookup(model: type[Model], source: str) -> tuple[str, Any] | None:
+    """'zone.name' -> ('zone__name', Zone.name) when every step is a real field (and the last one a column)."""
     parts = source.split(".")
     for index, part in enumerate(parts):
         try:
@@ -122,7 +138,14 @@ def _lookup(model: type[Model], source: str) -> str | None:
             model = field.related_model
         elif field.is_relation or not field.concrete:
             return None
-    return "__".join(parts)
+    return "__".join(parts), field
+
+
+def _column_type(model_field: Any) -> type | None:
+    """str, int or bool when the column can only come back as that type (no custom from_db_value)."""
+    if hasattr(model_field, "from_db_value"):
+        return None
+    return _COLUMN_TYPES.get(model_field.get_internal_type())
 
 
 def _columns(fields: Mapping[str, serializers.Field], model: type[Model]) -> list[_Column] | None:
@@ -139,19 +162,160 @@ def _columns(fields: Mapping[str, serializers.Field], model: type[Model]) -> lis
             return None
         else:
             source = field.source
-        lookup = _lookup(model, source)
-        if lookup is None:
+        found = _lookup(model, source)
+        if found is None:
             return None
-        columns.append(_Column(name, field, (lookup,)))
+        lookup, model_field = found
+        columns.append(_Column(name, field, (lookup,), column_type=_column_type(model_field)))
     return columns
-
-
-def _render(columns: list[_Column], row: dict[str, Any]) -> dict[str, Any]:
-    return {column.name: column.render(row) for column in columns}
 
 
 def _lookups(columns: list[_Column]) -> list[str]:
     return [lookup for column in columns for lookup in column.lookups]
+
+
+Show = Callable[[Any], Any]
+
+
+class _Memo(Enum):
+    """Which equal database values a column may show alike (so each is worked out once per page)."""
+
+    NONE = 0  # none: each value worked out
+    EQUAL = 1  # any two equal values
+    EQUAL_BUT_SIGNED_ZERO = 2  # equal values, except that 0 and -0.0 show differently (decimals)
+    SAME_TIME = 3  # equal datetimes with the same `fold` (equal wall-clock times in one zone can be two instants)
+
+
+def _show(column: _Column) -> tuple[Show | None, _Memo]:
+    """A function giving what `column.field.to_representation(value)` gives for a value that is not
+    None (None when that is the value itself), and which equal values are shown alike.
+    Built per request: it reads DRF settings and the decimal context as the field would."""
+    field = column.field
+    kind = type(field)
+    known = column.compute is None and column.column_type is not None  # a str, int or bool column
+    if kind is serializers.ReadOnlyField or isinstance(field, serializers.SlugRelatedField):
+        return None, _Memo.EQUAL if known else _Memo.NONE  # shown as it is; a slug field's lookup read the slug
+    if known and _UNCHANGED.get(kind) is column.column_type:
+        return None, _Memo.EQUAL
+    if kind is serializers.BigIntegerField and column.column_type is int:
+        if not getattr(field, "coerce_to_string", api_settings.COERCE_BIGINT_TO_STRING):
+            return None, _Memo.EQUAL
+    if kind is serializers.ChoiceField:
+        choices, represent = field.choice_strings_to_values, field.to_representation
+        return (lambda value: choices.get(value, value) if type(value) is str else represent(value)), _Memo.EQUAL
+    if kind is serializers.BooleanField:
+        return field.to_representation, _Memo.EQUAL
+    if kind is serializers.DecimalField:
+        return _show_decimal(field), _Memo.EQUAL_BUT_SIGNED_ZERO
+    if kind is serializers.DateTimeField:
+        return field.to_representation, _Memo.SAME_TIME
+    return field.to_representation, _Memo.NONE
+
+
+def _show_decimal(field: serializers.DecimalField) -> Show:
+    """DRF's DecimalField.to_representation (quantize in a copy of the current context, then '{:f}')
+    with the exponent and the context worked out once; NaN and infinities are left to the field."""
+    represent = field.to_representation
+    coerce = getattr(field, "coerce_to_string", api_settings.COERCE_DECIMAL_TO_STRING)
+    if not coerce or field.localize or field.normalize_output or field.decimal_places is None:
+        return represent
+    exponent = decimal.Decimal(".1") ** field.decimal_places
+    context = decimal.getcontext().copy()
+    if field.max_digits is not None:
+        context.prec = field.max_digits
+    rounding = field.rounding
+
+    def show(value: Any) -> Any:
+        if type(value) is not decimal.Decimal or not value.is_finite():
+            return represent(value)
+        return f"{value.quantize(exponent, rounding=rounding, context=context):f}"
+
+    return show
+
+
+class _Seen(dict[Any, Any]):
+    """Database value -> shown value, worked out the first time an equal value is seen in the column."""
+
+    def __init__(self, work_out: Show, keep_zero: bool) -> None:
+        super().__init__()
+        self.work_out = work_out
+        self.keep_zero = keep_zero
+
+    def __missing__(self, raw: Any) -> Any:
+        shown = self.work_out(raw)
+        if self.keep_zero or not raw == 0:  # noqa: SIM201 - `!=` is not `not ==` for every type
+            self[raw] = shown
+        return shown
+
+
+def _negative_zero(value: Any) -> bool:
+    return type(value) in (float, decimal.Decimal) and value == 0 and math.copysign(1.0, value) < 0
+
+
+def _show_column(raw: Sequence[Any], convert: Show | None, column: _Column) -> Sequence[Any]:
+    """One column of driver values -> what the serializer shows: Django's converter for the column
+    (as values_list applies it), then the field's representation (None stays None). Where equal
+    values are shown alike, each distinct value is worked out once: a page repeats the same
+    prices, weights, choices and deadlines."""
+    show, memo = _show(column)
+    if convert is None and show is None:
+        return raw
+
+    def work_out(value: Any) -> Any:
+        if convert is not None:
+            value = convert(value)
+        return value if value is None or show is None else show(value)
+
+    if memo is _Memo.SAME_TIME:
+        times: dict[Any, Any] = {}
+        shown = []
+        for value in raw:
+            key = (value, value.fold) if type(value) is datetime.datetime else None
+            if key is None:
+                shown.append(work_out(value))
+            elif key in times:
+                shown.append(times[key])
+            else:
+                shown.append(times.setdefault(key, work_out(value)))
+        return shown
+    if memo is not _Memo.NONE:
+        keep_zero = memo is _Memo.EQUAL or not any(
+            [_negative_zero(value) for value in raw if value == 0 and type(value) is not int]
+        )
+        try:
+            return list(map(_Seen(work_out, keep_zero).__getitem__, raw))
+        except TypeError:  # an unhashable value (a PostgreSQL array, say): each one worked out
+            pass
+    return list(map(work_out, raw))
+
+
+def _render(columns: list[_Column], fields: list[str], read: PlainRows) -> list[dict[str, Any]]:
+    """Driver rows over `fields` -> each row's output dict (the columns' names, in order), a column at a time."""
+    if not read.rows:
+        return []
+    where = {name: index for index, name in enumerate(fields)}
+    raw = list(zip(*read.rows, strict=True))
+    shown: list[Sequence[Any]] = []
+    for column in columns:
+        if column.compute is None:
+            position = where[column.lookups[0]]
+            shown.append(_show_column(raw[position], read.convert[position], column))
+            continue
+        inputs = []
+        for name in column.lookups:
+            position = where[name]
+            inputs.append((name, _show_column(raw[position], read.convert[position], _Column(name, _AS_IS, (name,)))))
+        values = [
+            column.compute(SimpleNamespace(**{name: values[n] for name, values in inputs}))
+            for n in range(len(read.rows))
+        ]
+        show, _ = _show(column)
+        shown.append(values if show is None else [None if v is None else show(v) for v in values])
+    names = [column.name for column in columns]
+    return [dict(zip(names, values, strict=True)) for values in zip(*shown, strict=True)]
+
+
+_AS_IS = serializers.ReadOnlyField()  # a derived column's inputs: converted as values_list would, not shown
 
 
 _NESTED_MODELS: dict[str, type[Model]] = {"lots": Lot, "questions": QualityQuestion}
@@ -203,16 +367,18 @@ def tender_list_data(
         return None
     tender_columns, child_columns, nested_models, order = plan
 
-    rows = tender_rows(tenders=tenders, fields=_lookups(tender_columns))
-    ids = [row["id"] for row in rows]
-    children = {
-        name: tender_children_by_tender(model=model, tender_ids=ids, fields=_lookups(child_columns[name]))
-        for name, model in nested_models.items()
-    }
-    data = []
-    for row in rows:
-        item = _render(tender_columns, row)
-        for name, columns in child_columns.items():
-            item[name] = [_render(columns, child) for child in children[name].get(row["id"], [])]
-        data.append({name: item[name] for name in order})
+    fields = list(dict.fromkeys(["id", *_lookups(tender_columns)]))
+    read = tender_rows(tenders=tenders, fields=fields)
+    ids = [row[0] for row in read.rows]
+    data = _render(tender_columns, fields, read)
+    for name, model in nested_models.items():
+        child_fields = list(dict.fromkeys(["tender_id", *_lookups(child_columns[name])]))
+        children = tender_children_rows(model=model, tender_ids=ids, fields=child_fields)
+        grouped: dict[Any, list[dict[str, Any]]] = {}
+        for row, child in zip(children.rows, _render(child_columns[name], child_fields, children), strict=True):
+            grouped.setdefault(row[0], []).append(child)
+        for tender_id, item in zip(ids, data, strict=True):
+            item[name] = grouped.get(tender_id, [])
+    if [column.name for column in tender_columns] + list(nested_models) != order:
+        data = [{name: item[name] for name in order} for item in data]
     return data
