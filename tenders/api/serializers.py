@@ -200,12 +200,12 @@ def _show(column: _Column) -> tuple[Show | None, _Memo]:
     if kind is serializers.BigIntegerField and column.column_type is int:
         if not getattr(field, "coerce_to_string", api_settings.COERCE_BIGINT_TO_STRING):
             return None, _Memo.EQUAL
-    if kind is serializers.ChoiceField:
+    if kind is serializers.ChoiceField and isinstance(field, serializers.ChoiceField):
         choices, represent = field.choice_strings_to_values, field.to_representation
         return (lambda value: choices.get(value, value) if type(value) is str else represent(value)), _Memo.EQUAL
     if kind is serializers.BooleanField:
         return field.to_representation, _Memo.EQUAL
-    if kind is serializers.DecimalField:
+    if kind is serializers.DecimalField and isinstance(field, serializers.DecimalField):
         return _show_decimal(field), _Memo.EQUAL_BUT_SIGNED_ZERO
     if kind is serializers.DateTimeField:
         return field.to_representation, _Memo.SAME_TIME
