@@ -74,8 +74,11 @@ Awards: see `recommend_awards`. Sensitivity: see `LotSensitivity`.
 """
 from __future__ import annotations
 
+import gc
 import heapq
-from collections.abc import Callable, Mapping, Sequence
+import math
+import sys
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import (
@@ -92,8 +95,12 @@ from decimal import (
 )
 from enum import StrEnum
 from hashlib import sha256
-from operator import mul
+from operator import eq, itemgetter, mul
+from types import MappingProxyType
 from typing import Any
+
+import numpy as np
+import numpy.typing as npt
 
 from common.money import pennies, quantize_score, to_decimal
 
@@ -372,7 +379,10 @@ class Question:
         object.__setattr__(self, "max_score", max_score)
 
 
-@dataclass(frozen=True)
+_NO_SCORES: Mapping[str, Decimal] = MappingProxyType({})
+
+
+@dataclass(frozen=True, init=False)
 class BidInput:
     """One bid for one lot, as the evaluation stands after moderation.
 
@@ -395,26 +405,53 @@ class BidInput:
     # The package price as its hourly equivalent per contact hour; scored only where the lot weights it.
     package_price_per_contact_hour: Decimal | None = None
 
-    def __post_init__(self) -> None:
-        if not self.bid_ref or not self.provider_key:
+    def __init__(
+        self,
+        bid_ref: str,
+        provider_key: str,
+        lot_key: str,
+        status: Eligibility = Eligibility.ELIGIBLE,
+        reason: str = "",
+        price_per_contact_hour: Decimal | None = None,
+        consensus_scores: Mapping[str, Decimal] = _NO_SCORES,
+        submitted_at: datetime | None = None,
+        needs_clarification_unresolved: bool = False,
+        package_price_per_contact_hour: Decimal | None = None,
+    ) -> None:
+        """The dataclass's own __init__ and checks, with the fields set at once (issue 17: the
+        frozen dataclass sets each through object.__setattr__, and a tender has 20,000 bid-lots)."""
+        if not bid_ref or not provider_key:
             raise ValueError("a bid needs a bid_ref and a provider_key")
-        object.__setattr__(self, "status", Eligibility(self.status))
-        if self.package_price_per_contact_hour is not None:
-            package = _dec(self.package_price_per_contact_hour, f"bid {self.bid_ref} package price")
-            if package <= 0:
-                raise ValueError(f"bid {self.bid_ref}: the package price must be positive")
-            object.__setattr__(self, "package_price_per_contact_hour", package)
-        if self.price_per_contact_hour is not None:
-            price = _dec(self.price_per_contact_hour, f"bid {self.bid_ref} price_per_contact_hour")
+        if type(status) is not Eligibility:
+            status = Eligibility(status)
+        if package_price_per_contact_hour is not None:
+            package_price_per_contact_hour = _dec(package_price_per_contact_hour, f"bid {bid_ref} package price")
+            if package_price_per_contact_hour <= 0:
+                raise ValueError(f"bid {bid_ref}: the package price must be positive")
+        price = price_per_contact_hour
+        if price is not None:
+            # A finite Decimal is what _dec would return for it; anything else is coerced or refused.
+            if type(price) is not Decimal or not price.is_finite():
+                price = _dec(price, f"bid {bid_ref} price_per_contact_hour")
             if price <= 0:
-                raise ValueError(f"bid {self.bid_ref}: price per contact hour must be positive")
-            object.__setattr__(self, "price_per_contact_hour", price)
-        scores = dict(self.consensus_scores)
+                raise ValueError(f"bid {bid_ref}: price per contact hour must be positive")
+        scores = dict(consensus_scores)
         for key, value in scores.items():
             # A finite Decimal is taken as it is (what _dec returns for it); anything else is coerced or refused.
             if type(value) is not Decimal or not value.is_finite():
-                scores[key] = _dec(value, f"bid {self.bid_ref} score for {key}")
-        object.__setattr__(self, "consensus_scores", scores)
+                scores[key] = _dec(value, f"bid {bid_ref} score for {key}")
+        object.__setattr__(self, "__dict__", {
+            "bid_ref": bid_ref,
+            "provider_key": provider_key,
+            "lot_key": lot_key,
+            "status": status,
+            "reason": reason,
+            "price_per_contact_hour": price,
+            "consensus_scores": scores,
+            "submitted_at": submitted_at,
+            "needs_clarification_unresolved": needs_clarification_unresolved,
+            "package_price_per_contact_hour": package_price_per_contact_hour,
+        })
 
 
 @dataclass(frozen=True)
@@ -772,6 +809,61 @@ class TenderResult:
 
 
 # --------------------------------------------------------------------------
+# Pre-ordering in floats (issue 17)
+# --------------------------------------------------------------------------
+#
+# Ordering a lot's bids at the other sensitivity splits, and probing penny prices in the
+# sensitivity searches, with exact 34-digit keys was most of the evaluation's time. Floats now
+# do the bulk of it without changing any result, because they only decide what they can prove:
+# - The quality fraction F and the price fraction G are in [0, 1]. Each float of them is one
+#   correctly rounded conversion of each exact operand and one division: within 5u of the exact
+#   ratio (u = 2**-53; a numerator below the normal range adds at most 2u, a denominator outside
+#   it gives nan and the exact path). A float total a F + b G (a + b = 100) is then within
+#   100 x 10u < _FLOAT_ERROR of the exact total.
+# - Bids whose float totals differ by more than _SEPARATION have exact totals more than
+#   _SEPARATION - 2 _FLOAT_ERROR apart: far more than one unit in the 34th digit of a total of
+#   at most 100 (1e-32). Their 34-digit rounded totals, the first element of `_key`, are then in
+#   the same strict order, and that element alone decides the comparison.
+# - Everything closer (real ties, near-ties) is decided by `_key` itself, the exact path.
+# So the order is the one the exact keys give, element for element, and no published figure is
+# ever a float: scores, totals and prices stay the exact Decimals.
+
+_FLOAT_ERROR = 1e-12
+_SEPARATION = 1e-9
+_FLOAT_MAX = sys.float_info.max
+_FLOAT_MIN_NORMAL = sys.float_info.min
+
+
+def _float_ratio(numerator: Decimal, denominator: Decimal) -> float:
+    """A ratio in [0, 1] of exact Decimals as a float within 5u, or nan where floats cannot hold it."""
+    n, d = float(numerator), float(denominator)
+    if not (_FLOAT_MIN_NORMAL <= d <= _FLOAT_MAX and 0.0 <= n <= _FLOAT_MAX):
+        return math.nan
+    return n / d
+
+
+def _decided(difference: float) -> bool | None:
+    """Whether float total x beats float total y, given x - y: None when too close to tell."""
+    if difference > _SEPARATION:
+        return True
+    if difference < -_SEPARATION:
+        return False
+    return None
+
+
+def _close_runs(totals: npt.NDArray[np.float64]) -> list[tuple[int, int]]:
+    """Runs [start, stop) of positions in `totals` (sorted, highest first) within _SEPARATION of a neighbour."""
+    close = np.flatnonzero(totals[:-1] - totals[1:] <= _SEPARATION).tolist()
+    runs: list[tuple[int, int]] = []
+    for k in close:
+        if runs and runs[-1][1] == k + 1:
+            runs[-1] = (runs[-1][0], k + 2)
+        else:
+            runs.append((k, k + 2))
+    return runs
+
+
+# --------------------------------------------------------------------------
 # Quality
 # --------------------------------------------------------------------------
 
@@ -841,6 +933,7 @@ class _BidQuality:
     score: Decimal  # quality_weight x F, one rounded division
     neg_fraction: Decimal  # minus F, one rounded division (a sort key)
     fails: str  # why it fails the published quality thresholds ("; "-joined), or ""
+    fraction: float  # F as a float within _FLOAT_ERROR, or nan (see _float_ratio); for pre-ordering only
 
 
 class _Qualities:
@@ -857,13 +950,18 @@ class _Qualities:
         self.model = quality
         self.rules = rules
         self._seen: dict[tuple[int, ...], tuple[tuple[Decimal, ...], _BidQuality]] = {}
+        self.seen_get = self._seen.get
+        keys = quality.key_order
+        self.values_of: Callable[[Mapping[str, Decimal]], tuple[Decimal, ...]] = (
+            itemgetter(*keys) if len(keys) > 1 else lambda scores: (scores[keys[0]],)
+        )
 
     def of(self, bid: BidInput) -> _BidQuality:
         """The bid's quality figures. Call in _EXACT."""
         model = self.model
         scores = bid.consensus_scores
         try:
-            values = tuple([scores[key] for key in model.key_order])
+            values = self.values_of(scores)
         except KeyError as exc:
             raise ValueError(f"bid {bid.bid_ref}: no consensus score for question {exc.args[0]}") from None
         if len(scores) != len(values):
@@ -892,6 +990,7 @@ class _Qualities:
             score=_DIVISION.divide(qw * qn, qd),
             neg_fraction=_DIVISION.divide(qn, qd).copy_negate(),
             fails="; ".join(reasons),
+            fraction=_float_ratio(qn, qd),
         )
         self._seen[ids] = (values, figures)
         return figures
@@ -957,18 +1056,51 @@ class _Scored:
     neg_fraction: Decimal  # minus the quality fraction F (rounded once), for sorting
     quality_score: Decimal  # quality_weight x F (rounded once)
     price: Decimal
-    tie: tuple[Any, ...]  # (published last tie-break key, bid_ref)
+    rules: TenderRules
+    fraction: float  # F as a float (pre-ordering only, see _float_ratio)
     above_ceiling: bool = False
     gn: Decimal = ZERO
     gd: Decimal = ONE
     x: Decimal = ZERO
     y: Decimal = ZERO
     z: Decimal = ONE
+    g: float = math.nan  # G as a float (pre-ordering only)
+    _tie: tuple[Any, ...] | None = None
+
+    @property
+    def tie(self) -> tuple[Any, ...]:
+        """(published last tie-break key, bid_ref): drawn only when it has to decide something."""
+        if self._tie is None:
+            self._tie = _tie_key(self.bid, self.rules)
+        return self._tie
 
     def set_price_fraction(self, gn: Decimal, gd: Decimal, qd: Decimal) -> None:
         """Record G = gn/gd and the split-independent parts of the total. Call in _EXACT."""
         self.gn, self.gd = gn, gd
         self.x, self.y, self.z = self.qn * gd, gn * qd, qd * gd
+        self.g = _float_ratio(gn, gd)
+
+
+def _by_key_then_tie(pairs: list[tuple[tuple[Any, ...], _Scored]]) -> list[tuple[tuple[Any, ...], _Scored]]:
+    """`pairs` sorted by key and then by the bids' tie key: what sorting by key + (tie,) gives,
+    with the tie key (a SHA-256 for the drawing of lots) worked out only where the keys are equal."""
+    pairs = sorted(pairs, key=_FIRST)
+    keys = [key for key, _ in pairs]
+    equal = list(map(eq, keys, keys[1:]))  # equal[i]: pairs i and i + 1 have equal keys
+    i, n = 0, len(equal)
+    while True:
+        try:
+            i = equal.index(True, i)
+        except ValueError:
+            return pairs
+        j = i + 1
+        while j < n and equal[j]:
+            j += 1
+        pairs[i:j + 1] = sorted(pairs[i:j + 1], key=lambda pair: pair[1].tie)
+        i = j + 1
+
+
+_FIRST = itemgetter(0)
 
 
 def _package_price(s: _Scored) -> Decimal:
@@ -992,7 +1124,7 @@ def _tie_key(bid: BidInput, rules: TenderRules) -> tuple[Any, ...]:
 
 
 def _tie_records(rules: TenderRules, keyed: list[tuple[tuple[Any, ...], _Scored]]) -> tuple[TieRecord, ...]:
-    """Every run of equal totals, with what ordered each neighbouring pair."""
+    """Every run of equal totals, with what ordered each neighbouring pair (keys as `_key` without the tie)."""
     last_rule = "drawing of lots" if rules.tie_break is TieBreak.QUALITY_PRICE_LOTS else "submission time"
     records = []
     i = 0
@@ -1003,12 +1135,12 @@ def _tie_records(rules: TenderRules, keyed: list[tuple[tuple[Any, ...], _Scored]
         if j - i > 1:
             group = keyed[i:j]
             decided = []
-            for (a, _), (b, _) in zip(group, group[1:], strict=False):
+            for (a, sa), (b, sb) in zip(group, group[1:], strict=False):
                 if a[1] != b[1]:
                     decided.append("quality")
                 elif a[2] != b[2]:
                     decided.append("price")
-                elif a[3][0] != b[3][0]:
+                elif sa.tie[0] != sb.tie[0]:
                     decided.append(last_rule)
                 else:
                     decided.append("bid reference")
@@ -1057,6 +1189,35 @@ def _unscored(bid: BidInput, status: ResultStatus, reason: str, quality: Decimal
     )
 
 
+def _ranked_result(s: _Scored, lot_key: str, price_score: Decimal, total: Decimal, rank: int) -> BidResult:
+    """The BidResult of a ranked bid, as BidResult(...) would build it.
+
+    BidResult is frozen and has no __post_init__, so filling its __dict__ gives the very same
+    object; the generated __init__ sets each of its 15 fields through object.__setattr__, which
+    was a tenth of the evaluation's time at 18,000 ranked bid-lots.
+    """
+    bid = s.bid
+    result = object.__new__(BidResult)
+    object.__setattr__(result, "__dict__", {
+        "bid_ref": bid.bid_ref,
+        "provider_key": bid.provider_key,
+        "lot_key": lot_key,
+        "status": ResultStatus.RANKED,
+        "reason": "",
+        "price_per_contact_hour": s.price,
+        "submitted_at": bid.submitted_at,
+        "quality_score": s.quality_score,
+        "price_score": price_score,
+        "total": total,
+        "rank": rank,
+        "recommended": False,
+        "clarification_unresolved": bid.needs_clarification_unresolved,
+        "above_ceiling": s.above_ceiling,
+        "package_price_per_contact_hour": bid.package_price_per_contact_hour,
+    })
+    return result
+
+
 @dataclass(slots=True)
 class _LotWork:
     """A lot's ranked bids and price references, kept so its sensitivity can be redone alone."""
@@ -1077,6 +1238,10 @@ def _evaluate_lot(
     unranked: list[BidResult] = []
     scored: list[_Scored] = []
     ties: tuple[TieRecord, ...] = ()
+    # The quality cache's hit path, inlined (a bid-lot whose scores are the objects already seen);
+    # anything else, including every error, goes through `qualities.of`.
+    quality_of, values_of, seen_get = qualities.of, qualities.values_of, qualities.seen_get
+    n_questions = len(quality.key_order)
     with localcontext(_EXACT):
         for bid in lot.bids:
             if bid.lot_key != lot.lot_key:
@@ -1096,7 +1261,14 @@ def _evaluate_lot(
                 reason = bid.reason or "priced above the lot's published ceiling: non-compliant, not ranked"
                 unranked.append(_unscored(bid, ResultStatus.ABOVE_CEILING, reason, q))
                 continue
-            figures = qualities.of(bid)
+            scores = bid.consensus_scores
+            hit = None
+            if len(scores) == n_questions:
+                try:
+                    hit = seen_get(tuple(map(id, values_of(scores))))
+                except KeyError:
+                    pass
+            figures = quality_of(bid) if hit is None else hit[1]
             if figures.fails:
                 unranked.append(_unscored(bid, ResultStatus.FAILED_QUALITY, figures.fails, figures.score))
                 continue
@@ -1111,7 +1283,8 @@ def _evaluate_lot(
                     neg_fraction=figures.neg_fraction,
                     quality_score=figures.score,
                     price=bid.price_per_contact_hour,
-                    tie=_tie_key(bid, rules),
+                    rules=rules,
+                    fraction=figures.fraction,
                     above_ceiling=above_ceiling,
                 )
             )
@@ -1142,25 +1315,14 @@ def _evaluate_lot(
                     gn, gd = (HUNDRED - w) * gn * pd + w * pn * gd, HUNDRED * gd * pd
                 s.set_price_fraction(gn, gd, qd)
 
-        keyed = sorted(((_key(qw, pw, s), s) for s in scored), key=lambda pair: pair[0])
+        # `_key` at the tender's split without the tie element, which is drawn only where it decides.
+        divide = _DIVISION.divide
+        keyed = _by_key_then_tie(
+            [((divide(qw * s.x + pw * s.y, s.z).copy_negate(), s.neg_fraction, s.price), s) for s in scored]
+        )
         ordered = [s for _, s in keyed]
         ranked_results = [
-            BidResult(
-                bid_ref=s.bid.bid_ref,
-                provider_key=s.bid.provider_key,
-                lot_key=lot.lot_key,
-                status=ResultStatus.RANKED,
-                reason="",
-                price_per_contact_hour=s.price,
-                submitted_at=s.bid.submitted_at,
-                quality_score=s.quality_score,
-                price_score=_DIVISION.divide(pw * s.gn, s.gd),
-                total=key[0].copy_negate(),
-                rank=rank,
-                clarification_unresolved=s.bid.needs_clarification_unresolved,
-                above_ceiling=s.above_ceiling,
-                package_price_per_contact_hour=s.bid.package_price_per_contact_hour,
-            )
+            _ranked_result(s, lot.lot_key, divide(pw * s.gn, s.gd), key[0].copy_negate(), rank)
             for rank, (key, s) in enumerate(keyed, start=1)
         ]
         # Price-move sensitivity models the hourly price alone; with a package weight it would mislead.
@@ -1230,6 +1392,19 @@ def _lowest_excluding(bids: list[_Scored], bid: _Scored) -> Decimal:
     return min(others)
 
 
+def _split_order(
+    a: Decimal, b: Decimal, ordered: list[_Scored],
+    fractions: npt.NDArray[np.float64], price_fractions: npt.NDArray[np.float64],
+) -> list[_Scored]:
+    """`ordered` sorted by `_key(a, b, s)`: by float total, runs too close to call by `_key`. Call in _EXACT."""
+    totals = float(a) * fractions + float(b) * price_fractions
+    index = np.argsort(-totals, kind="stable")
+    result = [ordered[i] for i in index.tolist()]
+    for start, stop in _close_runs(totals[index]):
+        result[start:stop] = sorted(result[start:stop], key=lambda s: _key(a, b, s))
+    return result
+
+
 def _sensitivity(
     rules: TenderRules, qd: Decimal, ordered: list[_Scored], ref: _Reference | None,
     skip: frozenset[str] = frozenset(),
@@ -1241,7 +1416,8 @@ def _sensitivity(
     displace it, while every acceptable price still sets the price references.
     """
     everyone = ordered
-    ordered = [s for s in ordered if s.bid.bid_ref not in skip]
+    if skip:
+        ordered = [s for s in ordered if s.bid.bid_ref not in skip]
     qw, pw = rules.quality_weight, rules.price_weight
     own = (qw, pw)
     base = tuple(s.bid.bid_ref for s in ordered)
@@ -1249,12 +1425,17 @@ def _sensitivity(
     splits = [own] + [split for split in rules.sensitivity_splits if split != own]
     outcomes = []
     seen: set[tuple[Decimal, Decimal]] = set()
+    fractions = np.array([s.fraction for s in ordered], dtype=np.float64)
+    price_fractions = np.array([s.g for s in ordered], dtype=np.float64)
+    floats = not (np.isnan(fractions).any() or np.isnan(price_fractions).any())
     for a, b in splits:
         if (a, b) in seen:
             continue
         seen.add((a, b))
         if (a, b) == own:
             ranking = base
+        elif floats:
+            ranking = tuple(s.bid.bid_ref for s in _split_order(a, b, ordered, fractions, price_fractions))
         else:
             ranking = tuple(s.bid.bid_ref for s in sorted(ordered, key=lambda s: _key(a, b, s)))
         outcomes.append(
@@ -1297,7 +1478,7 @@ def _sensitivity(
     # one that is), so only the frontier is checked.
     frontier: list[_Scored] = []
     best_price: Decimal | None = None
-    for s in sorted(ordered, key=lambda s: (s.neg_fraction, s.price, s.tie)):
+    for _, s in _by_key_then_tie([((s.neg_fraction, s.price), s) for s in ordered]):
         if s is w:
             continue
         if best_price is None or s.price < best_price:
@@ -1361,14 +1542,34 @@ def recommend_awards(
     promoting the next bidder, and is independent of processing order.
     A provider takes at most one place per lot.
     """
+    return _recommend_awards(lot_results, max_per_lot, max_lots_per_provider)
+
+
+def _ranked_candidates(position: int, lot: LotResult) -> Iterator[tuple[int, Decimal, int, BidResult]]:
+    """A lot's candidates as `evaluate_tender` made them: ranked bids first, in rank order (1..n)."""
+    for bid in lot.bids:
+        if bid.status is not ResultStatus.RANKED:
+            return
+        assert bid.rank is not None and bid.total is not None
+        yield bid.rank, bid.total.copy_negate(), position, bid
+
+
+def _recommend_awards(
+    lot_results: Sequence[LotResult],
+    max_per_lot: int,
+    max_lots_per_provider: int | None = None,
+    in_rank_order: bool = False,
+) -> AwardRecommendation:
+    """`recommend_awards`; `in_rank_order` says each lot lists its ranked bids first, by rank 1..n
+    (as `evaluate_tender` builds them), so the candidates are made only as far as the pass reads."""
     _positive_int(max_per_lot, "max_per_lot")
     if max_lots_per_provider is not None:
         _positive_int(max_lots_per_provider, "max_lots_per_provider")
     # The candidates in (rank, total desc, lot order): each lot's ranked bids in its own order, merged
     # lazily across lots, so the pass can stop once every place is filled (nothing after that could
     # take a place or be passed over) without ordering the long tail of lower-ranked bids.
-    per_lot = [
-        sorted(
+    per_lot: list[Iterable[tuple[int, Decimal, int, BidResult]]] = [
+        _ranked_candidates(position, lot) if in_rank_order else sorted(
             (
                 (bid.rank, bid.total.copy_negate(), position, bid)
                 for bid in lot.bids
@@ -1463,7 +1664,25 @@ def evaluate_tender(
     Deterministic: the same inputs, in any bid order, give identical results.
     Raises ValueError on inconsistent input (duplicate keys, missing scores or
     prices, scores off the scale, a banded tender without a benchmark).
+
+    The cyclic garbage collector is paused meanwhile (issue 17): the evaluation makes tens of
+    thousands of small objects and no reference cycles, and the full collections they set off
+    scanned the whole process's heap, costing as much as the scoring. Reference counting still
+    frees everything; the collector is switched back on (if it was on) however this returns.
     """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _evaluate_tender(rules, questions, lots)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _evaluate_tender(
+    rules: TenderRules, questions: Sequence[Question], lots: Sequence[LotInput]
+) -> TenderResult:
+    """`evaluate_tender` with the collector paused."""
     lot_keys = [lot.lot_key for lot in lots]
     if len(set(lot_keys)) != len(lot_keys):
         raise ValueError("lot keys must be unique")
@@ -1474,7 +1693,9 @@ def evaluate_tender(
     qualities = _Qualities(quality, rules)  # a bid's quality once, whatever the number of lots it prices
     work: list[_LotWork] = []
     lot_results = [_evaluate_lot(rules, quality, lot, qualities=qualities, work=work) for lot in lots]
-    awards = recommend_awards(lot_results, rules.max_providers_per_lot, rules.max_lots_per_provider)
+    awards = _recommend_awards(
+        lot_results, rules.max_providers_per_lot, rules.max_lots_per_provider, in_rank_order=True
+    )
     # Sensitivity is about the bid recommended in each lot (issue 14): where the top-ranked bid was
     # passed over (lots cap, ceiling), analyse the lot again without the bids that cannot win it.
     for i, award in enumerate(awards.lots):
@@ -1485,12 +1706,13 @@ def evaluate_tender(
             with localcontext(_EXACT):
                 redone = _sensitivity(rules, quality.denominator, work[i].ordered, work[i].ref, skip)
             lot_results[i] = replace(lot_results[i], sensitivity=redone)
-    recommended = awards.recommended_bid_refs
-    marked = tuple(
-        replace(
-            lot,
-            bids=tuple(replace(b, recommended=True) if b.bid_ref in recommended else b for b in lot.bids),
-        )
-        for lot in lot_results
-    )
-    return TenderResult(rules=rules, lots=marked, awards=awards)
+    marked = list(lot_results)
+    for i, award in enumerate(awards.lots):
+        if award.recommended:  # only these lots change: the recommended bids are marked
+            lot_result = lot_results[i]
+            bids = list(lot_result.bids)
+            for ref in award.recommended:  # ranked, so near the top of the list
+                k = next(k for k, b in enumerate(bids) if b.bid_ref == ref)
+                bids[k] = replace(bids[k], recommended=True)
+            marked[i] = replace(lot_result, bids=tuple(bids))
+    return TenderResult(rules=rules, lots=tuple(marked), awards=awards)
