@@ -9,14 +9,16 @@ from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts import permissions as policy
+from accounts.models import User
 from accounts.reauth import reauthentication_redirect
 from common.form_views import form_status, handle_action, handle_form
 from evaluation import price_clarifications, selectors, services
@@ -29,7 +31,8 @@ from evaluation.forms import (
     PriceQuestionForm,
     ScoreForm,
 )
-from tenders.models import Bid, BidDocument, DocumentEnvelope, Lot, Tender
+from evaluation.models import PriceClarification
+from tenders.models import Bid, BidDocument, BidVersion, DocumentEnvelope, Lot, Tender
 from tenders.transitions import TenderStatus
 
 
@@ -44,11 +47,11 @@ def _bid(tender: Tender, bid_reference: str) -> Bid:
     return bid
 
 
-def _is_commissioner(user: Any) -> bool:
+def _is_commissioner(user: User | AnonymousUser) -> bool:
     return policy.is_commissioner(user)
 
 
-def _require_panel_or_commissioner(user: Any, tender: Tender) -> None:
+def _require_panel_or_commissioner(user: User | AnonymousUser, tender: Tender) -> None:
     if selectors.assignment_for(user=user, tender=tender) is None and not _is_commissioner(user):
         raise PermissionDenied("You are not on this tender's evaluation panel.")
 
@@ -197,7 +200,7 @@ def score(request: HttpRequest, reference: str, bid_reference: str) -> HttpRespo
     )
 
 
-def _readable_documents(user: Any, version: Any) -> dict[str, Any]:
+def _readable_documents(user: User | AnonymousUser, version: BidVersion | None) -> dict[str, Any]:
     """The version's documents this user may open now, and how many price documents stay sealed."""
     if version is None:
         return {"readable": [], "sealed": 0}
@@ -306,8 +309,8 @@ def consensus(request: HttpRequest, reference: str, bid_reference: str) -> HttpR
         if bound:
             if done := handle_form(
                 request, form,
-                lambda data, q=q: services.consensus_record(
-                    bid=bid, question=q, user=request.user, score=data["score"], rationale=data["rationale"],
+                lambda data: services.consensus_record(  # called at once, within this iteration
+                    bid=bid, question=q, user=request.user, score=data["score"], rationale=data["rationale"],  # noqa: B023
                     change_reason=data["change_reason"], feedback_to_bidder=data["feedback_to_bidder"],
                 ),
                 success=f"Consensus for question {q.number} of {bid.reference} is recorded.",
@@ -428,7 +431,7 @@ def clarification(request: HttpRequest, reference: str, bid_reference: str, lot_
     )
 
 
-def _question_form(clarification: Any, data: Any = None) -> PriceQuestionForm:
+def _question_form(clarification: PriceClarification, data: QueryDict | None = None) -> PriceQuestionForm:
     reply_by = timezone.localtime(timezone.now() + timedelta(days=5)).replace(hour=17, minute=0, second=0, microsecond=0)
     initial = {"question": clarification.question or (
         f"Your price is below the cost-of-care model. {clarification.price_check.get('message', '')} "
@@ -439,11 +442,11 @@ def _question_form(clarification: Any, data: Any = None) -> PriceQuestionForm:
 
 
 def _portal_clarification(
-    request: HttpRequest, tender: Tender, bid: Bid, lot: Lot, current: Any, action: str
+    request: HttpRequest, tender: Tender, bid: Bid, lot: Lot, current: PriceClarification, action: str
 ) -> HttpResponse:
     """Ask the bidder through the portal, or decide on the explanation it gave there (one service each)."""
     if action == "request":
-        form: Any = _question_form(current, request.POST)
+        form: PriceQuestionForm | PriceDecisionForm = _question_form(current, request.POST)
         call = lambda data: price_clarifications.price_clarification_request(  # noqa: E731
             clarification=current, user=request.user, question=data["question"], reply_by=data["reply_by"])
         done = f"{bid.provider.name} has been asked to explain its price for lot {lot.number}."

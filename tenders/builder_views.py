@@ -14,7 +14,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -53,7 +53,7 @@ def _draft(request: HttpRequest, reference: str) -> Tender | HttpResponse:
     return tender
 
 
-def _data(request: HttpRequest) -> Any:
+def _data(request: HttpRequest) -> QueryDict | None:
     """Bind forms on POST even when nothing was sent (an unticked box, a bare confirmation)."""
     return request.POST if request.method == "POST" else None
 
@@ -69,7 +69,7 @@ def _attach(form: forms.BaseForm, exc: DomainError) -> None:
             form.add_error(name if name in form.fields else None, message)
 
 
-def _tasks_url(saved: Any) -> str:
+def _tasks_url(saved: Tender) -> str:
     return reverse("builder-tasks", args=[saved.reference])
 
 

@@ -24,6 +24,7 @@ from common.form_views import handle_action, handle_form
 from evaluation import price_clarifications as clarifications
 from evaluation.forms import PriceExplanationForm
 from evaluation.models import PriceClarification
+from notifications.models import Notification
 from providers.models import ProviderStatus
 from reports.selectors import issued_documents
 from tenders import bidding_selectors as sel
@@ -103,7 +104,7 @@ def notifications(request: HttpRequest) -> HttpResponse:
     return _page(request, "bidding/notifications.html", {"notifications": shown})
 
 
-def _mark_seen(request: HttpRequest, shown: list[Any]) -> None:
+def _mark_seen(request: HttpRequest, shown: list[Notification]) -> None:
     """Notifications shown on a page count as read; the page still tags them "New" this once."""
     unread = [n.pk for n in shown if n.read_at is None]
     if unread:
