@@ -46,7 +46,7 @@ def handle_form(
     form: BaseForm,
     call: Callable[[dict[str, Any]], Any],
     *,
-    success: str | Callable[[Any], str] | None,
+    success: str | Callable[[Any], str | None] | None,
     redirect_to: str | Callable[[Any], str],
     field_map: Mapping[str, str] | None = None,
     default_field: str | None = None,
@@ -55,7 +55,8 @@ def handle_form(
     """Validate, call the service, and redirect with a success message; None means show the form again.
 
     redirect_to is an address (reverse() it), never a URL name; success=None redirects without a
-    message (the next page says it already); a callable success or redirect_to gets the service's result. A refusal lands on the field the service names
+    message (the next page says it already); a callable success or redirect_to gets the service's result
+    (and success may answer None: no message for that result). A refusal lands on the field the service names
     (field_map renames service names to form fields; default_field takes the rest, else the whole
     form); `attach` replaces that placement for services whose refusals carry several fields.
     """
@@ -72,9 +73,14 @@ def handle_form(
             attach_error(form, exc, field_map, default_field)
         setattr(form, _REFUSAL_STATUS, exc.status_code)
         return None
-    if success is not None:
-        messages.success(request, success(result) if callable(success) else success)
+    _success_message(request, success, result)
     return HttpResponseRedirect(redirect_to(result) if callable(redirect_to) else redirect_to)
+
+
+def _success_message(request: HttpRequest, success: str | Callable[[Any], str | None] | None, result: Any) -> None:
+    text = success(result) if callable(success) else success
+    if text is not None:
+        messages.success(request, text)
 
 
 def form_status(form: BaseForm) -> int:
@@ -89,7 +95,7 @@ def handle_action(
     request: HttpRequest,
     call: Callable[[], Any],
     *,
-    success: str | Callable[[Any], str] | None,
+    success: str | Callable[[Any], str | None] | None,
     redirect_to: str | Callable[[Any], str],
     refused_to: str | None = None,
 ) -> HttpResponse:
@@ -108,6 +114,5 @@ def handle_action(
         if callable(back):
             raise TypeError("handle_action: give refused_to when redirect_to depends on the result") from exc
         return HttpResponseRedirect(back)
-    if success is not None:
-        messages.success(request, success(result) if callable(success) else success)
+    _success_message(request, success, result)
     return HttpResponseRedirect(redirect_to(result) if callable(redirect_to) else redirect_to)

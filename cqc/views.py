@@ -1,19 +1,21 @@
 """CQC pages: provider lookup (commissioning side), imports and their progress (commissioners upload)."""
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 
 from accounts import permissions
-from common.errors import PermissionDeniedError
+from common.errors import DomainError
+from common.form_views import handle_form
 from cqc import selectors
 from cqc.forms import UploadForm
 from cqc.models import CQCImport
 from cqc.presenters import KEY_QUESTION_LABELS, provider_lookup_data
-from cqc.services import CQCImportError, can_import, cqc_import_upload, inline_max_bytes, max_upload_bytes
+from cqc.services import can_import, cqc_import_upload, inline_max_bytes, max_upload_bytes
 
 
 def _commissioning_side(request: HttpRequest) -> None:
@@ -67,19 +69,12 @@ def import_new(request: HttpRequest) -> HttpResponse:
     errors: list[tuple[str, str]] = []
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                cqc_import = cqc_import_upload(upload=form.cleaned_data["file"], user=request.user)
-            except CQCImportError as exc:
-                form.add_error("file", f"The file could not be imported, so nothing was changed: {exc.message}")
-            except PermissionDeniedError as exc:
-                raise PermissionDenied(exc.message) from exc
-            else:
-                if cqc_import.is_finished:
-                    messages.success(request, f"Imported {cqc_import.filename}: {cqc_import.count_new} new, "
-                                              f"{cqc_import.count_updated} updated, {cqc_import.count_unchanged} "
-                                              f"unchanged, {cqc_import.count_rejected} rows rejected.")
-                return redirect("cqc-import-detail", pk=cqc_import.pk)
+        if done := handle_form(
+            request, form, lambda data: cqc_import_upload(upload=data["file"], user=request.user),
+            success=_imported, redirect_to=lambda cqc_import: reverse("cqc-import-detail", args=[cqc_import.pk]),
+            attach=_not_imported,
+        ):
+            return done
         errors = [("id_file", str(message)) for message in form.errors.get("file", [])]
         status = 400
     return render(request, "cqc/import_new.html", {
@@ -88,6 +83,19 @@ def import_new(request: HttpRequest) -> HttpResponse:
         "inline_mb": inline_max_bytes() / 1e6,
         "max_mb": round(max_upload_bytes() / 1e6),
     }, status=status)
+
+
+def _imported(cqc_import: CQCImport) -> str | None:
+    """The counts, once imported in the request; a queued import's page shows its progress instead."""
+    if not cqc_import.is_finished:
+        return None
+    return (f"Imported {cqc_import.filename}: {cqc_import.count_new} new, {cqc_import.count_updated} updated, "
+            f"{cqc_import.count_unchanged} unchanged, {cqc_import.count_rejected} rows rejected.")
+
+
+def _not_imported(form: BaseForm, exc: DomainError) -> None:
+    """Every refusal is about the one file uploaded."""
+    form.add_error("file", f"The file could not be imported, so nothing was changed: {exc.message}")
 
 
 @login_required

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from common.errors import DomainError
-from common.form_views import attach_error, handle_form
+from common.form_views import attach_error, handle_action, handle_form
 from tenders import builder_forms as bf
 from tenders import services
 from tenders.models import Tender
@@ -326,13 +326,12 @@ def builder_remove(request: HttpRequest, reference: str, kind: str, number: int)
     tender = _draft(request, reference)
     if isinstance(tender, HttpResponse):
         return tender
-    if kind == "lots":
-        services.tender_lot_remove(tender=tender, user=request.user, number=number)
-        messages.success(request, f"Lot {number} removed.")
-    else:
-        services.tender_question_remove(tender=tender, user=request.user, number=number)
-        messages.success(request, f"Question {number} removed.")
-    return redirect(f"builder-{kind}", tender.reference)
+    remove = services.tender_lot_remove if kind == "lots" else services.tender_question_remove
+    return handle_action(
+        request, lambda: remove(tender=tender, user=request.user, number=number),
+        success=f"{'Lot' if kind == 'lots' else 'Question'} {number} removed.",
+        redirect_to=reverse(f"builder-{kind}", args=[tender.reference]),
+    )
 
 
 @login_required
@@ -343,9 +342,12 @@ def builder_documents(request: HttpRequest, reference: str) -> HttpResponse:
         return tender
     form = bf.DocumentForm(_data(request), request.FILES if request.method == "POST" else None)
     if request.method == "POST" and "remove" in request.POST:
-        services.tender_document_remove(tender=tender, user=request.user, document_id=int(request.POST["remove"]))
-        messages.success(request, "Document removed.")
-        return redirect("builder-documents", tender.reference)
+        return handle_action(
+            request,
+            lambda: services.tender_document_remove(tender=tender, user=request.user,
+                                                    document_id=int(request.POST["remove"])),
+            success="Document removed.", redirect_to=reverse("builder-documents", args=[tender.reference]),
+        )
     if request.method == "POST" and (done := handle_form(
         request, form,
         lambda data: services.tender_document_add(

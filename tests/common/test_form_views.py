@@ -74,6 +74,16 @@ def test_success_none_redirects_without_a_message() -> None:
     assert _messages(request) == []
 
 
+def test_a_success_message_worked_out_as_none_is_not_shown() -> None:
+    request = _post({"name": "Ann"})
+
+    response = handle_form(request, NameForm(request.POST), Service(result="queued"),
+                           success=lambda state: None if state == "queued" else "Imported.", redirect_to="/import/")
+
+    assert response is not None and response["Location"] == "/import/"
+    assert _messages(request) == []
+
+
 def test_redirect_to_is_an_address_not_a_url_name() -> None:
     request = _post({"name": "Ann"})
 
