@@ -45,14 +45,16 @@ class PlainRows(NamedTuple):
 def _plain_rows(queryset: QuerySet[Any]) -> PlainRows:
     """What `queryset` (a values_list) selects, without converting every cell: the compiler's own
     execute_sql and get_converters, as QuerySet iteration uses them, minus applying them row by row."""
+    fields = queryset.query.values_select
+    if len(set(fields)) != len(fields):
+        raise ValueError(f"each field once, so that row positions match the fields: {fields}")
     compiler = queryset.query.get_compiler(queryset.db)
-    chunks = compiler.execute_sql(MULTI)
+    chunks = compiler.execute_sql(MULTI)  # sets up compiler.select, even when the query is known to be empty
     rows = [row for chunk in chunks for row in chunk]
-    convert: list[Callable[[Any], Any] | None] = [None] * len(queryset.query.values_select)
-    if compiler.select is not None:  # None when the query had nothing to select (an empty IN list)
-        expressions = [column[0] for column in compiler.select[: compiler.col_count]]
-        for position, (converters, expression) in compiler.get_converters(expressions).items():
-            convert[position] = _chain(converters, expression, compiler.connection)
+    convert: list[Callable[[Any], Any] | None] = [None] * len(fields)
+    expressions = [column[0] for column in compiler.select[: compiler.col_count]]
+    for position, (converters, expression) in compiler.get_converters(expressions).items():
+        convert[position] = _chain(converters, expression, compiler.connection)
     return PlainRows(rows, convert)
 
 
