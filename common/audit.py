@@ -35,7 +35,7 @@ from datetime import datetime
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import Case, Value, When
 from django.utils import timezone
 
@@ -87,7 +87,7 @@ def audit_record(
         note=note,
     )
     with transaction.atomic(savepoint=False):
-        head = _locked_head(wait=False, create=False)
+        head = _locked_head(wait=False)
         if head is None:
             # Another transaction is sealing: insert unsealed; once ours commits, try again (still not waiting).
             entry.save()
@@ -104,19 +104,20 @@ def audit_record(
     return entry
 
 
-def _locked_head(*, wait: bool, create: bool = True) -> AuditChainHead | None:
+def _locked_head(*, wait: bool) -> AuditChainHead | None:
     """The chain head, locked for this transaction; None when another transaction holds it and wait is False.
 
-    The row exists from migration 0005 on. `create=False` (an audited write, issue 17) spends no second query
-    telling "busy" from "missing" (only a flushed test database lacks the row): either way the entry goes in
-    unsealed and a sealer, which does create the row, chains it.
+    The row exists from migration 0005 on; only a flushed test database lacks it, and then it is made here.
+    Not waiting, on a database with row locks (PostgreSQL), no second query tells "busy" from "missing" (issue
+    17: that query ran in every contended audited write): either way the entry stays unsealed for a waiting
+    sealer (audit_verify, audit_anchor), which creates the row if need be. Without row locks (SQLite), nothing
+    can hold the head, so an empty answer means missing.
     """
+    can_be_busy = not wait and connection.features.has_select_for_update_skip_locked
     for _attempt in range(2):
         head = AuditChainHead.objects.select_for_update(skip_locked=not wait).filter(pk=1).first()
-        if head is not None or not create:
+        if head is not None or can_be_busy:
             return head
-        if AuditChainHead.objects.filter(pk=1).exists():
-            return None  # it exists, so someone else holds it
         AuditChainHead.objects.bulk_create([AuditChainHead(pk=1)], ignore_conflicts=True)
     return None
 

@@ -24,7 +24,11 @@ if not CELERY_BROKER_URL:  # noqa: F405
 CELERY_TASK_ALWAYS_EAGER = False
 TASKS_RUN_IN_BACKGROUND = False
 
+# Persistent connections: a PostgreSQL connect per request cost more than a whole bare request in the deadline
+# burst (issue 17). Each gunicorn thread keeps its own for up to a minute; a health check before reuse replaces
+# one the database dropped instead of failing the request.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)  # noqa: F405
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = True

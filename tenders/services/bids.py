@@ -12,8 +12,8 @@ from typing import Any
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Max, OuterRef, Prefetch, Q, Subquery, prefetch_related_objects
-from django.db.models.functions import Coalesce
+from django.db.models import Max, Prefetch, Q, prefetch_related_objects
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from common.arrival import request_arrival
@@ -122,17 +122,17 @@ def _lock_bid(bid: Bid | int) -> Bid:
     return Bid.objects.select_for_update(of=("self",)).select_related("tender", "provider").get(pk=pk)
 
 
-def _count_of(model: type[Amendment] | type[QualityQuestion]) -> Coalesce:
-    rows = model.objects.filter(tender_id=OuterRef("tender_id")).order_by().values("tender_id")
-    return Coalesce(Subquery(rows.annotate(n=Count("pk")).values("n")[:1]), 0)
-
-
 def _lock_bid_for_submission(bid_id: int) -> Bid:
-    """_lock_bid, with the tender's amendment and question counts read in the same query (issue 17: two fewer)."""
+    """_lock_bid, with the tender's amendment and question counts read in the same query (issue 17: two fewer).
+
+    Plain SQL subqueries: built as ORM subqueries they cost more Python time than the two queries they replace.
+    """
+    counts = {
+        name: RawSQL(f'SELECT COUNT(*) FROM "{model._meta.db_table}" c WHERE c."tender_id" = "tenders_bid"."tender_id"', ())
+        for name, model in (("amendment_count", Amendment), ("question_count", QualityQuestion))
+    }
     return (
-        Bid.objects.select_for_update(of=("self",)).select_related("tender", "provider")
-        .annotate(amendment_count=_count_of(Amendment), question_count=_count_of(QualityQuestion))
-        .get(pk=bid_id)
+        Bid.objects.select_for_update(of=("self",)).select_related("tender", "provider").annotate(**counts).get(pk=bid_id)
     )
 
 
