@@ -32,7 +32,7 @@ import hmac
 import json
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
@@ -40,6 +40,11 @@ from django.db.models import Case, Value, When
 from django.utils import timezone
 
 from common.models import AuditAnchor, AuditChainHead, AuditEntry
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from accounts.models import User
 
 
 def _jsonable(value: Any) -> Any:
@@ -56,7 +61,7 @@ def _to_millisecond(at: datetime) -> datetime:
 
 def audit_record(
     *,
-    actor: Any,
+    actor: User | AnonymousUser | str | None,
     action: str,
     obj: models.Model | None,
     before: dict[str, Any] | None = None,
@@ -72,7 +77,7 @@ def audit_record(
     username), pass obj=None with `object_type` and `object_repr` saying what was aimed at.
     """
     at = _to_millisecond(at or timezone.now())
-    user = actor if getattr(actor, "is_authenticated", False) else None
+    user = actor if actor is not None and not isinstance(actor, str) and actor.is_authenticated else None
     label = (user.get_username() if user else str(actor or "system"))[:200]
     entry = AuditEntry(
         at=at,

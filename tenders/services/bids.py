@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -59,6 +59,9 @@ from tenders.services._common import (
 )
 from tenders.transitions import TenderStatus
 from tenders.uploads import UploadRejected, check_document
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 # ---------------------------------------------------------------------------
 
@@ -174,14 +177,14 @@ def _next_version_number(bid: Bid) -> int:
 
 
 @transaction.atomic
-def bid_start(*, tender: Tender, user: Any) -> Bid:
+def bid_start(*, tender: Tender, user: User) -> Bid:
     """Start (or return) the provider's bid for a published tender, with a draft to work on.
 
     One bid per provider per tender (a unique constraint); a second call returns the same bid.
     A bid that was withdrawn gets a fresh draft copied from its last version.
     """
-    _require_provider_user(user)
-    existing = Bid.objects.filter(tender=tender, provider_id=user.provider_id).first()
+    provider_id = _require_provider_user(user)
+    existing = Bid.objects.filter(tender=tender, provider_id=provider_id).first()
     if existing is None:
         now = timezone.now()
         _check_open_for_bids(tender, now)
@@ -189,11 +192,11 @@ def bid_start(*, tender: Tender, user: Any) -> Bid:
             try:
                 with transaction.atomic():
                     existing = Bid.objects.create(
-                        tender=tender, provider_id=user.provider_id, reference=_new_bid_reference(tender)
+                        tender=tender, provider_id=provider_id, reference=_new_bid_reference(tender)
                     )
                 break
             except IntegrityError:
-                existing = Bid.objects.filter(tender=tender, provider_id=user.provider_id).first()
+                existing = Bid.objects.filter(tender=tender, provider_id=provider_id).first()
                 if existing is not None:
                     return existing  # another request from the same provider won the race
         else:  # pragma: no cover - five random 32-bit collisions in a row
@@ -212,7 +215,7 @@ def bid_start(*, tender: Tender, user: Any) -> Bid:
     return bid
 
 
-def _open_draft(*, bid: Bid, user: Any) -> tuple[Bid, BidVersion, datetime]:
+def _open_draft(*, bid: Bid, user: User) -> tuple[Bid, BidVersion, datetime]:
     """Lock the bid and return its draft, refusing after the deadline or when there is nothing to edit."""
     _require_own_bid(user, bid)
     _require_provider_user(user)
@@ -229,7 +232,7 @@ def _open_draft(*, bid: Bid, user: Any) -> tuple[Bid, BidVersion, datetime]:
 def bid_update_draft(
     *,
     bid: Bid,
-    user: Any,
+    user: User,
     prices: Mapping[int, tuple[Any, Any]] | None = None,
     answers: Mapping[int, str] | None = None,
     cqc_location_ids: str | Sequence[str] | None = None,
@@ -310,7 +313,7 @@ def _clean_file_name(name: str) -> str:
 
 
 @transaction.atomic
-def bid_add_document(*, bid: Bid, user: Any, upload: Any, envelope: str = "quality") -> BidDocument:
+def bid_add_document(*, bid: Bid, user: User, upload: Any, envelope: str = "quality") -> BidDocument:
     """Attach a PDF, DOCX or XLSX to the draft, checked by content and size (settings.BID_DOCUMENT_MAX_BYTES).
 
     `envelope` says which envelope it belongs to: a price document stays sealed with the prices.
@@ -347,7 +350,7 @@ def bid_add_document(*, bid: Bid, user: Any, upload: Any, envelope: str = "quali
 
 
 @transaction.atomic
-def bid_remove_document(*, bid: Bid, user: Any, document_id: int) -> None:
+def bid_remove_document(*, bid: Bid, user: User, document_id: int) -> None:
     """Remove a document from the draft; its stored file goes too unless another version still uses it."""
     bid, draft, now = _open_draft(bid=bid, user=user)
     document = draft.documents.filter(pk=document_id).first()
@@ -413,12 +416,13 @@ def _location_issues(version: BidVersion) -> list[Problem]:
 
 def _version_rows(version: BidVersion, relation: str, related: str) -> Iterable[Any]:
     """A version's related rows: the prefetched ones when the caller prefetched them (bid submission does)."""
-    if relation in getattr(version, "_prefetched_objects_cache", {}):
-        return getattr(version, relation).all()
-    return getattr(version, relation).select_related(related)
+    manager = getattr(version, relation)
+    prefetched = relation in getattr(version, "_prefetched_objects_cache", {})
+    rows: Iterable[Any] = manager.all() if prefetched else manager.select_related(related)
+    return rows
 
 
-def _freeze(*, bid: Bid, version: BidVersion, user: Any, now: datetime, key: str) -> BidVersion:
+def _freeze(*, bid: Bid, version: BidVersion, user: User, now: datetime, key: str) -> BidVersion:
     """Mark any live submission superseded and freeze `version` as the live one, with its digest."""
     if bid.status != BidStatus.DRAFT:  # a draft-only bid has no live submission to supersede
         BidVersion.objects.filter(bid=bid, status=BidVersionStatus.SUBMITTED).exclude(pk=version.pk).update(
@@ -456,7 +460,7 @@ def _clean_key(idempotency_key: Any) -> str:
     return key
 
 
-def _record_late(*, late: _Late, user: Any, channel: str, key: str) -> None:
+def _record_late(*, late: _Late, user: User, channel: str, key: str) -> None:
     """Keep the refused attempt: who, when by the server clock, and the deadline in force."""
     with transaction.atomic():
         LateSubmissionAttempt.objects.create(
@@ -481,7 +485,7 @@ def _late_message(late: _Late) -> str:
 
 @transaction.atomic
 def _submit_locked(
-    *, bid_id: int, user: Any, key: str, reconfirm: bool, arrived_at: datetime | None = None
+    *, bid_id: int, user: User, key: str, reconfirm: bool, arrived_at: datetime | None = None
 ) -> SubmitResult | _Late:
     bid = _lock_bid_for_submission(bid_id)
     now = _judged_at(arrived_at, timezone.now())
@@ -548,7 +552,7 @@ def _submit_locked(
 
 
 def bid_submit(
-    *, bid: Bid, user: Any, idempotency_key: str = "", channel: str = "web", arrived_at: datetime | None = None
+    *, bid: Bid, user: User, idempotency_key: str = "", channel: str = "web", arrived_at: datetime | None = None
 ) -> SubmitResult:
     """Submit the draft: validate it is complete, freeze it, and return the receipt.
 
@@ -569,7 +573,7 @@ def bid_submit(
     return outcome
 
 
-def bid_reconfirm(*, bid: Bid, user: Any, idempotency_key: str = "", channel: str = "web") -> SubmitResult:
+def bid_reconfirm(*, bid: Bid, user: User, idempotency_key: str = "", channel: str = "web") -> SubmitResult:
     """After an amendment: re-submit the live bid unchanged as a new version that acknowledges the addenda."""
     _require_own_bid(user, bid)
     _require_provider_user(user, approved=False)
@@ -582,7 +586,7 @@ def bid_reconfirm(*, bid: Bid, user: Any, idempotency_key: str = "", channel: st
 
 
 @transaction.atomic
-def bid_revise(*, bid: Bid, user: Any) -> BidVersion:
+def bid_revise(*, bid: Bid, user: User) -> BidVersion:
     """Open a new draft copied from the latest version; the submitted one stays live (and kept) until replaced."""
     _require_own_bid(user, bid)
     _require_provider_user(user)
@@ -604,7 +608,7 @@ def bid_revise(*, bid: Bid, user: Any) -> BidVersion:
 
 
 @transaction.atomic
-def bid_discard_draft(*, bid: Bid, user: Any) -> None:
+def bid_discard_draft(*, bid: Bid, user: User) -> None:
     """Throw away unsubmitted changes; a submitted version is untouched."""
     bid, draft, now = _open_draft(bid=bid, user=user)
     if not BidVersion.objects.filter(bid=bid).exclude(pk=draft.pk).exists():
@@ -623,7 +627,7 @@ def bid_discard_draft(*, bid: Bid, user: Any) -> None:
 
 
 @transaction.atomic
-def bid_withdraw(*, bid: Bid, user: Any, reason: str = "") -> Bid:
+def bid_withdraw(*, bid: Bid, user: User, reason: str = "") -> Bid:
     """Withdraw the live submission before the deadline; it is kept (status withdrawn), never deleted."""
     _require_own_bid(user, bid)
     _require_provider_user(user, approved=False)

@@ -7,7 +7,7 @@ did not exist). Anyone else gets 403 on a sealed bid, and after opening only wha
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404
@@ -60,6 +60,11 @@ from tenders.models import (
 from tenders.receipts import canonical_json
 from tenders.selectors import tender_list
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from accounts.models import User
+
 
 def _draft_changes(bid: Bid, data: dict[str, Any]) -> dict[str, Any]:
     """Translate lot and question numbers into ids, with field errors for unknown ones."""
@@ -97,7 +102,7 @@ def _draft_changes(bid: Bid, data: dict[str, Any]) -> dict[str, Any]:
     return kwargs
 
 
-def _detail(bid: Bid, user: Any) -> dict[str, Any]:
+def _detail(bid: Bid, user: User | AnonymousUser) -> dict[str, Any]:
     """The bid as this reader may see it: quality content via can_read_bid, prices via can_see_prices."""
     state = sel.bid_state(bid=bid)
     own = is_own_bid(user, bid)
@@ -113,7 +118,7 @@ def _detail(bid: Bid, user: Any) -> dict[str, Any]:
     }
 
 
-def _receipt(version: BidVersion, *, user: Any, replayed: bool = False) -> dict[str, Any]:
+def _receipt(version: BidVersion, *, user: User | AnonymousUser, replayed: bool = False) -> dict[str, Any]:
     """A submission receipt; a reader who may not see prices gets the content without them and no canonical JSON."""
     receipt = {
         "bid": version.bid.reference,
