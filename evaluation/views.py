@@ -313,7 +313,11 @@ def consensus(request: HttpRequest, reference: str, bid_reference: str) -> HttpR
                     bid=bid, question=q, user=request.user, score=data["score"], rationale=data["rationale"],  # noqa: B023
                     change_reason=data["change_reason"], feedback_to_bidder=data["feedback_to_bidder"],
                 ),
-                success=f"Consensus for question {q.number} of {bid.reference} is recorded.",
+                # After the lock the service only proposes the change (four eyes): say so, not "recorded".
+                success=(f"Your change to question {q.number} of {bid.reference} is proposed. It takes effect only "
+                         "when a second person (the tender's moderator or a commissioner, not you) approves it "
+                         "under Changes after the quality lock.") if stages.quality_locked
+                else f"Consensus for question {q.number} of {bid.reference} is recorded.",
                 redirect_to=reverse("evaluation-consensus", args=[tender.reference, bid.reference]) + f"#q{q.number}",
             ):
                 return done
