@@ -107,6 +107,24 @@ def user_set_password(*, actor: User, user: User, password: str | None) -> User:
     return locked
 
 
+def user_changed_at_the_command_line(*, user: User, command: str) -> None:
+    """`manage.py createsuperuser` and `changepassword` act outside the app: record what they did, as the system.
+
+    They are the IT administrator's way in on a fresh install (or when every admin is locked out),
+    so they cannot go through a service that needs a signed-in actor; the trail still shows them.
+    """
+    with transaction.atomic():
+        if command == "createsuperuser":
+            audit_record(actor="system", action="user.created", obj=user, before=None, after=user_snapshot(user),
+                         note="Created at the command line (manage.py createsuperuser).")
+        elif command == "changepassword":
+            audit_record(actor="system", action="user.password_set", obj=user,
+                         after={"usable_password": user.has_usable_password()},
+                         note="Password set at the command line (manage.py changepassword).")
+        else:
+            raise ValueError(f"not a user command: {command}")
+
+
 def user_password_changed(*, user: User) -> None:
     """Record that a user changed their own password (the change itself is Django's)."""
     with transaction.atomic():

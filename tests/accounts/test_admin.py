@@ -1,6 +1,8 @@
 """The admin is for IT: user, role and provider-link changes are audited; tokens and keys never shown (issues 12, 13)."""
 from __future__ import annotations
 
+import io
+
 import pytest
 from django.core.management import call_command
 from django.test import Client
@@ -135,3 +137,36 @@ def test_authenticator_keys_are_never_shown_and_a_reset_is_audited(admin_client,
     admin_client.post(f"/admin/otp_totp/totpdevice/{device.pk}/delete/", {"post": "yes"})
     assert not TOTPDevice.objects.filter(user=commissioner).exists()
     assert AuditEntry.objects.get(action="user.totp_reset").actor == it_admin
+
+
+def test_a_superuser_made_at_the_command_line_is_in_the_audit_trail(monkeypatch):
+    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", "a-long-passphrase-for-root")
+    call_command("createsuperuser", "--noinput", username="root", email="it@council.example", verbosity=0)
+    root = User.objects.get(username="root")
+    entry = AuditEntry.objects.get(action="user.created", object_id=str(root.pk))
+    assert entry.actor is None and entry.actor_label == "system" and "createsuperuser" in entry.note
+    assert entry.after["is_superuser"] is True and entry.after["role"] == Role.ADMIN
+    assert "a-long-passphrase-for-root" not in str(entry.after) + entry.note
+
+
+def test_a_password_changed_at_the_command_line_is_in_the_audit_trail(monkeypatch, evaluator):
+    from django.contrib.auth.management.commands import changepassword
+
+    monkeypatch.setattr(changepassword.Command, "_get_pass", lambda self, prompt="": "another-long-passphrase-9")
+    call_command("changepassword", evaluator.username, stdout=io.StringIO())
+    entry = AuditEntry.objects.get(action="user.password_set", object_id=str(evaluator.pk))
+    assert entry.actor_label == "system" and "changepassword" in entry.note and entry.after == {"usable_password": True}
+    assert "another-long-passphrase-9" not in str(entry.after) + entry.note
+    evaluator.refresh_from_db()
+    assert evaluator.check_password("another-long-passphrase-9")
+
+
+def test_a_failed_command_line_password_change_records_nothing(monkeypatch, evaluator):
+    from django.contrib.auth.management.commands import changepassword
+    from django.core.management import CommandError
+
+    answers = iter(["one-long-passphrase-1", "a-different-one-2"] * 3)
+    monkeypatch.setattr(changepassword.Command, "_get_pass", lambda self, prompt="": next(answers))
+    with pytest.raises(CommandError):
+        call_command("changepassword", evaluator.username, stdout=io.StringIO())
+    assert not AuditEntry.objects.filter(action="user.password_set", object_id=str(evaluator.pk)).exists()
