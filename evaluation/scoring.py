@@ -95,7 +95,7 @@ from decimal import (
 )
 from enum import StrEnum
 from hashlib import sha256
-from operator import eq, itemgetter, mul
+from operator import attrgetter, eq, itemgetter, mul
 from types import MappingProxyType
 from typing import Any
 
@@ -842,6 +842,17 @@ def _float_ratio(numerator: Decimal, denominator: Decimal) -> float:
     return n / d
 
 
+def _float_ratios(numerators: list[Decimal], denominators: list[Decimal]) -> list[float]:
+    """`_float_ratio` of each pair, vectorised."""
+    n = np.fromiter(map(float, numerators), dtype=np.float64, count=len(numerators))
+    d = np.fromiter(map(float, denominators), dtype=np.float64, count=len(denominators))
+    held = (d >= _FLOAT_MIN_NORMAL) & (d <= _FLOAT_MAX) & (n >= 0.0) & (n <= _FLOAT_MAX)
+    with np.errstate(all="ignore"):
+        ratios = np.where(held, n / d, math.nan)
+    result: list[float] = ratios.tolist()
+    return result
+
+
 def _decided(difference: float) -> bool | None:
     """Whether float total x beats float total y, given x - y: None when too close to tell."""
     if difference > _SEPARATION:
@@ -1075,10 +1086,31 @@ class _Scored:
         return self._tie
 
     def set_price_fraction(self, gn: Decimal, gd: Decimal, qd: Decimal) -> None:
-        """Record G = gn/gd and the split-independent parts of the total. Call in _EXACT."""
+        """Record G = gn/gd and the split-independent parts of the total (not `g`). Call in _EXACT."""
         self.gn, self.gd = gn, gd
         self.x, self.y, self.z = self.qn * gd, gn * qd, qd * gd
-        self.g = _float_ratio(gn, gd)
+
+
+def _rank(a: Decimal, b: Decimal, scored: list[_Scored], totals: list[Decimal]) -> list[tuple[Decimal, _Scored]]:
+    """(total, bid) in `_key(a, b, bid)` order, given each bid's total at that split. Call in _EXACT.
+
+    By float total where floats can hold every figure; runs too close to call (and every tie) by
+    the exact key, the tie element drawn only where the rest of it is equal.
+    """
+    pairs = list(zip(totals, scored, strict=True))
+    fractions = np.fromiter(map(_FRACTION, scored), dtype=np.float64, count=len(scored))
+    price_fractions = np.fromiter(map(_PRICE_FRACTION, scored), dtype=np.float64, count=len(scored))
+    if np.isnan(fractions).any() or np.isnan(price_fractions).any():
+        runs = [(0, len(pairs))]
+    else:
+        floats = float(a) * fractions + float(b) * price_fractions
+        index = np.argsort(-floats, kind="stable")
+        pairs = [pairs[i] for i in index.tolist()]
+        runs = _close_runs(floats[index])
+    for start, stop in runs:
+        keyed = _by_key_then_tie([((t.copy_negate(), s.neg_fraction, s.price), s) for t, s in pairs[start:stop]])
+        pairs[start:stop] = [(key[0].copy_negate(), s) for key, s in keyed]
+    return pairs
 
 
 def _by_key_then_tie(pairs: list[tuple[tuple[Any, ...], _Scored]]) -> list[tuple[tuple[Any, ...], _Scored]]:
@@ -1101,6 +1133,11 @@ def _by_key_then_tie(pairs: list[tuple[tuple[Any, ...], _Scored]]) -> list[tuple
 
 
 _FIRST = itemgetter(0)
+_BID_REF = attrgetter("bid.bid_ref")
+_FRACTION = attrgetter("fraction")
+_PRICE_FRACTION = attrgetter("g")
+_PRICE = attrgetter("price")
+_INPUT_REF = attrgetter("bid_ref")
 
 
 def _package_price(s: _Scored) -> Decimal:
@@ -1123,22 +1160,29 @@ def _tie_key(bid: BidInput, rules: TenderRules) -> tuple[Any, ...]:
     return ((0, draw_key(rules.tie_break_seed, bid.bid_ref)), bid.bid_ref)
 
 
-def _tie_records(rules: TenderRules, keyed: list[tuple[tuple[Any, ...], _Scored]]) -> tuple[TieRecord, ...]:
-    """Every run of equal totals, with what ordered each neighbouring pair (keys as `_key` without the tie)."""
+def _tie_records(rules: TenderRules, ranked: list[tuple[Decimal, _Scored]]) -> tuple[TieRecord, ...]:
+    """Every run of equal totals in `ranked` ((total, bid) in rank order), with what ordered each neighbouring pair."""
     last_rule = "drawing of lots" if rules.tie_break is TieBreak.QUALITY_PRICE_LOTS else "submission time"
     records = []
-    i = 0
-    while i < len(keyed):
+    totals = [total for total, _ in ranked]
+    equal = list(map(eq, totals, totals[1:]))  # equal[i]: bids i and i + 1 have equal totals
+    i, n = 0, len(equal)
+    while True:
+        try:
+            i = equal.index(True, i)
+        except ValueError:
+            break
         j = i + 1
-        while j < len(keyed) and keyed[j][0][0] == keyed[i][0][0]:
+        while j < n and equal[j]:
             j += 1
-        if j - i > 1:
-            group = keyed[i:j]
+        group = ranked[i:j + 1]
+        i = j + 1
+        if group:
             decided = []
-            for (a, sa), (b, sb) in zip(group, group[1:], strict=False):
-                if a[1] != b[1]:
+            for (_, sa), (_, sb) in zip(group, group[1:], strict=False):
+                if sa.neg_fraction != sb.neg_fraction:
                     decided.append("quality")
-                elif a[2] != b[2]:
+                elif sa.price != sb.price:
                     decided.append("price")
                 elif sa.tie[0] != sb.tie[0]:
                     decided.append(last_rule)
@@ -1155,7 +1199,6 @@ def _tie_records(rules: TenderRules, keyed: list[tuple[tuple[Any, ...], _Scored]
                     draws=draws,
                 )
             )
-        i = j
     return tuple(records)
 
 
@@ -1172,21 +1215,26 @@ def _moved_key(
 
 
 def _unscored(bid: BidInput, status: ResultStatus, reason: str, quality: Decimal | None = None) -> BidResult:
-    return BidResult(
-        package_price_per_contact_hour=bid.package_price_per_contact_hour,
-        bid_ref=bid.bid_ref,
-        provider_key=bid.provider_key,
-        lot_key=bid.lot_key,
-        status=status,
-        reason=reason,
-        price_per_contact_hour=bid.price_per_contact_hour,
-        submitted_at=bid.submitted_at,
-        quality_score=quality,
-        price_score=None,
-        total=None,
-        rank=None,
-        clarification_unresolved=bid.needs_clarification_unresolved,
-    )
+    """The BidResult of a bid that is not ranked (built as `_ranked_result` explains)."""
+    result = object.__new__(BidResult)
+    object.__setattr__(result, "__dict__", {
+        "bid_ref": bid.bid_ref,
+        "provider_key": bid.provider_key,
+        "lot_key": bid.lot_key,
+        "status": status,
+        "reason": reason,
+        "price_per_contact_hour": bid.price_per_contact_hour,
+        "submitted_at": bid.submitted_at,
+        "quality_score": quality,
+        "price_score": None,
+        "total": None,
+        "rank": None,
+        "recommended": False,
+        "clarification_unresolved": bid.needs_clarification_unresolved,
+        "above_ceiling": False,
+        "package_price_per_contact_hour": bid.package_price_per_contact_hour,
+    })
+    return result
 
 
 def _ranked_result(s: _Scored, lot_key: str, price_score: Decimal, total: Decimal, rank: int) -> BidResult:
@@ -1226,15 +1274,16 @@ class _LotWork:
     ref: _Reference | None
 
 
+_NO_SENSITIVITY = LotSensitivity(winner=None, runner_up=None, splits=())
+
+
 def _evaluate_lot(
-    rules: TenderRules, quality: _QualityModel, lot: LotInput, skip: frozenset[str] = frozenset(),
-    qualities: _Qualities | None = None, work: list[_LotWork] | None = None,
+    rules: TenderRules, quality: _QualityModel, lot: LotInput, qualities: _Qualities, work: list[_LotWork],
 ) -> LotResult:
-    """Score and rank one lot. `qualities` shares each bid's quality across lots; `work`, if
-    given, receives the lot's ranked bids and references (for a later `_sensitivity`)."""
+    """Score and rank one lot. `qualities` shares each bid's quality across lots; `work` receives the
+    lot's ranked bids and references, for its `_sensitivity`, which the caller makes once the awards
+    are known (the result's `sensitivity` is a placeholder until then)."""
     qw, pw, qd = rules.quality_weight, rules.price_weight, quality.denominator
-    if qualities is None:
-        qualities = _Qualities(quality, rules)
     unranked: list[BidResult] = []
     scored: list[_Scored] = []
     ties: tuple[TieRecord, ...] = ()
@@ -1276,17 +1325,9 @@ def _evaluate_lot(
                 raise ValueError(f"bid {bid.bid_ref}: an eligible bid needs a price per contact hour")
             if lot.package_weight and bid.package_price_per_contact_hour is None:
                 raise ValueError(f"bid {bid.bid_ref}: lot {lot.lot_key} scores package prices and the bid has none")
-            scored.append(
-                _Scored(
-                    bid=bid,
-                    qn=figures.qn,
-                    neg_fraction=figures.neg_fraction,
-                    quality_score=figures.score,
-                    price=bid.price_per_contact_hour,
-                    rules=rules,
-                    fraction=figures.fraction,
-                    above_ceiling=above_ceiling,
-                )
+            scored.append(  # bid, qn, neg_fraction, quality_score, price, rules, fraction, above_ceiling
+                _Scored(bid, figures.qn, figures.neg_fraction, figures.score, bid.price_per_contact_hour, rules,
+                        figures.fraction, above_ceiling)
             )
 
         if rules.price_formula is PriceFormula.BANDED_COST_OF_CARE and lot.cost_of_care_benchmark is None and scored:
@@ -1314,26 +1355,23 @@ def _evaluate_lot(
                     pn, pd = _price_fraction(rules, _package_price(s), package_ref)
                     gn, gd = (HUNDRED - w) * gn * pd + w * pn * gd, HUNDRED * gd * pd
                 s.set_price_fraction(gn, gd, qd)
+            for s, g in zip(scored, _float_ratios([s.gn for s in scored], [s.gd for s in scored]), strict=True):
+                s.g = g
 
-        # `_key` at the tender's split without the tie element, which is drawn only where it decides.
+        # The published totals, and the bids in `_key` order at the tender's split.
         divide = _DIVISION.divide
-        keyed = _by_key_then_tie(
-            [((divide(qw * s.x + pw * s.y, s.z).copy_negate(), s.neg_fraction, s.price), s) for s in scored]
-        )
-        ordered = [s for _, s in keyed]
+        ranked = _rank(qw, pw, scored, [divide(qw * s.x + pw * s.y, s.z) for s in scored])
+        ordered = [s for _, s in ranked]
         ranked_results = [
-            _ranked_result(s, lot.lot_key, divide(pw * s.gn, s.gd), key[0].copy_negate(), rank)
-            for rank, (key, s) in enumerate(keyed, start=1)
+            _ranked_result(s, lot.lot_key, divide(pw * s.gn, s.gd), total, rank)
+            for rank, (total, s) in enumerate(ranked, start=1)
         ]
         # Price-move sensitivity models the hourly price alone; with a package weight it would mislead.
-        sensitivity_ref = ref if not lot.package_weight else None
-        sensitivity = _sensitivity(rules, qd, ordered, sensitivity_ref, skip)
-        if work is not None:
-            work.append(_LotWork(ordered, sensitivity_ref))
-        ties = _tie_records(rules, keyed)
+        work.append(_LotWork(ordered, ref if not lot.package_weight else None))
+        ties = _tie_records(rules, ranked)
 
     unranked.sort(key=lambda r: (_UNRANKED_ORDER[r.status], r.bid_ref))
-    unresolved = tuple(sorted(s.bid.bid_ref for s in scored if s.bid.needs_clarification_unresolved))
+    unresolved = tuple(sorted([s.bid.bid_ref for s in scored if s.bid.needs_clarification_unresolved]))
     return LotResult(
         lot_key=lot.lot_key,
         hours_per_week=lot.hours_per_week,
@@ -1343,7 +1381,7 @@ def _evaluate_lot(
         lowest_acceptable_price=lowest,
         mean_acceptable_price=mean,
         cost_of_care_benchmark=lot.cost_of_care_benchmark,
-        sensitivity=sensitivity,
+        sensitivity=_NO_SENSITIVITY,
         ties=ties,
         package_weight=lot.package_weight,
     )
@@ -1386,10 +1424,11 @@ def _lowest_true(pred: Callable[[int], bool], start: int, limit: int) -> int | N
 
 def _lowest_excluding(bids: list[_Scored], bid: _Scored) -> Decimal:
     """The lowest price among the other bids (the first such in `bids` order: what a stable sort gives)."""
-    others = [s.price for s in bids if s is not bid]
+    position = next(i for i, s in enumerate(bids) if s is bid)  # near the top: the winner or runner-up
+    others = bids[:position] + bids[position + 1:]
     if not others:
         raise AssertionError("needs at least two price-scored bids")
-    return min(others)
+    return min(map(_PRICE, others))
 
 
 def _split_order(
@@ -1420,13 +1459,13 @@ def _sensitivity(
         ordered = [s for s in ordered if s.bid.bid_ref not in skip]
     qw, pw = rules.quality_weight, rules.price_weight
     own = (qw, pw)
-    base = tuple(s.bid.bid_ref for s in ordered)
+    base = tuple(map(_BID_REF, ordered))
     winner = base[0] if base else None
     splits = [own] + [split for split in rules.sensitivity_splits if split != own]
     outcomes = []
     seen: set[tuple[Decimal, Decimal]] = set()
-    fractions = np.array([s.fraction for s in ordered], dtype=np.float64)
-    price_fractions = np.array([s.g for s in ordered], dtype=np.float64)
+    fractions = np.fromiter(map(_FRACTION, ordered), dtype=np.float64, count=len(ordered))
+    price_fractions = np.fromiter(map(_PRICE_FRACTION, ordered), dtype=np.float64, count=len(ordered))
     floats = not (np.isnan(fractions).any() or np.isnan(price_fractions).any())
     for a, b in splits:
         if (a, b) in seen:
@@ -1435,9 +1474,9 @@ def _sensitivity(
         if (a, b) == own:
             ranking = base
         elif floats:
-            ranking = tuple(s.bid.bid_ref for s in _split_order(a, b, ordered, fractions, price_fractions))
+            ranking = tuple(map(_BID_REF, _split_order(a, b, ordered, fractions, price_fractions)))
         else:
-            ranking = tuple(s.bid.bid_ref for s in sorted(ordered, key=lambda s: _key(a, b, s)))
+            ranking = tuple(map(_BID_REF, sorted(ordered, key=lambda s: _key(a, b, s))))
         outcomes.append(
             SplitOutcome(
                 quality_weight=a,
@@ -1686,7 +1725,7 @@ def _evaluate_tender(
     lot_keys = [lot.lot_key for lot in lots]
     if len(set(lot_keys)) != len(lot_keys):
         raise ValueError("lot keys must be unique")
-    refs = [bid.bid_ref for lot in lots for bid in lot.bids]
+    refs = [ref for lot in lots for ref in map(_INPUT_REF, lot.bids)]
     if len(set(refs)) != len(refs):
         raise ValueError("bid references must be unique across the tender")
     quality = _QualityModel(questions)
@@ -1697,22 +1736,22 @@ def _evaluate_tender(
         lot_results, rules.max_providers_per_lot, rules.max_lots_per_provider, in_rank_order=True
     )
     # Sensitivity is about the bid recommended in each lot (issue 14): where the top-ranked bid was
-    # passed over (lots cap, ceiling), analyse the lot again without the bids that cannot win it.
-    for i, award in enumerate(awards.lots):
+    # passed over (lots cap, ceiling), the lot is analysed without the bids that cannot win it. The
+    # ranking and references stand either way, so each lot's analysis is made once, here.
+    finished = []
+    for lot_result, award, lot_work in zip(lot_results, awards.lots, work, strict=True):
         skip = frozenset(p.bid_ref for p in award.passed_over)
-        current = lot_results[i].sensitivity
-        if skip and award.recommended and current is not None and current.winner in skip:
-            # The ranking and references stand; only the analysis is redone without those bids.
-            with localcontext(_EXACT):
-                redone = _sensitivity(rules, quality.denominator, work[i].ordered, work[i].ref, skip)
-            lot_results[i] = replace(lot_results[i], sensitivity=redone)
-    marked = list(lot_results)
-    for i, award in enumerate(awards.lots):
-        if award.recommended:  # only these lots change: the recommended bids are marked
-            lot_result = lot_results[i]
-            bids = list(lot_result.bids)
+        ordered = lot_work.ordered
+        if not (skip and award.recommended and ordered and ordered[0].bid.bid_ref in skip):
+            skip = frozenset()
+        with localcontext(_EXACT):
+            sensitivity = _sensitivity(rules, quality.denominator, ordered, lot_work.ref, skip)
+        bids = lot_result.bids
+        if award.recommended:  # the recommended bids are marked
+            marked = list(bids)
             for ref in award.recommended:  # ranked, so near the top of the list
-                k = next(k for k, b in enumerate(bids) if b.bid_ref == ref)
-                bids[k] = replace(bids[k], recommended=True)
-            marked[i] = replace(lot_result, bids=tuple(bids))
-    return TenderResult(rules=rules, lots=tuple(marked), awards=awards)
+                k = next(k for k, b in enumerate(marked) if b.bid_ref == ref)
+                marked[k] = replace(marked[k], recommended=True)
+            bids = tuple(marked)
+        finished.append(replace(lot_result, bids=bids, sensitivity=sensitivity))
+    return TenderResult(rules=rules, lots=tuple(finished), awards=awards)
