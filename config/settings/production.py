@@ -21,6 +21,16 @@ if not CELERY_BROKER_URL:  # noqa: F405
         "CELERY_BROKER_URL is not set, e.g. redis://host:6379/0. Production never runs tasks eagerly or on the "
         "web server's threads; start a Celery worker and beat on that broker."
     )
+# The rate limits (API, registration, API token, password reset) count in the cache: a per-process memory
+# cache would give every gunicorn worker its own count, so a client would get workers x the limit.
+# Production shares one (Redis; django-environ maps redis:// to Django's own RedisCache).
+if CACHES["default"]["BACKEND"] in {  # noqa: F405
+    "django.core.cache.backends.locmem.LocMemCache", "django.core.cache.backends.dummy.DummyCache",
+}:
+    raise ImproperlyConfigured(  # noqa: F405
+        "CACHE_URL must name a cache shared by every web process in production, e.g. redis://host:6379/1 "
+        "(a local-memory cache counts the rate limits per process)."
+    )
 CELERY_TASK_ALWAYS_EAGER = False
 TASKS_RUN_IN_BACKGROUND = False
 

@@ -9,7 +9,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE", "DATABASE_URL", "CELERY_BROKER_URL"}}
+    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE", "DATABASE_URL", "CELERY_BROKER_URL", "CACHE_URL"}}
     clean.update(env)
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120
@@ -17,7 +17,8 @@ def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
 
 
 # What production needs besides a secret key (nothing connects to them during `check`).
-SERVICES = {"DATABASE_URL": "postgres://homecare:secret@db.internal:5432/homecare", "CELERY_BROKER_URL": "redis://redis.internal:6379/0"}
+SERVICES = {"DATABASE_URL": "postgres://homecare:secret@db.internal:5432/homecare", "CELERY_BROKER_URL": "redis://redis.internal:6379/0",
+            "CACHE_URL": "redis://redis.internal:6379/1"}
 
 
 def test_check_deploy_passes_with_production_settings():
@@ -55,6 +56,16 @@ def test_production_refuses_to_run_tasks_without_a_broker():
     )
     assert result.returncode != 0
     assert "CELERY_BROKER_URL is not set" in result.stderr
+
+
+def test_production_refuses_a_cache_each_process_keeps_to_itself():
+    """Rate limits would count per gunicorn worker: each worker would allow the full limit."""
+    without = {k: v for k, v in SERVICES.items() if k != "CACHE_URL"}
+    for cache in ({}, {"CACHE_URL": "locmemcache://"}, {"CACHE_URL": "dummycache://"}):
+        result = _manage("check", DJANGO_SETTINGS_MODULE="config.settings.production", SECRET_KEY=secrets.token_urlsafe(64),
+                         ALLOWED_HOSTS="tenders.example.gov.uk", **without, **cache)
+        assert result.returncode != 0
+        assert "CACHE_URL must name a cache shared by every web process" in result.stderr
 
 
 def test_a_worker_or_server_without_a_settings_module_gets_production_not_local_settings():
