@@ -1428,7 +1428,8 @@ def _lowest_excluding(bids: list[_Scored], bid: _Scored) -> Decimal:
     others = bids[:position] + bids[position + 1:]
     if not others:
         raise AssertionError("needs at least two price-scored bids")
-    return min(map(_PRICE, others))
+    lowest: Decimal = min(map(_PRICE, others))
+    return lowest
 
 
 def _split_order(
