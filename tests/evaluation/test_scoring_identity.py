@@ -302,3 +302,22 @@ def test_it_gives_the_reference_result_for_any_bids(rules, bids, benchmark, pack
     expected = reference.evaluate_tender(to_reference(rules), to_reference(QUESTIONS), [to_reference(lot) for lot in lots])
     assert exact(actual) == exact(expected)
     assert actual.to_dict() == expected.to_dict()
+
+
+def test_it_gives_the_reference_result_on_the_benchmark_workload(monkeypatch):
+    """`bench/evaluation.py` at its smoke size (CQC exclusions, ceilings, drawn ties, the lots cap),
+    inputs built as the evaluation service builds them."""
+    from bench import evaluation as bench
+
+    seen = []
+    real = scoring.evaluate_tender
+    monkeypatch.setattr(scoring, "evaluate_tender", lambda *args: seen.append(args) or real(*args))
+    work = bench.generate(bench.SMOKE)
+    actual = bench.system_evaluation(work, bench._locations(work))
+    rules, questions, lots = seen[0]
+    expected = reference.evaluate_tender(
+        to_reference(rules), [to_reference(q) for q in questions], [to_reference(lot) for lot in lots]
+    )
+    assert exact(actual) == exact(expected)
+    assert actual.to_dict() == expected.to_dict()
+    assert any(tie.drawn for lot in actual.lots for tie in lot.ties)
