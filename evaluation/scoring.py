@@ -1049,9 +1049,8 @@ def _price_fraction(rules: TenderRules, price: Decimal, ref: _Reference) -> tupl
 class _Scored:
     """Working state of a bid that is price-scored and ranked.
 
-    total(a, b) = a x F + b x G = (a qn gd + b gn qd) / (qd gd) = (a x + b y) / z,
-    with x, y, z exact and independent of the split, so each split costs one
-    division per bid.
+    total(a, b) = a x F + b x G = (a qn gd + b gn qd) / (qd gd): exact products and
+    one rounded division per bid and split (see `total`).
     """
 
     bid: BidInput
@@ -1061,12 +1060,10 @@ class _Scored:
     price: Decimal
     rules: TenderRules
     fraction: float  # F as a float (pre-ordering only, see _float_ratio)
+    qd: Decimal  # _QualityModel.denominator
     above_ceiling: bool = False
     gn: Decimal = ZERO
     gd: Decimal = ONE
-    x: Decimal = ZERO
-    y: Decimal = ZERO
-    z: Decimal = ONE
     g: float = math.nan  # G as a float (pre-ordering only)
     _tie: tuple[Any, ...] | None = None
 
@@ -1077,10 +1074,10 @@ class _Scored:
             self._tie = _tie_key(self.bid, self.rules)
         return self._tie
 
-    def set_price_fraction(self, gn: Decimal, gd: Decimal, qd: Decimal) -> None:
-        """Record G = gn/gd and the split-independent parts of the total (not `g`). Call in _EXACT."""
-        self.gn, self.gd = gn, gd
-        self.x, self.y, self.z = self.qn * gd, gn * qd, qd * gd
+    def total(self, a: Decimal, b: Decimal) -> Decimal:
+        """a x F + b x G, one rounded division of exact operands. Call in _EXACT."""
+        gd, qd = self.gd, self.qd
+        return _DIVISION.divide(a * (self.qn * gd) + b * (self.gn * qd), qd * gd)
 
 
 def _rank(a: Decimal, b: Decimal, scored: list[_Scored], totals: list[Decimal]) -> list[tuple[Decimal, _Scored]]:
@@ -1196,7 +1193,7 @@ def _tie_records(rules: TenderRules, ranked: list[tuple[Decimal, _Scored]]) -> t
 
 def _key(a: Decimal, b: Decimal, s: _Scored) -> tuple[Any, ...]:
     """Sort key, smaller = better: total desc, quality desc, price asc, time, ref. Call in _EXACT."""
-    return (_DIVISION.divide(a * s.x + b * s.y, s.z).copy_negate(), s.neg_fraction, s.price, s.tie)
+    return (s.total(a, b).copy_negate(), s.neg_fraction, s.price, s.tie)
 
 
 def _moved_key(
@@ -1317,9 +1314,9 @@ def _evaluate_lot(
                 raise ValueError(f"bid {bid.bid_ref}: an eligible bid needs a price per contact hour")
             if lot.package_weight and bid.package_price_per_contact_hour is None:
                 raise ValueError(f"bid {bid.bid_ref}: lot {lot.lot_key} scores package prices and the bid has none")
-            scored.append(  # bid, qn, neg_fraction, quality_score, price, rules, fraction, above_ceiling
+            scored.append(  # bid, qn, neg_fraction, quality_score, price, rules, fraction, qd, above_ceiling
                 _Scored(bid, figures.qn, figures.neg_fraction, figures.score, bid.price_per_contact_hour, rules,
-                        figures.fraction, above_ceiling)
+                        figures.fraction, qd, above_ceiling)
             )
 
         if rules.price_formula is PriceFormula.BANDED_COST_OF_CARE and lot.cost_of_care_benchmark is None and scored:
@@ -1346,13 +1343,13 @@ def _evaluate_lot(
                     # G = (100 - w)% G_hourly + w% G_package, kept as one exact fraction.
                     pn, pd = _price_fraction(rules, _package_price(s), package_ref)
                     gn, gd = (HUNDRED - w) * gn * pd + w * pn * gd, HUNDRED * gd * pd
-                s.set_price_fraction(gn, gd, qd)
+                s.gn, s.gd = gn, gd
             for s, g in zip(scored, _float_ratios([s.gn for s in scored], [s.gd for s in scored]), strict=True):
                 s.g = g
 
         # The published totals, and the bids in `_key` order at the tender's split.
         divide = _DIVISION.divide
-        ranked = _rank(qw, pw, scored, [divide(qw * s.x + pw * s.y, s.z) for s in scored])
+        ranked = _rank(qw, pw, scored, [s.total(qw, pw) for s in scored])
         ordered = [s for _, s in ranked]
         ranked_results = [
             _ranked_result(s, lot.lot_key, divide(pw * s.gn, s.gd), total, rank)
