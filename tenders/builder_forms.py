@@ -11,6 +11,7 @@ from typing import Any
 
 from django import forms
 
+from common.date_input import GovukDateField, GovukDateTimeField
 from pricing.models import RatePreset
 from tenders.models import Lot, QualityQuestion, Tender
 from tenders.services.drafting import LOT_FIELDS, TENDER_FIELDS
@@ -26,26 +27,6 @@ class _BuilderModelForm(forms.ModelForm):
     def _post_clean(self) -> None:
         # Skip ModelForm's model validation: the drafting service runs it, with every rule at once.
         pass
-
-
-class DateTimeLocalInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def format_value(self, value: Any) -> str | None:
-        if hasattr(value, "strftime"):
-            from django.utils import timezone
-
-            if timezone.is_aware(value):
-                value = timezone.localtime(value)
-            return value.strftime("%Y-%m-%dT%H:%M")
-        return value
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def format_value(self, value: Any) -> str | None:
-        return value.strftime("%Y-%m-%d") if hasattr(value, "strftime") else value
 
 
 class DetailsForm(_BuilderModelForm):
@@ -191,32 +172,24 @@ class PresetForm(_BuilderModelForm):
 
 
 class DatesForm(_BuilderModelForm):
+    """The four dates as GOV.UK date inputs; the deadlines also take a UK time. The order of the dates is the service's rule."""
+
+    clarification_deadline = GovukDateTimeField(
+        required=False, label="Clarification deadline",
+        help_text="When clarification questions close. Before the submission deadline.",
+    )
+    submission_deadline = GovukDateTimeField(
+        label="Submission deadline",
+        help_text="The tender closes automatically at this moment; it cannot be closed early.",
+    )
+    contract_start = GovukDateField(
+        required=False, label="Contract start date", help_text="After the submission deadline.",
+    )
+    contract_end = GovukDateField(required=False, label="Contract end date")
+
     class Meta:
         model = Tender
         fields = ["clarification_deadline", "submission_deadline", "contract_start", "contract_end"]
-        labels = {
-            "clarification_deadline": "Clarification questions close",
-            "submission_deadline": "Submission deadline",
-            "contract_start": "Contract starts",
-            "contract_end": "Contract ends",
-        }
-        help_texts = {
-            "clarification_deadline": "UK time. Before the submission deadline.",
-            "submission_deadline": "UK time. The tender closes automatically at this moment; it cannot be closed early.",
-            "contract_start": "After the submission deadline.",
-        }
-        widgets = {
-            "clarification_deadline": DateTimeLocalInput(),
-            "submission_deadline": DateTimeLocalInput(),
-            "contract_start": DateInput(),
-            "contract_end": DateInput(),
-        }
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["submission_deadline"].required = True
-        for name in ("clarification_deadline", "submission_deadline"):
-            self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
 
 
 class DocumentForm(forms.Form):

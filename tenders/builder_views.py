@@ -74,12 +74,13 @@ def _tasks_url(saved: Tender) -> str:
 
 
 def error_list(form: forms.BaseForm) -> list[tuple[str, str]]:
-    """(anchor, message) pairs for the GOV.UK error summary, in field order."""
-    return [
-        (f"id_{name}" if name != "__all__" else "main-content", message)
-        for name, errors in form.errors.items()
-        for message in errors
-    ]
+    """(anchor, message) pairs for the GOV.UK error summary, in field order; a date links to its first part in error."""
+    def anchor(name: str) -> str:
+        if name not in form.fields:
+            return "main-content"
+        return getattr(form[name], "error_anchor", None) or f"id_{name}"
+
+    return [(anchor(name), message) for name, errors in form.errors.items() for message in errors]
 
 
 def _section_page(request: HttpRequest, tender: Tender, form: forms.BaseForm, title: str, **extra: Any) -> HttpResponse:

@@ -3,7 +3,7 @@ publishes it; a provider then finds it in the portal. Runs at desktop and phone 
 """
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -16,6 +16,17 @@ from tests.factories import PASSWORD, ZoneFactory
 def _check(page) -> None:
     assert_accessible(page)
     assert_fits_width(page)
+
+
+def _fill_date(page, legend: str, value) -> None:
+    """Type a date (and, for a deadline, its UK time) into the GOV.UK date input named by its legend."""
+    group = page.get_by_role("group", name=legend)
+    group.get_by_label("Day").fill(str(value.day))
+    group.get_by_label("Month").fill(str(value.month))
+    group.get_by_label("Year").fill(str(value.year))
+    if isinstance(value, datetime):
+        group.get_by_label("Hour").fill(f"{value.hour:02d}")
+        group.get_by_label("Minute").fill(f"{value.minute:02d}")
 
 
 def test_a_commissioner_builds_and_publishes_a_crisis_tender_and_a_provider_finds_it(
@@ -69,13 +80,22 @@ def test_a_commissioner_builds_and_publishes_a_crisis_tender_and_a_provider_find
     _check(page)
     page.get_by_role("link", name="Back to the task list").last.click()
 
-    # Dates.
+    # Dates: GOV.UK date inputs (Day, Month, Year; and Hour, Minute in UK time for the deadlines).
     deadline = timezone.localtime(timezone.now() + timedelta(days=30)).replace(hour=12, minute=0)
     page.get_by_role("link", name="Dates").click()
     _check(page)
-    page.get_by_label("Clarification questions close").fill((deadline - timedelta(days=10)).strftime("%Y-%m-%dT%H:%M"))
-    page.get_by_label("Submission deadline").fill(deadline.strftime("%Y-%m-%dT%H:%M"))
-    page.get_by_label("Contract starts").fill((deadline + timedelta(days=60)).strftime("%Y-%m-%d"))
+    _fill_date(page, "Clarification deadline", deadline - timedelta(days=10))
+    _fill_date(page, "Submission deadline", deadline)
+    page.get_by_role("group", name="Submission deadline").get_by_label("Month").fill("")  # forgotten
+    _fill_date(page, "Contract start date", (deadline + timedelta(days=60)).date())
+    page.get_by_role("button", name="Save and continue").click()
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_contain_text("Submission deadline must include a month")
+    expect(page.locator(".govuk-input--error")).to_have_count(1)
+    _check(page)  # the dates page with its error
+    summary.get_by_role("link", name="Submission deadline must include a month").click()
+    expect(page.get_by_role("group", name="Submission deadline").get_by_label("Month")).to_be_focused()
+    page.get_by_role("group", name="Submission deadline").get_by_label("Month").fill(str(deadline.month))
     page.get_by_role("button", name="Save and continue").click()
     expect(page.get_by_text("Dates saved.")).to_be_visible()
 

@@ -1,11 +1,12 @@
 """The tender builder pages: a commissioner sets a tender up from nothing and publishes it."""
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.test import Client
 from django.utils import timezone
 
 from common.models import AuditEntry
+from common.timezone import UK_TZ
 from tenders.models import Tender
 from tenders.transitions import TenderStatus
 from tests.factories import ZoneFactory, complete_tender
@@ -25,8 +26,13 @@ def zones(db):
     return ZoneFactory(code="crisis-north", name="North"), ZoneFactory(code="crisis-east", name="East")
 
 
-def _local(dt):
-    return timezone.localtime(dt).strftime("%Y-%m-%dT%H:%M")
+def _parts(name, value):
+    """A date (or a moment, in UK time) as the GOV.UK date input's Day, Month, Year (Hour, Minute) fields."""
+    if isinstance(value, datetime):
+        value = timezone.localtime(value, UK_TZ) if timezone.is_aware(value) else value  # naive: a UK wall time
+        return {f"{name}_day": value.day, f"{name}_month": value.month, f"{name}_year": value.year,
+                f"{name}_hour": value.hour, f"{name}_minute": f"{value.minute:02d}"}
+    return {f"{name}_day": value.day, f"{name}_month": value.month, f"{name}_year": value.year}
 
 
 def test_a_commissioner_builds_and_publishes_a_two_lot_tender(carol, zones, bidder):
@@ -57,8 +63,8 @@ def test_a_commissioner_builds_and_publishes_a_two_lot_tender(carol, zones, bidd
                                                        "max_score": "5", "word_limit": "500"})
     deadline = timezone.now() + timedelta(days=30)
     response = carol.post(f"/tenders/{ref}/build/dates/", {
-        "clarification_deadline": _local(deadline - timedelta(days=10)), "submission_deadline": _local(deadline),
-        "contract_start": (deadline + timedelta(days=60)).date().isoformat(), "contract_end": "",
+        **_parts("clarification_deadline", deadline - timedelta(days=10)), **_parts("submission_deadline", deadline),
+        **_parts("contract_start", (deadline + timedelta(days=60)).date()),
     })
     assert response.status_code == 302, response.content.decode()
 
@@ -205,3 +211,88 @@ def test_specification_documents_are_checked_added_and_removed(carol):
     carol.post(url, {"remove": document.pk})
     assert not tender.documents.exists()
     assert AuditEntry.objects.filter(action__in=["tender.document_added", "tender.document_removed"]).count() == 2
+
+
+# --- the dates page: GOV.UK date inputs ---------------------------------------------------------------
+
+
+def _dates_page(carol):
+    carol.post("/tenders/new/", {"title": "Crisis", "service_type": "crisis"})
+    tender = Tender.objects.get()
+    return tender, f"/tenders/{tender.reference}/build/dates/"
+
+
+def test_the_dates_page_asks_for_day_month_year_and_a_uk_time_for_the_deadlines(carol):
+    tender, url = _dates_page(carol)
+    Tender.objects.filter(pk=tender.pk).update(
+        submission_deadline=datetime(2027, 7, 1, 11, 5, tzinfo=UTC),  # 12:05 in UK summer time
+        contract_start=date(2027, 9, 1),
+    )
+    page = carol.get(url).content.decode()
+    assert 'type="date' not in page and "datetime-local" not in page
+    assert page.count('class="govuk-fieldset" role="group"') == 4
+    assert '<legend class="govuk-fieldset__legend govuk-fieldset__legend--s">Submission deadline</legend>' in page
+    assert "For example, 27 3 2027 and 14 30 for 2:30pm, UK time." in page
+    for name, value in (("day", "1"), ("month", "7"), ("year", "2027"), ("hour", "12"), ("minute", "05")):
+        assert f'name="submission_deadline_{name}" type="text" inputmode="numeric" value="{value}"' in page
+    assert 'name="contract_start_month" type="text" inputmode="numeric" value="9"' in page
+    assert "contract_start_hour" not in page  # dates without a time
+    assert "govuk-input--error" not in page
+
+
+def test_a_missing_month_is_named_linked_and_only_that_input_is_marked(carol):
+    tender, url = _dates_page(carol)
+    response = carol.post(url, {"submission_deadline_day": "27", "submission_deadline_month": "",
+                                "submission_deadline_year": "2027", "submission_deadline_hour": "12",
+                                "submission_deadline_minute": "00"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert '<a href="#id_submission_deadline_month">Submission deadline must include a month</a>' in page
+    assert page.count("govuk-input--error") == 1
+    assert 'govuk-input--error" id="id_submission_deadline_month"' in page
+    assert 'name="submission_deadline_day" type="text" inputmode="numeric" value="27"' in page  # kept as typed
+    assert Tender.objects.get(pk=tender.pk).submission_deadline is None
+
+
+def test_an_impossible_date_and_a_time_the_clocks_skip_are_refused_on_their_own_fields(carol):
+    _, url = _dates_page(carol)
+    page = carol.post(url, {
+        **_parts("submission_deadline", datetime(2027, 3, 28, 1, 30)),  # 01:30 does not exist: clocks go forward
+        "contract_start_day": "31", "contract_start_month": "2", "contract_start_year": "2028",
+    }).content.decode()
+    assert ('<a href="#id_submission_deadline_hour">Submission deadline is at a time that does not exist in the UK: '
+            "the clocks go forward from 1am to 2am on 28 March 2027. Enter a time before 1am or from 2am</a>") in page
+    assert '<a href="#id_contract_start_day">Contract start date must be a real date</a>' in page
+    assert page.count("govuk-input--error") == 3  # the deadline's hour and minute, the start's day
+
+
+def test_the_service_still_decides_the_order_of_the_dates_and_the_whole_date_is_marked(carol):
+    tender, url = _dates_page(carol)
+    deadline = timezone.now() + timedelta(days=30)
+    response = carol.post(url, {
+        **_parts("submission_deadline", deadline), **_parts("contract_start", timezone.localdate(deadline, UK_TZ)),
+    })
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert '<a href="#id_contract_start_day">The contract must start after the submission deadline.</a>' in page
+    for part in ("day", "month", "year"):
+        assert f'govuk-input--error" id="id_contract_start_{part}"' in page
+    assert Tender.objects.get(pk=tender.pk).submission_deadline is None
+
+
+def test_the_deadline_typed_in_uk_summer_time_is_stored_as_that_instant(carol):
+    tender, url = _dates_page(carol)
+    year = timezone.localdate().year + 1
+    response = carol.post(url, {
+        "submission_deadline_day": "1", "submission_deadline_month": "7", "submission_deadline_year": str(year),
+        "submission_deadline_hour": "12", "submission_deadline_minute": "00",
+        "clarification_deadline_day": "20", "clarification_deadline_month": "June",
+        "clarification_deadline_year": str(year), "clarification_deadline_hour": "17",
+        "clarification_deadline_minute": "00",
+        "contract_start_day": "1", "contract_start_month": "9", "contract_start_year": str(year),
+    })
+    assert response.status_code == 302, response.content.decode()
+    tender.refresh_from_db()
+    assert tender.submission_deadline == datetime(year, 7, 1, 11, 0, tzinfo=UTC)
+    assert tender.clarification_deadline == datetime(year, 6, 20, 16, 0, tzinfo=UTC)
+    assert tender.contract_start == date(year, 9, 1) and tender.contract_end is None
