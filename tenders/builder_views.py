@@ -128,7 +128,8 @@ def tender_copy(request: HttpRequest, reference: str) -> HttpResponse:
     return render(request, "tenders/builder/confirm.html", {
         "tender": source, "form": form, "errors": error_list(form), "title": f"Copy {source.reference}",
         "explain": [
-            "A new draft tender is made with the same details, lots, quality questions and evaluation rules.",
+            "A new draft tender is made with the same details, lots, quality questions, evaluation rules and"
+            " specification documents (addenda are not copied).",
             "Dates are left empty and the current cost-of-care model is chosen, so check both.",
             f"{source.reference} itself does not change.",
         ],

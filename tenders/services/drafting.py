@@ -7,6 +7,7 @@ questions as `lots.<index>.<field>`), so a page or the API can show them all.
 """
 from __future__ import annotations
 
+import hashlib
 import re
 import uuid
 from collections.abc import Mapping, Sequence
@@ -353,7 +354,7 @@ def tender_update_draft(
 
 @transaction.atomic
 def tender_copy(*, tender: Tender, user: User, reference: str = "") -> Tender:
-    """A new draft with the same details, lots, questions and rules; dates are left for the commissioner."""
+    """A new draft with the same details, lots, questions, rules and specification documents; dates are left for the commissioner."""
     _require_commissioner(user)
     now = timezone.now()
     source = Tender.objects.get(pk=tender.pk)
@@ -379,11 +380,43 @@ def tender_copy(*, tender: Tender, user: User, reference: str = "") -> Tender:
         QualityQuestion(tender=copy, number=q.number, **{f: getattr(q, f) for f in QUESTION_FIELDS})
         for q in source.questions.all()
     )
+    documents = _copy_documents(source, copy)
     audit_record(
-        actor=user, action="tender.copied", obj=copy, before={"copied_from": source.reference}, after=_snapshot(copy),
-        note=f"Copied from {source.reference}", at=now,
+        actor=user, action="tender.copied", obj=copy, before={"copied_from": source.reference},
+        after={**_snapshot(copy), "documents": documents}, note=f"Copied from {source.reference}", at=now,
     )
     return copy
+
+
+def _copy_documents(source: Tender, copy: Tender) -> list[dict[str, Any]]:
+    """The source's specification documents as the copy's own files (a new stored file each, the same bytes and digest).
+
+    Addenda (documents an amendment published) are not copied: they change the source as it was
+    published, and the copy is a new draft whose specification the commissioner edits directly.
+    Its own file, not a shared one, so removing it from the draft never touches the source's.
+    """
+    sources = []
+    for document in source.documents.filter(amendment__isnull=True).order_by("uploaded_at", "id"):
+        with document.file.open("rb") as handle:
+            data = handle.read()
+        if hashlib.sha256(data).hexdigest() != document.sha256:  # checked before any file is written
+            raise RuleViolation(
+                f"The stored file of “{document.title}” does not match its recorded digest, so the tender was not "
+                "copied. Ask the IT administrator to check the document store."
+            )
+        sources.append((document, data))
+    copied = []
+    for document, data in sources:
+        twin = TenderDocument(
+            tender=copy, title=document.title, original_name=document.original_name,
+            content_type=document.content_type, size=document.size, sha256=document.sha256,
+        )
+        stored = document.file.name or ""
+        extension = stored.rsplit(".", 1)[-1] if "." in stored else "bin"
+        twin.file.save(f"{uuid.uuid4().hex}.{extension}", ContentFile(data), save=False)
+        twin.save()
+        copied.append({"document": twin.pk, "copied_from": document.pk, "title": twin.title, "sha256": twin.sha256})
+    return copied
 
 
 def _next_number(rows: Any) -> int:

@@ -6,11 +6,11 @@ import pytest
 from django.db import IntegrityError
 from django.utils import timezone
 
-from common.errors import PermissionDeniedError, TransitionNotAllowed
+from common.errors import PermissionDeniedError, RuleViolation, TransitionNotAllowed
 from common.models import AuditEntry
 from pricing.models import RatePreset
 from tenders import services
-from tenders.models import Lot, ServiceType, Tender
+from tenders.models import Amendment, Lot, ServiceType, Tender, TenderDocument
 from tenders.transitions import TenderStatus
 from tests.factories import LotFactory, TenderFactory, ZoneFactory, complete_tender
 
@@ -160,6 +160,62 @@ def test_copying_makes_a_new_draft_with_lots_and_questions_but_no_dates(commissi
     assert copy.submission_deadline is None and copy.contract_start is None
     assert copy.lots.count() == source.lots.count() and copy.questions.count() == source.questions.count()
     assert AuditEntry.objects.get(action="tender.copied").note == f"Copied from {source.reference}"
+
+
+def _spec_documents(tender, commissioner):
+    from tests.tenders.bidding_support import PDF_BYTES, docx_bytes
+
+    spec = services.tender_document_add(tender=tender, user=commissioner, title="Specification", name="spec.pdf",
+                                        data=PDF_BYTES)
+    rota = services.tender_document_add(tender=tender, user=commissioner, title="Staffing plan", name="plan.docx",
+                                        data=docx_bytes())
+    return spec, rota
+
+
+def _read(document):
+    with document.file.open("rb") as handle:
+        return handle.read()
+
+
+def test_copying_copies_the_specification_documents_as_the_new_tenders_own_files(commissioner):
+    source = complete_tender()
+    spec, rota = _spec_documents(source, commissioner)
+    amendment = Amendment.objects.create(tender=source, number=1, summary="Addendum", created_by=commissioner,
+                                         created_at=timezone.now())
+    TenderDocument.objects.create(tender=source, amendment=amendment, title="Addendum 1", file=spec.file.name,
+                                  original_name="addendum.pdf", content_type="application/pdf", size=spec.size,
+                                  sha256=spec.sha256)
+
+    copy = services.tender_copy(tender=source, user=commissioner, reference="COPY-1")
+
+    copied = list(copy.documents.order_by("uploaded_at", "id"))
+    assert [d.title for d in copied] == ["Specification", "Staffing plan"]  # the addendum stays with its tender
+    for original, twin in zip((spec, rota), copied, strict=True):
+        assert twin.tender == copy and twin.amendment is None
+        assert (twin.original_name, twin.content_type, twin.size, twin.sha256) == (
+            original.original_name, original.content_type, original.size, original.sha256)
+        assert twin.file.name != original.file.name  # its own stored file...
+        assert _read(twin) == _read(original)  # ...with the same content
+    assert source.documents.count() == 3
+    entry = AuditEntry.objects.get(action="tender.copied")
+    assert [(d["title"], d["sha256"], d["copied_from"]) for d in entry.after["documents"]] == [
+        ("Specification", spec.sha256, spec.pk), ("Staffing plan", rota.sha256, rota.pk)]
+
+    # Removing a document from the copy leaves the source's file alone.
+    services.tender_document_remove(tender=copy, user=commissioner, document_id=copied[0].pk)
+    from tests.tenders.bidding_support import PDF_BYTES
+
+    assert _read(TenderDocument.objects.get(pk=spec.pk)) == PDF_BYTES
+
+
+def test_a_document_whose_file_no_longer_matches_its_digest_stops_the_copy(commissioner):
+    source = complete_tender()
+    spec, _ = _spec_documents(source, commissioner)
+    TenderDocument.objects.filter(pk=spec.pk).update(sha256="0" * 64)
+    with pytest.raises(RuleViolation, match="does not match its recorded digest"):
+        services.tender_copy(tender=source, user=commissioner, reference="COPY-1")
+    assert not Tender.objects.filter(reference="COPY-1").exists()
+    assert not AuditEntry.objects.filter(action="tender.copied").exists()
 
 
 def test_the_check_lists_every_problem_by_section(commissioner):
