@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from accounts.reauth import reauthentication_redirect
 from common.errors import DomainError
 from common.form_views import attach_error, handle_action, handle_form
 from tenders import builder_forms as bf
@@ -421,6 +422,8 @@ def tender_action(request: HttpRequest, reference: str, verb: str) -> HttpRespon
     action = ACTIONS.get(verb)
     if action is None:
         raise Http404("No such action.")
+    if request.method == "POST" and verb in ("publish", "cancel") and (answer := reauthentication_redirect(request)):
+        return answer  # neither can be undone: the password again if signed in long ago, then press the button again
     form: forms.Form = bf.CancelForm(_data(request)) if verb == "cancel" else forms.Form(_data(request))
     problems: list[str] = []
     if verb == "publish" and tender.status == TenderStatus.DRAFT:

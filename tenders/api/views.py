@@ -57,7 +57,7 @@ class TenderViewSet(TenderDraftingMixin, viewsets.ReadOnlyModelViewSet):
         data = TransitionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         verb = data.validated_data["action"]
-        if verb in ("open", "award"):
+        if verb in ("publish", "open", "award", "cancel"):
             ensure_recent_authentication(request)  # cannot be undone: a recent sign-in for session callers
         user = request.user
         if verb == "publish":

@@ -1,5 +1,5 @@
 """A commissioner builds a two-lot crisis tender from nothing in a real browser, trips on a rule, fixes it and
-publishes it; a provider then finds it in the portal. Runs at desktop and phone width, axe on every builder page.
+publishes it (confirming the password first); a provider then finds it in the portal. Runs at desktop and phone width, axe on every builder page.
 """
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ def _fill_date(page, legend: str, value) -> None:
 
 
 def test_a_commissioner_builds_and_publishes_a_crisis_tender_and_a_provider_finds_it(
-    live_server, page, new_page, commissioner, bidder
+    live_server, page, new_page, commissioner, bidder, settings
 ):
     ZoneFactory(code="crisis-north", name="North")
     ZoneFactory(code="crisis-east", name="East")
@@ -112,6 +112,17 @@ def test_a_commissioner_builds_and_publishes_a_crisis_tender_and_a_provider_find
     page.get_by_role("link", name="Continue to publish").click()
     expect(page.get_by_text("What happens next")).to_be_visible()
     _check(page)
+    # Publishing cannot be undone: a sign-in older than REAUTH_MAX_AGE (0 here: any) is asked for the password,
+    # then comes back to this page and presses the button again.
+    settings.REAUTH_MAX_AGE = 0
+    page.get_by_role("button", name="Publish this tender").click()
+    expect(page.get_by_role("heading", name="Confirm your password")).to_be_visible()
+    _check(page)
+    assert Tender.objects.get(title=title).status == "draft"
+    settings.REAUTH_MAX_AGE = 300  # the confirmation counts for five minutes
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", name="Publish this tender")).to_be_visible()
     page.get_by_role("button", name="Publish this tender").click()
     expect(page.get_by_text("is published")).to_be_visible()
     tender = Tender.objects.get(title=title)
