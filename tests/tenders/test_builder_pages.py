@@ -252,6 +252,7 @@ def test_a_missing_month_is_named_linked_and_only_that_input_is_marked(carol):
     assert 'govuk-input--error" id="id_submission_deadline_month"' in page
     assert 'name="submission_deadline_day" type="text" inputmode="numeric" value="27"' in page  # kept as typed
     assert Tender.objects.get(pk=tender.pk).submission_deadline is None
+    assert "{#" not in page and "{% comment" not in page  # no template comment leaks onto the page
 
 
 def test_an_impossible_date_and_a_time_the_clocks_skip_are_refused_on_their_own_fields(carol):
