@@ -1166,28 +1166,27 @@ def _tie_records(rules: TenderRules, ranked: list[tuple[Decimal, _Scored]]) -> t
             j += 1
         group = ranked[i:j + 1]
         i = j + 1
-        if group:
-            decided = []
-            for (_, sa), (_, sb) in zip(group, group[1:], strict=False):
-                if sa.neg_fraction != sb.neg_fraction:
-                    decided.append("quality")
-                elif sa.price != sb.price:
-                    decided.append("price")
-                elif sa.tie[0] != sb.tie[0]:
-                    decided.append(last_rule)
-                else:
-                    decided.append("bid reference")
-            draws: tuple[tuple[str, str], ...] = ()
-            if rules.tie_break is TieBreak.QUALITY_PRICE_LOTS:
-                draws = tuple((s.bid.bid_ref, s.tie[0][1]) for _, s in group)
-            records.append(
-                TieRecord(
-                    bids=tuple(s.bid.bid_ref for _, s in group),
-                    decided_by=tuple(decided),
-                    seed=rules.tie_break_seed,
-                    draws=draws,
-                )
+        decided = []
+        for (_, sa), (_, sb) in zip(group, group[1:], strict=False):
+            if sa.neg_fraction != sb.neg_fraction:
+                decided.append("quality")
+            elif sa.price != sb.price:
+                decided.append("price")
+            elif sa.tie[0] != sb.tie[0]:
+                decided.append(last_rule)
+            else:
+                decided.append("bid reference")
+        draws: tuple[tuple[str, str], ...] = ()
+        if rules.tie_break is TieBreak.QUALITY_PRICE_LOTS:
+            draws = tuple((s.bid.bid_ref, s.tie[0][1]) for _, s in group)
+        records.append(
+            TieRecord(
+                bids=tuple(s.bid.bid_ref for _, s in group),
+                decided_by=tuple(decided),
+                seed=rules.tie_break_seed,
+                draws=draws,
             )
+        )
     return tuple(records)
 
 
