@@ -324,3 +324,23 @@ def test_it_gives_the_reference_result_on_the_benchmark_workload(monkeypatch):
     assert exact(actual) == exact(expected)
     assert actual.to_dict() == expected.to_dict()
     assert any(tie.drawn for lot in actual.lots for tie in lot.ties)
+
+
+def test_it_leaves_the_garbage_collector_as_it_found_it():
+    """The collector is paused during an evaluation, also one that raises, and never left off or switched on."""
+    import gc
+
+    spec = tender(6, bids=8, lots=1)
+    assert gc.isenabled()
+    scoring.evaluate_tender(*build(scoring, spec))
+    assert gc.isenabled()
+    spec["lots"][0]["bids"][0]["lot_key"] = "elsewhere"
+    with pytest.raises(ValueError, match="listed under"):
+        scoring.evaluate_tender(*build(scoring, spec))
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        scoring.evaluate_tender(*build(scoring, tender(6, bids=8, lots=1)))
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
