@@ -5,13 +5,12 @@ Every error names the field it belongs to, so the GOV.UK error summary can link 
 """
 from __future__ import annotations
 
-from datetime import datetime, time
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import forms
 
-from common.timezone import UK_TZ
+from common.date_input import GovukDateTimeField
 from tenders.bidding_rules import (
     DECLARATIONS,
     MAX_PACKAGE_PRICE,
@@ -157,25 +156,6 @@ class ClarificationAnswerForm(forms.Form):
     )
 
 
-def _parse_when(day: str, month: str, year: str, clock: str, label: str) -> datetime | None:
-    """A GOV.UK date input plus a 24-hour time, read as UK time. All empty means 'no change'."""
-    parts = [p.strip() for p in (day, month, year, clock)]
-    if not any(parts):
-        return None
-    d, m, y, hhmm = parts
-    if not (d and m and y):
-        raise forms.ValidationError(f"Enter the {label} as a day, month and year.")
-    try:
-        hours, minutes = (hhmm or "12:00").replace(".", ":").split(":")
-        value = datetime(int(y), int(m), int(d), tzinfo=UK_TZ).date()
-        at = time(int(hours), int(minutes))
-    except (ValueError, TypeError) as exc:
-        raise forms.ValidationError(f"The {label} must be a real date and a time like 12:00.") from exc
-    if value.year < 2000:
-        raise forms.ValidationError(f"Enter the {label}'s year in full, like 2026.")
-    return datetime.combine(value, at, tzinfo=UK_TZ)
-
-
 class AmendmentForm(forms.Form):
     """An addendum: any of new deadlines, a revised specification, lot hours or ceilings, documents."""
 
@@ -183,14 +163,19 @@ class AmendmentForm(forms.Form):
         widget=forms.Textarea, max_length=5000, strip=True,
         error_messages={"required": "Say what the amendment changes and why; bidders will read it."},
     )
+    # Optional: left empty, a deadline stays as it is. Whether a new one is late enough is the service's rule.
+    submission_deadline = GovukDateTimeField(
+        required=False, label="New submission deadline", help_text="Leave it empty to keep the current deadline.",
+    )
+    clarification_deadline = GovukDateTimeField(
+        required=False, label="New clarification deadline",
+        help_text="Before the submission deadline. Leave it empty to keep the current one.",
+    )
     description = forms.CharField(widget=forms.Textarea, required=False, strip=True, max_length=50000)
 
     def __init__(self, *args: Any, lots: list[Lot], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.lots = lots
-        for prefix in ("submission", "clarification"):
-            for part in ("day", "month", "year", "time"):
-                self.fields[f"{prefix}_{part}"] = forms.CharField(required=False, max_length=10, strip=True)
         for lot in lots:
             self.fields[f"hours_{lot.pk}"] = forms.CharField(required=False, max_length=12, strip=True)
             self.fields[f"ceiling_{lot.pk}"] = forms.CharField(required=False, max_length=12, strip=True)
@@ -211,15 +196,6 @@ class AmendmentForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        for prefix, label in (("submission", "submission deadline"), ("clarification", "clarification deadline")):
-            try:
-                data[f"{prefix}_deadline"] = _parse_when(
-                    data.get(f"{prefix}_day", ""), data.get(f"{prefix}_month", ""), data.get(f"{prefix}_year", ""),
-                    data.get(f"{prefix}_time", ""), label,
-                )
-            except forms.ValidationError as exc:
-                self.add_error(f"{prefix}_day", exc)
-                data[f"{prefix}_deadline"] = None
         data["lot_hours"] = {}
         data["lot_ceilings"] = {}
         for lot in self.lots:

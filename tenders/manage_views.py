@@ -171,8 +171,7 @@ def manage_amend(request: HttpRequest, reference: str) -> HttpResponse:
                 success=lambda amendment: (f"Amendment {amendment.number} has been published. "
                                            "Bidders have been notified in the app."),
                 redirect_to=reverse("bidding-tender", args=[tender.reference]),
-                field_map={"submission_deadline": "submission_day", "clarification_deadline": "clarification_day",
-                           "documents": "summary"},
+                field_map={"documents": "summary"},
             )
         finally:
             _discard_staged(staged)  # published copies are stored by the service; the kept ones go either way

@@ -82,10 +82,10 @@ def _page(request: HttpRequest, template: str, context: dict[str, Any], status: 
 
 
 def error_list(form: Any) -> list[tuple[str, str]]:
-    """(anchor, message) pairs for the GOV.UK error summary, in field order."""
+    """(anchor, message) pairs for the GOV.UK error summary, in field order; a date input links to its first part in error."""
     items = []
     for name, errors in form.errors.items():
-        anchor = f"id_{name}" if name != "__all__" else "main-content"
+        anchor = "main-content" if name == "__all__" else getattr(form[name], "error_anchor", f"id_{name}")
         for message in errors:
             items.append((anchor, message))
     return items

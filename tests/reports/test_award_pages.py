@@ -73,13 +73,15 @@ def test_a_commissioner_walks_the_sequence_and_a_step_out_of_order_is_refused(
         assert early.status_code == 409 and "first issue the assessment summaries" in early.content.decode()
         with django_capture_on_commit_callbacks(execute=True):
             assert client.post(url, {"action": "issue_summaries"}).status_code == 302
-    notice = {"notice-published_day": "19", "notice-published_month": "12", "notice-published_year": "2025",
-              "notice-published_time": "09:30", "notice-notice_id": "012345-2025", "action": "record_notice"}
+    notice = {**published("notice", "19", "12", "2025", "09", "30"),
+              "notice-notice_id": "012345-2025", "action": "record_notice"}
     with time_machine.travel(datetime(2025, 12, 19, 11, 0, tzinfo=UTC), tick=False):
         client = client_for(commissioner)
-        bad = client.post(url, {**notice, "notice-published_time": "9h"})
-        assert bad.status_code == 400 and "hours and minutes" in bad.content.decode()
+        bad = client.post(url, {**notice, "notice-published_at_minute": "3h"})
+        assert bad.status_code == 400
+        assert "Publication date and time must be a real time, from 00 00 to 23 59" in bad.content.decode()
         assert client.post(url, notice).status_code == 302
+        assert TenderAward.objects.get(tender=tender).award_notice_published_at == datetime(2025, 12, 19, 9, 30, tzinfo=UTC)
         page = client.get(url).content.decode()
         assert "Monday 5 January 2026" in page and "Tuesday 6 January 2026" in page
         inside = client.post(url, {"action": "contracted"})
@@ -113,3 +115,66 @@ def test_bidders_see_their_outcome_and_documents_on_the_bid_page(
     assert "Successful" in client_for(bravo).get(f"/portal/bids/{bravo_bid.reference}/").content.decode()
     # Another bidder's documents stay with that bidder.
     assert client_for(bravo).get(f"/reports/issued/{summary.pk}/").status_code == 404
+
+
+def published(prefix: str, day: str, month: str, year: str, hour: str, minute: str) -> dict[str, str]:
+    """The GOV.UK date-and-time input of a notice form (common.date_input), as the browser posts it."""
+    parts = ("day", "month", "year", "hour", "minute")
+    return {f"{prefix}-published_at_{part}": value for part, value in zip(parts, (day, month, year, hour, minute), strict=True)}
+
+
+@pytest.fixture
+def awaiting_notice(tender, commissioner, django_capture_on_commit_callbacks):
+    """The tender at the contract award notice step, on 18 December 2025."""
+    with time_machine.travel(datetime(2025, 12, 18, 9, 0, tzinfo=UTC), tick=False):
+        client = client_for(commissioner)
+        client.post(f"/reports/{tender.reference}/award/decide/", {"confirm": "on"})
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(f"/reports/{tender.reference}/award/", {"action": "issue_summaries"})
+    return tender
+
+
+def test_the_notice_form_is_the_one_govuk_date_input(awaiting_notice, commissioner):
+    url = f"/reports/{awaiting_notice.reference}/award/"
+    with time_machine.travel(datetime(2025, 12, 19, 11, 0, tzinfo=UTC), tick=False):
+        page = client_for(commissioner).get(url).content.decode()
+    assert "When was the contract award notice published?</legend>" in page
+    for part in ("day", "month", "year", "hour", "minute"):
+        assert f'name="notice-published_at_{part}"' in page
+    assert "Use the time Find a Tender shows." in page and "Time (24-hour)" not in page
+
+
+@pytest.mark.parametrize(("parts", "message", "marked"), [
+    (("", "", "", "", ""), "Enter the publication date and time", {"day", "month", "year", "hour", "minute"}),
+    (("19", "", "2025", "09", "30"), "Publication date and time must include a month", {"month"}),
+    (("30", "2", "2025", "09", "30"), "Publication date and time must be a real date", {"day"}),
+    (("19", "12", "25", "09", "30"), "The year of the publication date and time must include 4 numbers", {"year"}),
+])
+def test_a_wrong_publication_date_says_what_is_wrong_and_records_nothing(awaiting_notice, commissioner, parts, message, marked):
+    url = f"/reports/{awaiting_notice.reference}/award/"
+    with time_machine.travel(datetime(2025, 12, 19, 11, 0, tzinfo=UTC), tick=False):
+        response = client_for(commissioner).post(
+            url, {**published("notice", *parts), "notice-notice_id": "012345-2025", "action": "record_notice"}
+        )
+    page = response.content.decode()
+    assert response.status_code == 400 and message in page
+    for part in ("day", "month", "year", "hour", "minute"):
+        marked_here = f'govuk-input--error" id="id_notice-published_at_{part}"' in page
+        assert marked_here == (part in marked), part
+    assert TenderAward.objects.get(tender=awaiting_notice).award_notice_published_at is None
+
+
+def test_a_notice_in_the_future_or_in_the_clocks_change_is_refused(awaiting_notice, commissioner):
+    url = f"/reports/{awaiting_notice.reference}/award/"
+    notice = {"notice-notice_id": "012345-2025", "action": "record_notice"}
+    with time_machine.travel(datetime(2025, 12, 19, 11, 0, tzinfo=UTC), tick=False):
+        client = client_for(commissioner)
+        future = client.post(url, {**notice, **published("notice", "19", "12", "2025", "12", "00")})
+        assert future.status_code == 400 and "The publication time cannot be in the future." in future.content.decode()
+    with time_machine.travel(datetime(2026, 3, 30, 11, 0, tzinfo=UTC), tick=False):
+        client = client_for(commissioner)
+        skipped = client.post(url, {**notice, **published("notice", "29", "3", "2026", "01", "30")})
+    # 29 March 2026: the clocks go forward at 1am, so 01:30 never happens in the UK.
+    assert skipped.status_code == 400
+    assert "Publication date and time is at a time that does not exist in the UK" in skipped.content.decode()
+    assert TenderAward.objects.get(tender=awaiting_notice).award_notice_published_at is None

@@ -1,5 +1,5 @@
 """Amendments: an addendum notifies every registered bidder, flags submitted bids, and is audited."""
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -111,10 +111,11 @@ def test_the_amendment_page_publishes_and_bidders_see_it(client, bidder, commiss
     tender = open_tender()
     submitted_bid(tender, bidder)
     new = (tender.submission_deadline + timedelta(days=7)).astimezone(timezone.get_current_timezone())
+    clarification_before = tender.clarification_deadline
     client.force_login(commissioner)
     fields = {
         "summary": "Deadline extended by a week.", "description": tender.description,
-        "submission_day": new.day, "submission_month": new.month, "submission_year": new.year, "submission_time": "12:00",
+        **deadline_parts("submission_deadline", new.day, new.month, new.year, "12", "00"),
     }
     check = client.post(f"/bidding/tenders/{tender.reference}/amend/", fields)
     # Issue 16: a confirmation page first (what will happen, what cannot be undone); nothing published yet.
@@ -123,6 +124,10 @@ def test_the_amendment_page_publishes_and_bidders_see_it(client, bidder, commiss
     response = client.post(f"/bidding/tenders/{tender.reference}/amend/", {**fields, "confirmed": "yes"})
     assert response.status_code == 302, response.content.decode()[:2000]
     assert Amendment.objects.get().summary == "Deadline extended by a week."
+    tender.refresh_from_db()
+    # 12:00 UK time on the day typed; the clarification deadline, left empty, is unchanged.
+    assert tender.submission_deadline == new.replace(hour=12, minute=0, second=0, microsecond=0)
+    assert tender.clarification_deadline == clarification_before
     client.force_login(bidder)
     page = client.get(f"/portal/tenders/{tender.reference}/").content.decode()
     assert "Amendment 1" in page and "Submission deadline moved" in page
@@ -133,10 +138,76 @@ def test_the_amendment_page_shows_errors_in_a_summary(client, commissioner):
     tender = open_tender()
     client.force_login(commissioner)
     response = client.post(f"/bidding/tenders/{tender.reference}/amend/", {
-        "summary": "", "submission_day": "31", "submission_month": "2", "submission_year": "2030",
+        "summary": "", **deadline_parts("submission_deadline", "31", "2", "2030", "12", "00"),
     })
     page = response.content.decode()
     assert response.status_code == 400
     assert "There is a problem" in page
-    assert 'href="#id_summary"' in page and 'href="#id_submission_day"' in page
-    assert "must be a real date" in page
+    assert 'href="#id_summary"' in page and 'href="#id_submission_deadline_day"' in page
+    assert "New submission deadline must be a real date" in page
+    assert 'id="id_submission_deadline_day" name="submission_deadline_day" type="text" inputmode="numeric" value="31"' in page
+    assert not Amendment.objects.exists()
+
+
+def test_the_amendment_page_uses_the_one_date_input_for_both_deadlines(client, commissioner):
+    tender = open_tender()
+    client.force_login(commissioner)
+    page = client.get(f"/bidding/tenders/{tender.reference}/amend/").content.decode()
+    for name in ("submission_deadline", "clarification_deadline"):
+        for part in ("day", "month", "year", "hour", "minute"):
+            assert f'name="{name}_{part}"' in page
+    assert "New submission deadline</legend>" in page and "New clarification deadline</legend>" in page
+    assert "Leave it empty to keep the current deadline." in page
+    assert "submission_time" not in page and "Time (24-hour)" not in page  # the hand-written input is gone
+
+
+def test_an_amended_deadline_must_be_one_moment_in_uk_time(client, commissioner):
+    tender = open_tender()
+    client.force_login(commissioner)
+    year = timezone.localtime().year + 1
+    # Clocks go back at 02:00 on the last Sunday of October: 01:30 happens twice.
+    last_sunday = max(day for day in range(25, 32) if datetime(year, 10, day).weekday() == 6)
+    response = client.post(f"/bidding/tenders/{tender.reference}/amend/", {
+        "summary": "Deadline moved.", **deadline_parts("clarification_deadline", last_sunday, 10, year, "01", "30"),
+    })
+    page = response.content.decode()
+    assert response.status_code == 400 and not Amendment.objects.exists()
+    assert "New clarification deadline is at a time that happens twice in the UK" in page
+    assert 'href="#id_clarification_deadline_hour"' in page  # the time, not the day, is what to change
+
+
+def test_an_incomplete_deadline_says_what_is_missing_and_nothing_is_published(client, commissioner):
+    tender = open_tender()
+    before = tender.submission_deadline
+    client.force_login(commissioner)
+    response = client.post(f"/bidding/tenders/{tender.reference}/amend/", {
+        "summary": "Deadline moved.", **deadline_parts("submission_deadline", "3", "", "2031", "", ""),
+    })
+    page = response.content.decode()
+    assert response.status_code == 400 and not Amendment.objects.exists()
+    assert "New submission deadline must include a month and time" in page
+    assert 'href="#id_submission_deadline_month"' in page
+    tender.refresh_from_db()
+    assert tender.submission_deadline == before
+
+
+def test_a_past_deadline_is_refused_by_the_service_against_the_date_input(client, commissioner):
+    tender = open_tender()
+    client.force_login(commissioner)
+    past = timezone.localtime() - timedelta(days=2)
+    response = client.post(f"/bidding/tenders/{tender.reference}/amend/", {
+        "summary": "Deadline moved.", "confirmed": "yes",
+        **deadline_parts("submission_deadline", past.day, past.month, past.year, "09", "00"),
+    })
+    page = response.content.decode()
+    assert response.status_code == 400 and not Amendment.objects.exists()
+    assert "The new submission deadline must be in the future." in page
+    # A refusal about the whole date marks every part and the summary links to the first.
+    assert 'href="#id_submission_deadline_day"' in page
+    assert page.count("govuk-input--error") == 5
+
+
+def deadline_parts(name, day, month, year, hour, minute) -> dict[str, str]:
+    """The five inputs of a GOV.UK date-and-time input (common.date_input) as a browser posts them."""
+    return {f"{name}_{part}": str(value) for part, value in
+            zip(("day", "month", "year", "hour", "minute"), (day, month, year, hour, minute), strict=True)}

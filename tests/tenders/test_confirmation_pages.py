@@ -26,14 +26,13 @@ def client_for(user) -> Client:
 
 
 def test_an_amendment_with_a_document_is_checked_then_published_with_it(commissioner):
-    from tests.tenders.test_bidding_amendments import open_tender
+    from tests.tenders.test_bidding_amendments import deadline_parts, open_tender
 
     tender = open_tender()
     client = client_for(commissioner)
     new = (tender.submission_deadline + timedelta(days=7)).astimezone(timezone.get_current_timezone())
     fields = {"summary": "Addendum: revised rota template.", "description": tender.description,
-              "submission_day": new.day, "submission_month": new.month, "submission_year": new.year,
-              "submission_time": "12:00"}
+              **deadline_parts("submission_deadline", new.day, new.month, new.year, "12", "00")}
     check = client.post(f"/bidding/tenders/{tender.reference}/amend/",
                         {**fields, "documents": SimpleUploadedFile("rota.pdf", PDF, content_type="application/pdf")})
     html = check.content.decode()
@@ -51,13 +50,13 @@ def test_an_amendment_with_a_document_is_checked_then_published_with_it(commissi
 
 
 def test_a_staged_path_from_another_session_is_ignored(commissioner, second_commissioner):
-    from tests.tenders.test_bidding_amendments import open_tender
+    from tests.tenders.test_bidding_amendments import deadline_parts, open_tender
 
     tender = open_tender()
     new = (tender.submission_deadline + timedelta(days=7)).astimezone(timezone.get_current_timezone())
     fields = {"summary": "Deadline moved.", "description": tender.description, "confirmed": "yes",
-              "submission_day": new.day, "submission_month": new.month, "submission_year": new.year,
-              "submission_time": "12:00", "staged": "amendment-staging/0000/secret.pdf"}
+              **deadline_parts("submission_deadline", new.day, new.month, new.year, "12", "00"),
+              "staged": "amendment-staging/0000/secret.pdf"}
     assert client_for(second_commissioner).post(f"/bidding/tenders/{tender.reference}/amend/", fields).status_code == 302
     assert not Amendment.objects.get().documents.exists()
 
