@@ -30,6 +30,7 @@ from accounts.models import User
 from accounts.reauth import mark_authenticated
 from accounts.throttling import PasswordResetThrottle, throttle_page
 from common.form_views import handle_form
+from common.http import AuthenticatedHttpRequest
 
 # Between the password and the code: who passed the password step, and when.
 PENDING_KEY = "accounts.otp_pending"
@@ -47,6 +48,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     """Django's password change, audited (the user's own change; no secret recorded)."""
 
     form_class = GovukPasswordChangeForm
+    request: AuthenticatedHttpRequest  # Django's PasswordChangeView lets only signed-in users in (login_required)
 
     def form_valid(self, form):  # type: ignore[no-untyped-def]
         response = super().form_valid(form)
@@ -76,7 +78,7 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
     user = None
     if isinstance(pending, dict) and time.time() - float(pending.get("at", 0)) <= PENDING_MAX_AGE:
         user = User.objects.filter(pk=pending.get("user"), is_active=True).first()
-    if user is None:
+    if user is None or not isinstance(pending, dict):  # a user is only found from a pending dict
         request.session.pop(PENDING_KEY, None)
         messages.info(request, "Sign in again: the security code must follow the password within 5 minutes.")
         return redirect("login")
@@ -91,7 +93,7 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def reauthenticate(request: HttpRequest) -> HttpResponse:
+def reauthenticate(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Confirm your password (and security code) before a step that cannot be undone, then go back."""
     form = ConfirmPasswordForm(request.POST if request.method == "POST" else None, request=request)
     if request.method == "POST" and form.is_valid():
@@ -106,7 +108,7 @@ def reauthenticate(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def two_factor_setup(request: HttpRequest) -> HttpResponse:
+def two_factor_setup(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Set up an authenticator app: scan the QR code (or type the key), then give one code to confirm."""
     user = request.user
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()

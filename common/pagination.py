@@ -11,7 +11,7 @@ paginated envelope and the `page`/`page_size` parameters (it reads the view's pa
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.paginator import InvalidPage
 from django.db.models import QuerySet
@@ -22,6 +22,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
+from rest_framework.views import APIView
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
@@ -53,11 +54,18 @@ class DefaultPagination(PageNumberPagination):
 Serialize = type[BaseSerializer] | Callable[[list[Any]], Any]
 
 
-class PaginatedListMixin:
+# For mypy the mixin is an APIView, so its `self.request` is the one APIView declares (a DRF Request)
+# and mixing it into an APIView does not define `request` twice; at run time it is a plain mixin.
+if TYPE_CHECKING:
+    _ListViewBase = APIView
+else:
+    _ListViewBase = object
+
+
+class PaginatedListMixin(_ListViewBase):
     """For an APIView whose GET returns a collection: paginate it the same way as the ViewSets."""
 
     pagination_class = DefaultPagination
-    request: Request
 
     def paginated(self, items: QuerySet | Sequence[Any], serialize: Serialize) -> Response:
         """One page of `items` (a queryset is sliced in the database), each shown by `serialize`.

@@ -11,6 +11,7 @@ from django.urls import reverse
 from accounts import permissions
 from common.errors import DomainError
 from common.form_views import handle_form
+from common.http import AuthenticatedHttpRequest
 from cqc import selectors
 from cqc.forms import UploadForm
 from cqc.models import CQCImport
@@ -24,7 +25,7 @@ def _commissioning_side(request: HttpRequest) -> None:
 
 
 @login_required
-def lookup(request: HttpRequest, cqc_provider_id: str | None = None) -> HttpResponse:
+def lookup(request: AuthenticatedHttpRequest, cqc_provider_id: str | None = None) -> HttpResponse:
     """Look a provider up by CQC provider ID: its locations, ratings and any Inadequate rows."""
     _commissioning_side(request)
     provider_id = (cqc_provider_id if cqc_provider_id is not None else request.GET.get("provider_id", "")).strip()
@@ -52,7 +53,7 @@ def lookup(request: HttpRequest, cqc_provider_id: str | None = None) -> HttpResp
 
 
 @login_required
-def import_list(request: HttpRequest) -> HttpResponse:
+def import_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     _commissioning_side(request)
     return render(request, "cqc/import_list.html", {
         "imports": selectors.import_list(limit=50),
@@ -61,7 +62,7 @@ def import_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def import_new(request: HttpRequest) -> HttpResponse:
+def import_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Upload CQC's ratings file. Small files are imported at once; large ones go to the worker."""
     if not can_import(request.user):
         raise PermissionDenied("Only a commissioner or an administrator can import CQC ratings.")
@@ -99,7 +100,7 @@ def _not_imported(form: BaseForm, exc: DomainError) -> None:
 
 
 @login_required
-def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def import_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """An import's status; while it runs, static/js/progress.js polls the API and updates the bar."""
     _commissioning_side(request)
     cqc_import = CQCImport.objects.select_related("uploaded_by").filter(pk=pk).first()

@@ -8,20 +8,21 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts import permissions
 from common.errors import DomainError
+from common.http import AuthenticatedHttpRequest
 from evaluation import selectors, services
 from evaluation.models import ConsensusChangeProposal
 from tenders.models import Tender
 
 
 @login_required
-def consensus_changes(request: HttpRequest, reference: str) -> HttpResponse:
+def consensus_changes(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     """Changes proposed to locked consensus scores: pending ones for a second person to decide, and the history."""
     tender = get_object_or_404(Tender, reference=reference)
     if not permissions.can_see_scores(request.user, tender):
@@ -40,7 +41,7 @@ def consensus_changes(request: HttpRequest, reference: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def consensus_change_decide(request: HttpRequest, reference: str, proposal_id: int) -> HttpResponse:
+def consensus_change_decide(request: AuthenticatedHttpRequest, reference: str, proposal_id: int) -> HttpResponse:
     tender = get_object_or_404(Tender, reference=reference)
     proposal = get_object_or_404(ConsensusChangeProposal, pk=proposal_id, consensus__bid__tender=tender)
     approve = request.POST.get("decision") == "approve"

@@ -5,13 +5,14 @@ DomainError from a service is shown to the user (never a 500).
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import FileResponse, Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,6 +22,7 @@ from accounts import permissions as policy
 from accounts.models import User
 from accounts.reauth import reauthentication_redirect
 from common.form_views import form_status, handle_action, handle_form
+from common.http import AuthenticatedHttpRequest
 from evaluation import price_clarifications, selectors, services
 from evaluation.forms import (
     AssignForm,
@@ -57,7 +59,7 @@ def _require_panel_or_commissioner(user: User | AnonymousUser, tender: Tender) -
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """My evaluation work: tenders I am on the panel of; for commissioners, tenders being evaluated."""
     if not policy.is_commissioning_side(request.user):
         raise PermissionDenied("Evaluation is for the council's panel.")
@@ -88,7 +90,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def panel(request: HttpRequest, reference: str) -> HttpResponse:
+def panel(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     """The tender's panel and its conflict declarations; commissioners add members."""
     tender = _tender(reference)
     if not _is_commissioner(request.user):
@@ -119,7 +121,7 @@ def panel(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @login_required
-def conflicts(request: HttpRequest, reference: str) -> HttpResponse:
+def conflicts(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     """Declare conflicts of interest per bidding provider, before reading any bid."""
     tender = _tender(reference)
     assignment = selectors.assignment_for(user=request.user, tender=tender)
@@ -144,7 +146,7 @@ def conflicts(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @login_required
-def bids(request: HttpRequest, reference: str) -> HttpResponse:
+def bids(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     """The bids to score, with progress; bids of conflicted providers are listed but closed."""
     tender = _tender(reference)
     assignment = selectors.assignment_for(user=request.user, tender=tender)
@@ -160,7 +162,7 @@ def bids(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @login_required
-def score(request: HttpRequest, reference: str, bid_reference: str) -> HttpResponse:
+def score(request: AuthenticatedHttpRequest, reference: str, bid_reference: str) -> HttpResponse:
     """Read a bid's answers and score each question with a comment (blind: only your own scores)."""
     tender = _tender(reference)
     bid = _bid(tender, bid_reference)
@@ -172,6 +174,7 @@ def score(request: HttpRequest, reference: str, bid_reference: str) -> HttpRespo
     version = selectors.current_version(bid=bid)
     answers = {a.question_id: a.text for a in version.answers.all()} if version else {}
     existing = selectors.my_scores(user=request.user, bid=bid)
+    assert assignment is not None  # evaluator_may_read said yes: the user is on this tender's panel
     can_score = (
         not assignment.is_moderator and not stages.moderation_started and tender.status in selectors.WORKING_STATUSES
         and not selectors.is_excluded(bid=bid)
@@ -218,7 +221,7 @@ _INLINE_TYPES = {"application/pdf"}
 
 
 @login_required
-def bid_document(request: HttpRequest, reference: str, bid_reference: str, document_id: int) -> HttpResponse:
+def bid_document(request: AuthenticatedHttpRequest, reference: str, bid_reference: str, document_id: int) -> FileResponse:
     """A bid document for the panel: quality documents once opened, price documents once the price envelope is."""
     tender = _tender(reference)
     bid = _bid(tender, bid_reference)
@@ -235,7 +238,7 @@ def bid_document(request: HttpRequest, reference: str, bid_reference: str, docum
 
 
 @login_required
-def my_scores(request: HttpRequest, reference: str) -> HttpResponse:
+def my_scores(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     """Every score I have submitted on this tender."""
     tender = _tender(reference)
     if selectors.assignment_for(user=request.user, tender=tender) is None:
@@ -251,7 +254,7 @@ def my_scores(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @login_required
-def moderation(request: HttpRequest, reference: str) -> HttpResponse:
+def moderation(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     """Moderation board: individual scores side by side, divergent ones highlighted, consensus entered."""
     tender = _tender(reference)
     _require_panel_or_commissioner(request.user, tender)
@@ -276,7 +279,7 @@ def moderation(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @login_required
-def consensus(request: HttpRequest, reference: str, bid_reference: str) -> HttpResponse:
+def consensus(request: AuthenticatedHttpRequest, reference: str, bid_reference: str) -> HttpResponse:
     """Record the consensus score and rationale per question of one bid."""
     tender = _tender(reference)
     bid = _bid(tender, bid_reference)
@@ -330,7 +333,7 @@ def consensus(request: HttpRequest, reference: str, bid_reference: str) -> HttpR
 
 
 @login_required
-def summary(request: HttpRequest, reference: str) -> HttpResponse:
+def summary(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     """Commissioner's evaluation summary: stages, CQC checks, clarifications, results per lot, award."""
     tender = _tender(reference)
     user = request.user
@@ -357,7 +360,7 @@ def summary(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @login_required
-def open_prices_confirm(request: HttpRequest, reference: str) -> HttpResponse:
+def open_prices_confirm(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     """Confirm before opening the price envelope: what will happen and what cannot be undone."""
     tender = _tender(reference)
     if not policy.is_commissioner(request.user):
@@ -370,7 +373,7 @@ def open_prices_confirm(request: HttpRequest, reference: str) -> HttpResponse:
     })
 
 
-ACTIONS = {
+ACTIONS: dict[str, tuple[str, Callable[[Tender, User], object]]] = {
     "assess-cqc": ("Bids were checked against the CQC ratings.", lambda t, u: services.bids_assess_cqc(tender=t, user=u)),
     "start-moderation": ("Moderation has started; individual scores are now visible to the panel.",
                          lambda t, u: services.moderation_start(tender=t, user=u)),
@@ -382,7 +385,7 @@ ACTIONS = {
 
 @login_required
 @require_POST
-def action(request: HttpRequest, reference: str, name: str) -> HttpResponse:
+def action(request: AuthenticatedHttpRequest, reference: str, name: str) -> HttpResponse:
     """One-button workflow steps; the service decides whether the user and the stage allow it."""
     tender = _tender(reference)
     back = request.POST.get("next") or reverse("evaluation-summary", args=[tender.reference])
@@ -400,7 +403,7 @@ def action(request: HttpRequest, reference: str, name: str) -> HttpResponse:
 
 
 @login_required
-def clarification(request: HttpRequest, reference: str, bid_reference: str, lot_number: int) -> HttpResponse:
+def clarification(request: AuthenticatedHttpRequest, reference: str, bid_reference: str, lot_number: int) -> HttpResponse:
     """Record the bidder's explanation of an abnormally low price and decide on it."""
     tender = _tender(reference)
     if not _is_commissioner(request.user):
@@ -446,7 +449,7 @@ def _question_form(clarification: PriceClarification, data: QueryDict | None = N
 
 
 def _portal_clarification(
-    request: HttpRequest, tender: Tender, bid: Bid, lot: Lot, current: PriceClarification, action: str
+    request: AuthenticatedHttpRequest, tender: Tender, bid: Bid, lot: Lot, current: PriceClarification, action: str
 ) -> HttpResponse:
     """Ask the bidder through the portal, or decide on the explanation it gave there (one service each)."""
     if action == "request":

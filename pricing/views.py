@@ -17,6 +17,7 @@ from django.utils.safestring import mark_safe
 from accounts import permissions
 from common.errors import DomainError
 from common.form_views import handle_form
+from common.http import AuthenticatedHttpRequest
 from pricing import selectors, services
 from pricing.charts import Series, breakdown_bar, line_chart, stacked_bar_chart
 from pricing.cost_model import DEFAULT_VISIT_LENGTHS, RATE_ASSUMPTION_FIELDS, cost_by_visit_length
@@ -49,7 +50,7 @@ def _preset_or_404(slug: str) -> RatePreset:
 
 
 @commissioner_required
-def preset_list(request: HttpRequest) -> HttpResponse:
+def preset_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     rows = []
     for preset in selectors.preset_list().prefetch_related("tenders"):
         try:
@@ -61,7 +62,7 @@ def preset_list(request: HttpRequest) -> HttpResponse:
 
 
 @commissioner_required
-def preset_detail(request: HttpRequest, slug: str) -> HttpResponse:
+def preset_detail(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     preset = _preset_or_404(slug)
     context: dict[str, Any] = {
         "preset": preset,
@@ -97,7 +98,7 @@ def _render_form(request: HttpRequest, form: RatePresetForm, preset: RatePreset 
 
 
 @commissioner_required
-def preset_edit(request: HttpRequest, slug: str) -> HttpResponse:
+def preset_edit(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     preset = _preset_or_404(slug)
     locked_by = selectors.preset_locking_tenders(preset)
     if request.method != "POST":
@@ -112,7 +113,7 @@ def preset_edit(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @commissioner_required
-def preset_create(request: HttpRequest) -> HttpResponse:
+def preset_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method != "POST":
         source = RatePreset.objects.filter(slug=request.GET.get("from", "")).first()
         initial = model_to_dict(source, fields=list(EDITABLE_FIELDS)) if source else {}
@@ -130,7 +131,7 @@ def preset_create(request: HttpRequest) -> HttpResponse:
 
 
 @commissioner_required
-def preset_compare(request: HttpRequest) -> HttpResponse:
+def preset_compare(request: AuthenticatedHttpRequest) -> HttpResponse:
     all_presets = list(selectors.preset_list())
     chosen_slugs = request.GET.getlist("preset")
     by_slug = {p.slug: p for p in all_presets}
@@ -164,7 +165,7 @@ def _mix_percentages(mix: dict[int, Decimal] | None) -> list[tuple[int, Decimal]
 
 
 @commissioner_required
-def tender_lot_costs(request: HttpRequest, reference: str) -> HttpResponse:
+def tender_lot_costs(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     tender = Tender.objects.select_related("rate_preset").filter(reference=reference).first()
     if tender is None:
         raise Http404("No such tender.")
@@ -201,7 +202,7 @@ def tender_lot_costs(request: HttpRequest, reference: str) -> HttpResponse:
         }
         for c in lot_costs
     ]
-    weekly_total = sum((row["weekly_cost"] for row in rows), Decimal(0))
+    weekly_total = sum((c.weekly_cost_at_minimum for c in lot_costs), Decimal(0))  # the rows' weekly_cost
     year_rows, preset_warning = [], None
     if lot_costs:
         preset_warning = selectors.tender_preset_warning(tender=tender)

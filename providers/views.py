@@ -11,10 +11,11 @@ from django.urls import reverse
 from accounts import permissions
 from accounts.throttling import RegistrationThrottle, throttle_page
 from common.form_views import handle_form
+from common.http import AuthenticatedHttpRequest
 from providers import services
 from providers.forms import AddUserForm, DecisionForm, RegistrationForm
 from providers.models import Provider, ProviderStatus
-from tenders.page_support import commissioner_required, error_list, provider_required
+from tenders.page_support import commissioner_required, error_list, own_provider, provider_required
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -40,21 +41,21 @@ def register(request: HttpRequest) -> HttpResponse:
 
 
 @provider_required
-def registered(request: HttpRequest) -> HttpResponse:
+def registered(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "providers/registered.html", {"provider": request.user.provider})
 
 
 @provider_required
-def organisation(request: HttpRequest) -> HttpResponse:
-    provider = request.user.provider
+def organisation(request: AuthenticatedHttpRequest) -> HttpResponse:
+    provider = own_provider(request.user)
     return render(request, "providers/organisation.html", {
         "provider": provider, "users": provider.users.order_by("username"),
     })
 
 
 @provider_required
-def add_user(request: HttpRequest) -> HttpResponse:
-    provider = request.user.provider
+def add_user(request: AuthenticatedHttpRequest) -> HttpResponse:
+    provider = own_provider(request.user)
     form = AddUserForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and (done := handle_form(
         request, form, lambda data: services.provider_add_user(provider=provider, actor=request.user, data=data),
@@ -67,7 +68,7 @@ def add_user(request: HttpRequest) -> HttpResponse:
 
 
 @commissioner_required
-def pending(request: HttpRequest) -> HttpResponse:
+def pending(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "providers/pending.html", {
         "pending": Provider.objects.filter(status=ProviderStatus.PENDING).order_by("created_at"),
         "recent": Provider.objects.exclude(status=ProviderStatus.PENDING).exclude(decided_at=None).order_by("-decided_at")[:20],
@@ -75,7 +76,7 @@ def pending(request: HttpRequest) -> HttpResponse:
 
 
 @commissioner_required
-def decide(request: HttpRequest, provider_id: int) -> HttpResponse:
+def decide(request: AuthenticatedHttpRequest, provider_id: int) -> HttpResponse:
     provider = Provider.objects.filter(pk=provider_id).first()
     if provider is None:
         raise Http404("No such provider.")

@@ -16,11 +16,13 @@ from django.shortcuts import redirect, render
 from accounts.permissions import can_award
 from accounts.reauth import reauthentication_redirect
 from common.errors import DomainError, PermissionDeniedError
+from common.http import AuthenticatedHttpRequest
 from evaluation import services as evaluation_services
 from reports import selectors, services
 from reports.forms import NoticeForm
 from reports.models import GeneratedReport
-from reports.views import _require_reports_role, _tender, file_response
+from reports.presenters import file_response
+from reports.views import _require_reports_role, _tender
 from tenders import services as tender_services
 from tenders.award_sequence import AwardStep, next_step
 from tenders.services.award import award_of, award_state, details_notice_due_on, standstill_earliest_entry, uk_date
@@ -46,7 +48,7 @@ def _run(request: HttpRequest, call: Any, done: str) -> tuple[bool, list[str], i
 
 
 @login_required
-def award_page(request: HttpRequest, reference: str) -> HttpResponse:
+def award_page(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     """GET: where the award sequence stands. POST action=...: take the next step."""
     _require_reports_role(request)
     tender = _tender(reference)
@@ -88,7 +90,7 @@ def award_page(request: HttpRequest, reference: str) -> HttpResponse:
                 if ok:
                     return redirect("reports-award", reference=tender.reference)
             else:
-                errors, status = [e for field_errors in form.errors.values() for e in field_errors], 400
+                errors, status = [str(e) for field_errors in form.errors.values() for e in field_errors], 400
             if action == "record_notice":
                 notice_form = form
             else:
@@ -116,7 +118,7 @@ def award_page(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @login_required
-def award_decide(request: HttpRequest, reference: str) -> HttpResponse:
+def award_decide(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     """The award decision behind a confirmation page: what happens, and what cannot be undone."""
     _require_reports_role(request)
     tender = _tender(reference)
@@ -151,7 +153,7 @@ def award_decide(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @login_required
-def issued_document(request: HttpRequest, pk: int) -> FileResponse:
+def issued_document(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     """A bidder downloads a document issued to its organisation (assessment summary or letter)."""
     report = GeneratedReport.objects.filter(pk=pk).select_related("provider").first() if pk < 2**63 else None
     if report is None or not services.may_read_issued(request.user, report):

@@ -74,7 +74,7 @@ from reports.context import (
     TimelineEvent,
 )
 from reports.selectors import current_run
-from tenders.models import Bid, Clarification, ClarificationStatus, Lot, Tender, TenderAward
+from tenders.models import Bid, Clarification, ClarificationStatus, Lot, PriceFormula, Tender, TenderAward
 from tenders.services.award import details_notice_due_on
 
 if TYPE_CHECKING:
@@ -96,6 +96,27 @@ def _dt(value: Any) -> datetime | None:
     if isinstance(value, datetime):
         return value
     return datetime.fromisoformat(str(value))
+
+
+def _stored_dt(value: Any) -> datetime:
+    """A timestamp the caller checked the run holds (`_dt` answers None only for a missing one)."""
+    moment = _dt(value)
+    assert moment is not None
+    return moment
+
+
+def _stored_dec(value: Any) -> Decimal:
+    """A figure every stored bid has (its prices): `_dec` answers None only for a missing one."""
+    figure = _dec(value)
+    assert figure is not None
+    return figure
+
+
+def _submission_deadline(tender: Tender) -> datetime:
+    """A tender with an evaluation run was published, so it has its deadline (a database constraint says so)."""
+    deadline = tender.submission_deadline
+    assert deadline is not None
+    return deadline
 
 
 def _date(value: Any) -> date | None:
@@ -183,12 +204,12 @@ def _tender_summary(tender: Tender, run: EvaluationRun, stages: TenderEvaluation
         quality_weight=quality_weight,
         price_weight=price_weight,
         price_formula=formula,
-        price_formula_label=dict(tender._meta.get_field("price_formula").choices).get(formula, formula),
+        price_formula_label=dict(PriceFormula.choices).get(formula, formula),  # the field's choices
         price_formula_explanation=_formula_explanation(formula, quality_weight, price_weight),
         contact_minutes=int(run.inputs["tender"]["contact_minutes"]),
         travel_minutes=int(run.inputs["tender"]["travel_minutes"]),
-        submission_deadline=tender.submission_deadline,
-        cost_model_name=tender.rate_preset.name if tender.rate_preset_id else "",
+        submission_deadline=_submission_deadline(tender),
+        cost_model_name=tender.rate_preset.name if tender.rate_preset else "",
         published_at=tender.published_at,
         clarification_deadline=tender.clarification_deadline,
         opened_at=tender.opened_at,
@@ -513,25 +534,26 @@ def _timeline(
     for c in Clarification.objects.filter(tender=tender, status=ClarificationStatus.PUBLISHED).order_by("number"):
         if c.answered_at:
             events.append(TimelineEvent(c.answered_at, "Clarifications", f"Clarification {c.number} answered and published."))
+    deadline = _submission_deadline(tender)
     submitted = [b for b in bids if b.submitted_at]
-    late = [b for b in submitted if b.submitted_at > tender.submission_deadline]
+    late = [b for b in submitted if b.submitted_at is not None and b.submitted_at > deadline]
     events.append(
         TimelineEvent(
-            tender.submission_deadline, "Deadline",
+            deadline, "Deadline",
             f"Submission deadline: {len(submitted)} bid{'s' if len(submitted) != 1 else ''} received"
             f"{', none late' if not late else f', {len(late)} late'}.",
         )
     )  # fmt: skip
     if "tender.opened" not in seen_actions and tender.opened_at:
         events.append(TimelineEvent(tender.opened_at, "Opening", "Bids opened (quality envelopes)."))
-    assessed = {}
+    assessed: dict[str, dict[str, Any]] = {}
     for lot in run.results["lots"]:
         for bid in lot["bids"]:
             cqc = bid.get("cqc") or {}
             if cqc.get("assessed_at"):
                 assessed.setdefault(bid["bid_ref"], cqc)
     if assessed:
-        first = min(_dt(c["assessed_at"]) for c in assessed.values())
+        first = min(_stored_dt(c["assessed_at"]) for c in assessed.values())
         excluded = sum(1 for c in assessed.values() if c.get("outcome") == "excluded")
         flagged = sum(1 for c in assessed.values() if c.get("outcome") == "flagged")
         events.append(
@@ -545,14 +567,14 @@ def _timeline(
         for bid in lot["bids"]:
             if bid.get("clarification"):
                 clarifications[f"{bid['provider']}, lot {lot['lot']}"] = bid["clarification"]
-    for label, c in clarifications.items():
-        if c.get("raised_at"):
-            events.append(TimelineEvent(_dt(c["raised_at"]), "Evaluation", f"Abnormally low price queried: {label}."))
-        if c.get("decided_at"):
-            decision = ClarificationDecision(c["status"]).label.lower() if c.get("status") else "decided"
+    for label, queried in clarifications.items():
+        if queried.get("raised_at"):
+            events.append(TimelineEvent(_stored_dt(queried["raised_at"]), "Evaluation", f"Abnormally low price queried: {label}."))
+        if queried.get("decided_at"):
+            decision = ClarificationDecision(queried["status"]).label.lower() if queried.get("status") else "decided"
             events.append(
-                TimelineEvent(_dt(c["decided_at"]), "Evaluation", f"Price clarification ({label}): {decision}.",
-                              people.name(c.get("decided_by")))
+                TimelineEvent(_stored_dt(queried["decided_at"]), "Evaluation", f"Price clarification ({label}): {decision}.",
+                              people.name(queried.get("decided_by")))
             )  # fmt: skip
     events.append(
         TimelineEvent(
@@ -706,8 +728,8 @@ def award_report_context(
                 clarifications.append(
                     PriceClarification(
                         provider_key=key, provider_name=bid["provider"], bid_ref=bid["bid_ref"],
-                        lot_number=int(lot["lot"]), price_per_billed_hour=_dec(bid["hourly_price"]),
-                        price_per_contact_hour=_dec(bid["price_per_contact_hour"]),
+                        lot_number=int(lot["lot"]), price_per_billed_hour=_stored_dec(bid["hourly_price"]),
+                        price_per_contact_hour=_stored_dec(bid["price_per_contact_hour"]),
                         model_minimum=_dec(check.get("model_minimum")) or Decimal(0),
                         statutory_floor=_dec(check.get("statutory_floor")) or Decimal(0),
                         # Asked through the portal: the question sent; otherwise the check's own wording.

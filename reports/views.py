@@ -8,6 +8,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from common.errors import DomainError, PermissionDeniedError
+from common.http import AuthenticatedHttpRequest
 from providers.models import Provider
 from reports import selectors, services
 from reports.models import GeneratedReport, ReportKind
@@ -36,7 +37,7 @@ def _tender(reference: str) -> Tender:
 
 
 @login_required
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Tenders with an evaluation run, each linking to its reports."""
     _require_reports_role(request)
     return render(request, "reports/pages/index.html", {"tenders": selectors.evaluated_tenders()})
@@ -52,7 +53,7 @@ def _provider(value: str) -> Provider | None:
 
 
 @login_required
-def tender_reports(request: HttpRequest, reference: str) -> HttpResponse:
+def tender_reports(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     """GET: the documents offered and those generated. POST kind (and provider): queue one, then show it."""
     _require_reports_role(request)
     tender = _tender(reference)
@@ -91,7 +92,7 @@ def tender_reports(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @login_required
-def download(request: HttpRequest, pk: int) -> FileResponse:
+def download(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     """The stored file as an attachment, under its own name, with its recorded SHA-256 in a header."""
     _require_reports_role(request)
     report = GeneratedReport.objects.filter(pk=pk).first() if pk < 2**63 else None

@@ -22,13 +22,11 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from accounts import permissions
+from accounts.permissions import may_bid
 from common.errors import DomainError
 from common.timezone import UK_TZ
 from evaluation.models import PriceClarification
 from tenders import bidding_selectors as sel
-from tenders.access import (
-    may_bid,
-)
 from tenders.bidding_rules import DECLARATIONS
 from tenders.models import (
     Bid,
@@ -43,6 +41,7 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
     from accounts.models import User
+    from providers.models import Provider
 
 View = Callable[..., HttpResponse]
 
@@ -74,6 +73,13 @@ def commissioner_required(view: View) -> View:
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def own_provider(user: User) -> Provider:
+    """The organisation a provider user acts for, on a page behind `provider_required`."""
+    provider = user.provider
+    assert provider is not None  # is_provider_user checked provider_id (a database constraint requires it too)
+    return provider
 
 
 def _page(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
@@ -116,14 +122,16 @@ def _bid_context(request: HttpRequest, bid: Bid, **extra: Any) -> dict[str, Any]
     state = sel.bid_state(bid=bid)
     tender = bid.tender
     now = timezone.now()
+    deadline = tender.submission_deadline
+    assert deadline is not None  # a bid is only started on a published tender, which has its deadline
     return {
         "bid": bid,
         "tender": tender,
         "state": state,
         "draft": state.draft,
         "live": state.live,
-        "deadline_passed": now >= tender.submission_deadline,
-        "open_for_bids": tender.status == TenderStatus.PUBLISHED.value and now < tender.submission_deadline,
+        "deadline_passed": now >= deadline,
+        "open_for_bids": tender.status == TenderStatus.PUBLISHED.value and now < deadline,
         "may_bid": may_bid(request.user),
         # Questions about abnormally low prices sent to this bidder through the portal.
         "price_questions": list(PriceClarification.objects.filter(bid=bid, requested_at__isnull=False)
@@ -168,7 +176,9 @@ def change_lines(changes: list[dict[str, Any]]) -> list[str]:
 def _draft_or_overview(request: HttpRequest, bid: Bid) -> BidVersion | HttpResponse:
     """The draft to edit, or a redirect to the overview explaining why there is none."""
     state = sel.bid_state(bid=bid)
-    if timezone.now() >= bid.tender.submission_deadline or bid.tender.status != TenderStatus.PUBLISHED.value:
+    deadline = bid.tender.submission_deadline
+    assert deadline is not None  # a bid is only started on a published tender, which has its deadline
+    if timezone.now() >= deadline or bid.tender.status != TenderStatus.PUBLISHED.value:
         messages.error(request, "The submission deadline has passed, so this bid can no longer be changed.")
         return redirect("bidding-bid", reference=bid.reference)
     if state.draft is None:

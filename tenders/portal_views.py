@@ -19,8 +19,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts import permissions
+from accounts.permissions import can_read_document, is_own_bid, may_bid
 from common.errors import DeadlinePassed, DomainError, PermissionDeniedError
 from common.form_views import handle_action, handle_form
+from common.http import AuthenticatedHttpRequest
 from evaluation import price_clarifications as clarifications
 from evaluation.forms import PriceExplanationForm
 from evaluation.models import PriceClarification
@@ -29,12 +31,7 @@ from providers.models import ProviderStatus
 from reports.selectors import issued_documents
 from tenders import bidding_selectors as sel
 from tenders import services
-from tenders.access import (
-    can_read_document,
-    is_own_bid,
-    may_bid,
-    sealed_message,
-)
+from tenders.access import sealed_message
 from tenders.bidding_rules import DECLARATIONS, word_count
 from tenders.forms import (
     AnswerForm,
@@ -67,6 +64,7 @@ from tenders.page_support import (
     _visible_tender,
     change_lines,
     error_list,
+    own_provider,
     problem_links,
     provider_required,
 )
@@ -77,9 +75,9 @@ from tenders.transitions import TenderStatus
 
 
 @provider_required
-def portal(request: HttpRequest) -> HttpResponse:
+def portal(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A provider's home: open tenders with its bid status, its notifications."""
-    provider = request.user.provider
+    provider = own_provider(request.user)
     bids = sel.provider_bids(provider_id=provider.pk)
     tenders = list(sel.open_tenders())
     rows = [{"tender": t, "bid": bids.get(t.pk)} for t in tenders]
@@ -94,7 +92,7 @@ def portal(request: HttpRequest) -> HttpResponse:
 
 
 @provider_required
-def notifications(request: HttpRequest) -> HttpResponse:
+def notifications(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST":
         services.notification_mark_read(user=request.user)
         messages.success(request, "All notifications marked as read.")
@@ -104,7 +102,7 @@ def notifications(request: HttpRequest) -> HttpResponse:
     return _page(request, "bidding/notifications.html", {"notifications": shown})
 
 
-def _mark_seen(request: HttpRequest, shown: list[Notification]) -> None:
+def _mark_seen(request: AuthenticatedHttpRequest, shown: list[Notification]) -> None:
     """Notifications shown on a page count as read; the page still tags them "New" this once."""
     unread = [n.pk for n in shown if n.read_at is None]
     if unread:
@@ -112,13 +110,13 @@ def _mark_seen(request: HttpRequest, shown: list[Notification]) -> None:
 
 
 @login_required
-def tender_page(request: HttpRequest, reference: str) -> HttpResponse:
+def tender_page(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     """The specification as a bidder reads it: lots, minute basis, documents, amendments, clarifications."""
     tender = _visible_tender(request, reference)
     user = request.user
     bid = None
     pending_questions: list[Clarification] = []
-    if permissions.is_provider_user(user):
+    if permissions.is_provider_user(user) and user.provider_id is not None:  # is_provider_user checked it is set
         bid = Bid.objects.filter(tender=tender, provider_id=user.provider_id).first()
         pending_questions = list(sel.own_pending_clarifications(tender=tender, provider_id=user.provider_id))
     now = timezone.now()
@@ -131,14 +129,16 @@ def tender_page(request: HttpRequest, reference: str) -> HttpResponse:
         "clarifications": list(sel.published_clarifications(tender=tender)),
         "pending_questions": pending_questions,
         "clarifications_close": closes,
-        "questions_open": tender.status == TenderStatus.PUBLISHED.value and now < closes,
-        "open_for_bids": tender.status == TenderStatus.PUBLISHED.value and now < tender.submission_deadline,
+        # A published tender has its deadlines (a database constraint); a draft shown to a commissioner has none.
+        "questions_open": tender.status == TenderStatus.PUBLISHED.value and closes is not None and now < closes,
+        "open_for_bids": (tender.status == TenderStatus.PUBLISHED.value and tender.submission_deadline is not None
+                          and now < tender.submission_deadline),
         "bid": bid, "may_bid": may_bid(user), "is_provider": permissions.is_provider_user(user),
     })
 
 
 @login_required
-def tender_document(request: HttpRequest, reference: str, document_id: int) -> HttpResponse:
+def tender_document(request: AuthenticatedHttpRequest, reference: str, document_id: int) -> FileResponse:
     tender = _visible_tender(request, reference)
     document = TenderDocument.objects.filter(tender=tender, pk=document_id).first()
     if document is None:
@@ -148,7 +148,7 @@ def tender_document(request: HttpRequest, reference: str, document_id: int) -> H
 
 
 @provider_required
-def clarification_ask(request: HttpRequest, reference: str) -> HttpResponse:
+def clarification_ask(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     tender = _visible_tender(request, reference)
     form = ClarificationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and (done := handle_form(
@@ -165,7 +165,7 @@ def clarification_ask(request: HttpRequest, reference: str) -> HttpResponse:
 
 @provider_required
 @require_POST
-def bid_start(request: HttpRequest, reference: str) -> HttpResponse:
+def bid_start(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     tender = _visible_tender(request, reference)
     return handle_action(
         request, lambda: services.bid_start(tender=tender, user=request.user), success=None,
@@ -175,7 +175,7 @@ def bid_start(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @provider_required
-def bid_overview(request: HttpRequest, reference: str) -> HttpResponse:
+def bid_overview(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     """The task list: each part of the bid and whether it is done, then check and submit."""
     bid = _own_bid(request, reference)
     context = _bid_context(request, bid)
@@ -221,7 +221,7 @@ def _price_rows(tender: Tender, lots: list[Lot], prices: dict[int, Any]) -> list
 
 
 @provider_required
-def bid_prices(request: HttpRequest, reference: str) -> HttpResponse:
+def bid_prices(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     bid = _own_bid(request, reference)
     draft = _draft_or_overview(request, bid)
     if isinstance(draft, HttpResponse):
@@ -251,7 +251,7 @@ def bid_prices(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @provider_required
-def bid_locations(request: HttpRequest, reference: str) -> HttpResponse:
+def bid_locations(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     bid = _own_bid(request, reference)
     draft = _draft_or_overview(request, bid)
     if isinstance(draft, HttpResponse):
@@ -270,7 +270,7 @@ def bid_locations(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @provider_required
-def bid_answer(request: HttpRequest, reference: str, number: int) -> HttpResponse:
+def bid_answer(request: AuthenticatedHttpRequest, reference: str, number: int) -> HttpResponse:
     """One quality question per page, with its word limit shown and enforced."""
     bid = _own_bid(request, reference)
     draft = _draft_or_overview(request, bid)
@@ -300,7 +300,7 @@ def bid_answer(request: HttpRequest, reference: str, number: int) -> HttpRespons
 
 
 @provider_required
-def bid_documents(request: HttpRequest, reference: str) -> HttpResponse:
+def bid_documents(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     bid = _own_bid(request, reference)
     draft = _draft_or_overview(request, bid)
     if isinstance(draft, HttpResponse):
@@ -324,7 +324,7 @@ def bid_documents(request: HttpRequest, reference: str) -> HttpResponse:
 
 @provider_required
 @require_POST
-def bid_document_remove(request: HttpRequest, reference: str, document_id: int) -> HttpResponse:
+def bid_document_remove(request: AuthenticatedHttpRequest, reference: str, document_id: int) -> HttpResponse:
     bid = _own_bid(request, reference)
     try:
         services.bid_remove_document(bid=bid, user=request.user, document_id=document_id)
@@ -336,7 +336,7 @@ def bid_document_remove(request: HttpRequest, reference: str, document_id: int) 
 
 
 @login_required
-def bid_document_download(request: HttpRequest, reference: str, document_id: int) -> HttpResponse:
+def bid_document_download(request: AuthenticatedHttpRequest, reference: str, document_id: int) -> HttpResponse | FileResponse:
     """A bid document, for its own provider, or for readers allowed once the tender is opened."""
     document = BidDocument.objects.select_related("version__bid__tender", "version__bid__provider").filter(
         pk=document_id, version__bid__reference=reference
@@ -352,7 +352,7 @@ def bid_document_download(request: HttpRequest, reference: str, document_id: int
 
 
 @provider_required
-def bid_declarations(request: HttpRequest, reference: str) -> HttpResponse:
+def bid_declarations(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     bid = _own_bid(request, reference)
     draft = _draft_or_overview(request, bid)
     if isinstance(draft, HttpResponse):
@@ -372,7 +372,7 @@ def bid_declarations(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @provider_required
-def bid_check(request: HttpRequest, reference: str) -> HttpResponse:
+def bid_check(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     """Check your answers, then submit. The submit button carries an idempotency key so a double click is harmless."""
     bid = _own_bid(request, reference)
     form = SubmitForm(request.POST if request.method == "POST" else None)
@@ -423,17 +423,24 @@ def _own_version(request: HttpRequest, reference: str, number: int) -> BidVersio
     return sel.version_with_content(version_id=version.pk)
 
 
+def _receipt_content(version: BidVersion) -> dict[str, Any]:
+    """What the receipt's digest covers; `_own_version` answered 404 for a version without it."""
+    content: dict[str, Any] | None = version.content
+    assert content is not None
+    return content
+
+
 @provider_required
-def bid_receipt(request: HttpRequest, reference: str, number: int) -> HttpResponse:
+def bid_receipt(request: AuthenticatedHttpRequest, reference: str, number: int) -> HttpResponse:
     version = _own_version(request, reference, number)
     return _page(request, "bidding/receipt.html", {
         **_bid_context(request, version.bid), **_content_rows(version), "version": version,
-        "canonical": canonical_json(version.content),
+        "canonical": canonical_json(_receipt_content(version)),
     })
 
 
 @provider_required
-def bid_receipt_pdf(request: HttpRequest, reference: str, number: int) -> HttpResponse:
+def bid_receipt_pdf(request: AuthenticatedHttpRequest, reference: str, number: int) -> HttpResponse:
     """The receipt as a PDF (WeasyPrint), to file or print: the digest, the time received and the content."""
     from reports.pdf import html_to_pdf, render_html  # loads Pango only when a PDF is asked for
 
@@ -448,10 +455,10 @@ def bid_receipt_pdf(request: HttpRequest, reference: str, number: int) -> HttpRe
 
 
 @provider_required
-def bid_receipt_json(request: HttpRequest, reference: str, number: int) -> HttpResponse:
+def bid_receipt_json(request: AuthenticatedHttpRequest, reference: str, number: int) -> HttpResponse:
     """The exact bytes the digest covers: `sha256sum` of this file prints the receipt's digest."""
     version = _own_version(request, reference, number)
-    response = HttpResponse(canonical_json(version.content).encode("utf-8"), content_type="application/json; charset=utf-8")
+    response = HttpResponse(canonical_json(_receipt_content(version)).encode("utf-8"), content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="receipt-{version.bid.reference}-v{version.number}.json"'
     return response
 
@@ -475,7 +482,7 @@ def _simple_post(request: HttpRequest, reference: str, action: Callable[[Bid], A
 
 @provider_required
 @require_POST
-def bid_revise(request: HttpRequest, reference: str) -> HttpResponse:
+def bid_revise(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     return _simple_post(
         request, reference, lambda bid: services.bid_revise(bid=bid, user=request.user),
         "A new draft has been started from your submitted bid. Your submitted bid stands until you submit the revision.",
@@ -484,7 +491,7 @@ def bid_revise(request: HttpRequest, reference: str) -> HttpResponse:
 
 @provider_required
 @require_POST
-def bid_discard(request: HttpRequest, reference: str) -> HttpResponse:
+def bid_discard(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     return _simple_post(
         request, reference, lambda bid: services.bid_discard_draft(bid=bid, user=request.user),
         "Your unsubmitted changes have been discarded.",
@@ -493,7 +500,7 @@ def bid_discard(request: HttpRequest, reference: str) -> HttpResponse:
 
 @provider_required
 @require_POST
-def bid_reconfirm(request: HttpRequest, reference: str) -> HttpResponse:
+def bid_reconfirm(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     key = (request.POST.get("idempotency_key") or "")[:64]
     return _simple_post(
         request, reference,
@@ -503,7 +510,7 @@ def bid_reconfirm(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @provider_required
-def bid_withdraw(request: HttpRequest, reference: str) -> HttpResponse:
+def bid_withdraw(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     bid = _own_bid(request, reference)
     form = WithdrawForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and (done := handle_form(
@@ -531,7 +538,7 @@ def _clarification(request: HttpRequest, reference: str, pk: int) -> PriceClarif
 
 
 @login_required
-def price_clarification(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
+def price_clarification(request: AuthenticatedHttpRequest, reference: str, pk: int) -> HttpResponse:
     """The question about the bidder's price, its deadline, and the answer form (or the answer given)."""
     clarification = _clarification(request, reference, pk)
     bid: Bid = clarification.bid
@@ -555,12 +562,16 @@ def price_clarification(request: HttpRequest, reference: str, pk: int) -> HttpRe
         "errors": [(f"id_{name}" if name != "__all__" else "main-content", m)
                    for name, ms in form.errors.items() for m in ms],
         "documents": clarifications.readable_documents(user=request.user, clarification=clarification),
-        "now": now, "may_answer": clarification.stage == "awaiting_bidder" and now <= clarification.reply_by,
+        # Asking a bidder sets reply_by, so a question awaiting the bidder always has one.
+        "now": now, "may_answer": (clarification.stage == "awaiting_bidder" and clarification.reply_by is not None
+                                   and now <= clarification.reply_by),
     }, status=400 if form.errors else 200)
 
 
 @login_required
-def price_clarification_document(request: HttpRequest, reference: str, pk: int, document_id: int) -> HttpResponse:
+def price_clarification_document(
+    request: AuthenticatedHttpRequest, reference: str, pk: int, document_id: int,
+) -> FileResponse:
     """A document sent with an explanation: for the bidder, and for those who may see its prices."""
     clarification = _clarification(request, reference, pk)
     document = next((d for d in clarifications.readable_documents(user=request.user, clarification=clarification)

@@ -1,6 +1,8 @@
 """CQC API: provider lookup for the commissioning side; imports for commissioners. Thin views."""
 from __future__ import annotations
 
+from typing import Any
+
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -12,6 +14,7 @@ from rest_framework.views import APIView
 
 from accounts import permissions
 from common.errors import PermissionDeniedError, RuleViolation
+from common.http import AuthenticatedRequest
 from common.pagination import PAGE_PARAMETERS, PaginatedListMixin, paginated_schema
 from cqc import selectors
 from cqc.models import CQCImport
@@ -34,7 +37,7 @@ class ProviderLookupView(APIView):
     """A CQC provider's locations, ratings per key question and service, and whether any row is Inadequate."""
 
     @extend_schema(responses=OpenApiTypes.OBJECT)
-    def get(self, request: Request, cqc_provider_id: str) -> Response:
+    def get(self, request: AuthenticatedRequest, cqc_provider_id: str) -> Response:
         _commissioning_side(request)
         lookup = selectors.provider_lookup(cqc_provider_id)
         if lookup is None:
@@ -42,7 +45,7 @@ class ProviderLookupView(APIView):
         return Response(provider_lookup_data(lookup))
 
 
-class UploadSerializer(serializers.Serializer):
+class UploadSerializer(serializers.Serializer[Any]):
     file = serializers.FileField(allow_empty_file=True, help_text="CQC's ratings file: .ods, .xlsx or .csv")
 
 
@@ -53,7 +56,7 @@ class ImportListView(PaginatedListMixin, APIView):
 
     @extend_schema(operation_id="cqc_imports_list", parameters=PAGE_PARAMETERS,
                    responses=paginated_schema("CQCImport"))
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         _commissioning_side(request)
         return self.paginated(selectors.import_queryset(), lambda page: [import_data(i) for i in page])
 
@@ -62,7 +65,7 @@ class ImportListView(PaginatedListMixin, APIView):
         responses={201: OpenApiTypes.OBJECT, 202: OpenApiTypes.OBJECT,
                    400: inline_serializer("CQCImportError", {"detail": serializers.CharField()})},
     )
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthenticatedRequest) -> Response:
         serializer = UploadSerializer(data=request.data)
         if not serializer.is_valid():
             messages = serializer.errors.get("file") or ["Choose a CQC ratings file to upload."]
@@ -78,7 +81,7 @@ class ImportDetailView(APIView):
     """An import's status and progress (polled by the status page), counts and rejected rows."""
 
     @extend_schema(responses=OpenApiTypes.OBJECT)
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: AuthenticatedRequest, pk: int) -> Response:
         _commissioning_side(request)
         cqc_import = CQCImport.objects.select_related("uploaded_by").filter(pk=pk).first()
         if cqc_import is None:

@@ -1,6 +1,8 @@
 """Input validation and output shapes for the evaluation API (no business rules here)."""
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework import serializers
 
 from common.api import BIGINT_MAX
@@ -16,7 +18,7 @@ from evaluation.models import (
 )
 
 
-class AssignmentSerializer(serializers.ModelSerializer):
+class AssignmentSerializer(serializers.ModelSerializer[EvaluatorAssignment]):
     tender = serializers.CharField(source="tender.reference", read_only=True)
     user = serializers.CharField(source="user.username", read_only=True)
     role = serializers.CharField(source="role_label", read_only=True)
@@ -27,12 +29,12 @@ class AssignmentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class AssignInputSerializer(serializers.Serializer):
+class AssignInputSerializer(serializers.Serializer[Any]):
     username = serializers.CharField()
     is_moderator = serializers.BooleanField(required=False, allow_null=True, default=None)
 
 
-class DeclarationSerializer(serializers.ModelSerializer):
+class DeclarationSerializer(serializers.ModelSerializer[ConflictDeclaration]):
     provider_name = serializers.CharField(source="provider.name", read_only=True)
 
     class Meta:
@@ -41,27 +43,27 @@ class DeclarationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class DeclarationItemSerializer(serializers.Serializer):
+class DeclarationItemSerializer(serializers.Serializer[Any]):
     provider = serializers.IntegerField(min_value=1, max_value=BIGINT_MAX)
     has_conflict = serializers.BooleanField()
     details = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class DeclareInputSerializer(serializers.Serializer):
+class DeclareInputSerializer(serializers.Serializer[Any]):
     declarations = DeclarationItemSerializer(many=True, allow_empty=False)
 
 
-class ScoreItemSerializer(serializers.Serializer):
+class ScoreItemSerializer(serializers.Serializer[Any]):
     question = serializers.CharField(help_text="Question number, e.g. 1 or Q1.")
     score = serializers.IntegerField(min_value=0, max_value=32767)
     comment = serializers.CharField(allow_blank=True)
 
 
-class ScoresInputSerializer(serializers.Serializer):
+class ScoresInputSerializer(serializers.Serializer[Any]):
     scores = ScoreItemSerializer(many=True, allow_empty=False)
 
 
-class IndividualScoreSerializer(serializers.ModelSerializer):
+class IndividualScoreSerializer(serializers.ModelSerializer[IndividualScore]):
     question = serializers.IntegerField(source="question.number", read_only=True)
     evaluator = serializers.CharField(source="evaluator.username", read_only=True)
 
@@ -71,7 +73,7 @@ class IndividualScoreSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ConsensusInputSerializer(serializers.Serializer):
+class ConsensusInputSerializer(serializers.Serializer[Any]):
     question = serializers.CharField(help_text="Question number, e.g. 1 or Q1.")
     score = serializers.IntegerField(min_value=0, max_value=32767)
     rationale = serializers.CharField(allow_blank=True)
@@ -82,7 +84,7 @@ class ConsensusInputSerializer(serializers.Serializer):
     change_reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class ConsensusSerializer(serializers.ModelSerializer):
+class ConsensusSerializer(serializers.ModelSerializer[ConsensusScore]):
     bid = serializers.CharField(source="bid.reference", read_only=True)
     question = serializers.IntegerField(source="question.number", read_only=True)
     moderator = serializers.CharField(source="moderator.username", read_only=True)
@@ -99,7 +101,7 @@ class ConsensusSerializer(serializers.ModelSerializer):
     change_approved_by = serializers.CharField(source="change_approved_by.username", read_only=True, default=None)
 
 
-class ConsensusChangeProposalSerializer(serializers.ModelSerializer):
+class ConsensusChangeProposalSerializer(serializers.ModelSerializer[ConsensusChangeProposal]):
     """A proposed change to a locked consensus score (four eyes): who proposed, who decided."""
 
     bid = serializers.CharField(source="consensus.bid.reference", read_only=True)
@@ -118,12 +120,12 @@ class ConsensusChangeProposalSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ConsensusChangeDecisionSerializer(serializers.Serializer):
+class ConsensusChangeDecisionSerializer(serializers.Serializer[Any]):
     approve = serializers.BooleanField(help_text="True approves (the score changes); false rejects (a note is required).")
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
 
 
-class ClarificationSerializer(serializers.ModelSerializer):
+class ClarificationSerializer(serializers.ModelSerializer[PriceClarification]):
     bid = serializers.CharField(source="bid.reference", read_only=True)
     provider = serializers.CharField(source="bid.provider.name", read_only=True)
     lot = serializers.IntegerField(source="lot.number", read_only=True)
@@ -139,7 +141,7 @@ class ClarificationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ClarificationInputSerializer(serializers.Serializer):
+class ClarificationInputSerializer(serializers.Serializer[Any]):
     bid = serializers.CharField(help_text="Bid reference.")
     lot = serializers.IntegerField(min_value=1, max_value=32767, help_text="Lot number.")
     explanation = serializers.CharField(allow_blank=True)
@@ -147,7 +149,7 @@ class ClarificationInputSerializer(serializers.Serializer):
     reason = serializers.CharField(allow_blank=True)
 
 
-class AssessmentSerializer(serializers.ModelSerializer):
+class AssessmentSerializer(serializers.ModelSerializer[BidAssessment]):
     bid = serializers.CharField(source="bid.reference", read_only=True)
     provider = serializers.CharField(source="bid.provider.name", read_only=True)
 
@@ -157,11 +159,11 @@ class AssessmentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class AssessInputSerializer(serializers.Serializer):
+class AssessInputSerializer(serializers.Serializer[Any]):
     stage = serializers.ChoiceField(choices=["opening", "award"], default="opening")
 
 
-class RunSummarySerializer(serializers.ModelSerializer):
+class RunSummarySerializer(serializers.ModelSerializer[EvaluationRun]):
     tender = serializers.CharField(source="tender.reference", read_only=True)
     provisional = serializers.BooleanField(read_only=True)
 
@@ -177,5 +179,5 @@ class RunSerializer(RunSummarySerializer):
         read_only_fields = fields
 
 
-class AwardInputSerializer(serializers.Serializer):
+class AwardInputSerializer(serializers.Serializer[Any]):
     note = serializers.CharField(required=False, allow_blank=True, default="")

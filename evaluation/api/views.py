@@ -23,6 +23,7 @@ from accounts import permissions
 from accounts.models import User
 from accounts.reauth import ensure_recent_authentication
 from common.errors import PermissionDeniedError, RuleViolation
+from common.http import AuthenticatedRequest
 from common.pagination import PAGE_PARAMETERS, PaginatedListMixin, paginated_schema
 from evaluation import selectors, services
 from evaluation.api import serializers as s
@@ -41,7 +42,8 @@ def _bid(reference: str) -> Bid:
 def _valid(serializer_class: Any, request: Request) -> dict[str, Any]:
     serializer = serializer_class(data=request.data)
     serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
+    data: dict[str, Any] = serializer.validated_data
+    return data
 
 
 def _require_evaluation_reader(user: User | AnonymousUser, tender: Tender) -> None:
@@ -60,7 +62,7 @@ class MyAssignmentsView(PaginatedListMixin, APIView):
     """The tenders the signed-in user evaluates or moderates."""
 
     @extend_schema(responses=s.AssignmentSerializer(many=True))
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         if not permissions.is_commissioning_side(request.user):
             raise PermissionDenied("Evaluation is for the council's panel.")
         return self.paginated(selectors.assignments_of(user=request.user), s.AssignmentSerializer)
@@ -70,14 +72,14 @@ class PanelView(PaginatedListMixin, APIView):
     """A tender's evaluation panel (commissioner)."""
 
     @extend_schema(responses=s.AssignmentSerializer(many=True))
-    def get(self, request: Request, reference: str) -> Response:
+    def get(self, request: AuthenticatedRequest, reference: str) -> Response:
         tender = _tender(reference)
         if not permissions.can_manage_panel(request.user, tender):
             raise PermissionDeniedError("Only a commissioner can see this.")
         return self.paginated(selectors.panel(tender=tender), s.AssignmentSerializer)
 
     @extend_schema(request=s.AssignInputSerializer, responses={201: s.AssignmentSerializer})
-    def post(self, request: Request, reference: str) -> Response:
+    def post(self, request: AuthenticatedRequest, reference: str) -> Response:
         tender = _tender(reference)
         data = _valid(s.AssignInputSerializer, request)
         member = User.objects.filter(username=data["username"]).first()
@@ -103,11 +105,11 @@ class ConflictsView(APIView):
         }
 
     @extend_schema(responses=OpenApiTypes.OBJECT)
-    def get(self, request: Request, reference: str) -> Response:
+    def get(self, request: AuthenticatedRequest, reference: str) -> Response:
         return Response(self._body(request, _tender(reference)))
 
     @extend_schema(request=s.DeclareInputSerializer, responses=OpenApiTypes.OBJECT)
-    def post(self, request: Request, reference: str) -> Response:
+    def post(self, request: AuthenticatedRequest, reference: str) -> Response:
         tender = _tender(reference)
         data = _valid(s.DeclareInputSerializer, request)
         services.conflict_declare(tender=tender, user=request.user, declarations=data["declarations"])
@@ -118,7 +120,7 @@ class TenderBidsView(PaginatedListMixin, APIView):
     """The bids a panel member is to score, whether each may be read, and their progress."""
 
     @extend_schema(parameters=PAGE_PARAMETERS, responses=paginated_schema("EvaluationBid"))
-    def get(self, request: Request, reference: str) -> Response:
+    def get(self, request: AuthenticatedRequest, reference: str) -> Response:
         tender = _tender(reference)
         if selectors.assignment_for(user=request.user, tender=tender) is None:
             raise PermissionDeniedError("You are not on this tender's evaluation panel.")
@@ -143,7 +145,7 @@ class BidForEvaluationView(APIView):
     """A bid's quality answers for a panel member without a conflict; prices only once their envelope is open."""
 
     @extend_schema(responses=OpenApiTypes.OBJECT)
-    def get(self, request: Request, bid_reference: str) -> Response:
+    def get(self, request: AuthenticatedRequest, bid_reference: str) -> Response:
         bid = _bid(bid_reference)
         tender = bid.tender
         if not selectors.evaluator_may_read(user=request.user, tender=tender, provider=bid.provider):
@@ -177,7 +179,7 @@ class MyScoresView(PaginatedListMixin, APIView):
     """The signed-in evaluator's own scores of a bid (blind: never anyone else's)."""
 
     @extend_schema(responses=s.IndividualScoreSerializer(many=True))
-    def get(self, request: Request, bid_reference: str) -> Response:
+    def get(self, request: AuthenticatedRequest, bid_reference: str) -> Response:
         bid = _bid(bid_reference)
         if not selectors.evaluator_may_read(user=request.user, tender=bid.tender, provider=bid.provider):
             raise PermissionDeniedError(
@@ -187,7 +189,7 @@ class MyScoresView(PaginatedListMixin, APIView):
         return self.paginated(scores, s.IndividualScoreSerializer)
 
     @extend_schema(request=s.ScoresInputSerializer, responses=s.IndividualScoreSerializer(many=True))
-    def post(self, request: Request, bid_reference: str) -> Response:
+    def post(self, request: AuthenticatedRequest, bid_reference: str) -> Response:
         bid = _bid(bid_reference)
         data = _valid(s.ScoresInputSerializer, request)
         saved = services.score_submit(bid=bid, user=request.user, scores=data["scores"])
@@ -196,7 +198,7 @@ class MyScoresView(PaginatedListMixin, APIView):
 
 class ModerationStartView(APIView):
     @extend_schema(request=None, responses=OpenApiTypes.OBJECT)
-    def post(self, request: Request, reference: str) -> Response:
+    def post(self, request: AuthenticatedRequest, reference: str) -> Response:
         stages = services.moderation_start(tender=_tender(reference), user=request.user)
         return Response({"moderation_started_at": stages.moderation_started_at})
 
@@ -205,7 +207,7 @@ class ModerationBoardView(APIView):
     """Individual and consensus scores per bid and question, divergent ones flagged (from moderation on)."""
 
     @extend_schema(responses=OpenApiTypes.OBJECT)
-    def get(self, request: Request, reference: str) -> Response:
+    def get(self, request: AuthenticatedRequest, reference: str) -> Response:
         tender = _tender(reference)
         if not permissions.can_see_individual_scores(request.user, tender):
             raise PermissionDeniedError(
@@ -250,7 +252,7 @@ class ConsensusView(APIView):
         request=s.ConsensusInputSerializer,
         responses={200: s.ConsensusSerializer, 202: s.ConsensusChangeProposalSerializer},
     )
-    def post(self, request: Request, bid_reference: str) -> Response:
+    def post(self, request: AuthenticatedRequest, bid_reference: str) -> Response:
         bid = _bid(bid_reference)
         data = _valid(s.ConsensusInputSerializer, request)
         if selectors.tender_evaluation(tender=bid.tender).quality_locked:
@@ -272,7 +274,7 @@ class ConsensusChangesView(PaginatedListMixin, APIView):
     """Changes proposed to locked consensus scores, pending and decided (four eyes)."""
 
     @extend_schema(responses=s.ConsensusChangeProposalSerializer(many=True))
-    def get(self, request: Request, reference: str) -> Response:
+    def get(self, request: AuthenticatedRequest, reference: str) -> Response:
         tender = _tender(reference)
         if not permissions.can_see_scores(request.user, tender):
             raise PermissionDeniedError("Only commissioners, legal and this tender's panel see its scores.")
@@ -284,7 +286,7 @@ class ConsensusChangeDecisionView(APIView):
     """A second person (the moderator or a commissioner, never the proposer) approves or rejects a change."""
 
     @extend_schema(request=s.ConsensusChangeDecisionSerializer, responses=s.ConsensusChangeProposalSerializer)
-    def post(self, request: Request, reference: str, proposal_id: int) -> Response:
+    def post(self, request: AuthenticatedRequest, reference: str, proposal_id: int) -> Response:
         tender = _tender(reference)
         proposal = get_object_or_404(ConsensusChangeProposal, pk=proposal_id, consensus__bid__tender=tender)
         data = _valid(s.ConsensusChangeDecisionSerializer, request)
@@ -296,14 +298,14 @@ class ConsensusChangeDecisionView(APIView):
 
 class QualityLockView(APIView):
     @extend_schema(request=None, responses=OpenApiTypes.OBJECT)
-    def post(self, request: Request, reference: str) -> Response:
+    def post(self, request: AuthenticatedRequest, reference: str) -> Response:
         stages = services.quality_lock(tender=_tender(reference), user=request.user)
         return Response({"quality_locked_at": stages.quality_locked_at})
 
 
 class PriceEnvelopeView(APIView):
     @extend_schema(request=None, responses=OpenApiTypes.OBJECT)
-    def post(self, request: Request, reference: str) -> Response:
+    def post(self, request: AuthenticatedRequest, reference: str) -> Response:
         ensure_recent_authentication(request)  # cannot be undone: a recent sign-in for session callers
         tender = services.price_envelope_open(tender=_tender(reference), user=request.user)
         pending = selectors.clarifications(tender=tender)
@@ -320,7 +322,7 @@ class ClarificationsView(PaginatedListMixin, APIView):
     """Abnormally low prices, the bidder's explanation and the decision (commissioner)."""
 
     @extend_schema(responses=s.ClarificationSerializer(many=True))
-    def get(self, request: Request, reference: str) -> Response:
+    def get(self, request: AuthenticatedRequest, reference: str) -> Response:
         tender = _tender(reference)
         if not permissions.can_see_prices(request.user, tender):
             raise PermissionDeniedError("Prices and their checks stay sealed until the price envelope is opened.")
@@ -329,7 +331,7 @@ class ClarificationsView(PaginatedListMixin, APIView):
         return self.paginated(rows, s.ClarificationSerializer)
 
     @extend_schema(request=s.ClarificationInputSerializer, responses=s.ClarificationSerializer)
-    def post(self, request: Request, reference: str) -> Response:
+    def post(self, request: AuthenticatedRequest, reference: str) -> Response:
         tender = _tender(reference)
         data = _valid(s.ClarificationInputSerializer, request)
         bid = Bid.objects.filter(tender=tender, reference=data["bid"]).first()
@@ -349,7 +351,7 @@ class CqcChecksView(PaginatedListMixin, APIView):
     """CQC checks of the bids: the latest per bid, or run them again (commissioner)."""
 
     @extend_schema(responses=s.AssessmentSerializer(many=True))
-    def get(self, request: Request, reference: str) -> Response:
+    def get(self, request: AuthenticatedRequest, reference: str) -> Response:
         tender = _tender(reference)
         _require_evaluation_reader(request.user, tender)
         hidden = selectors.hidden_provider_ids(user=request.user, tender=tender)  # conflicted: no locations either
@@ -359,7 +361,7 @@ class CqcChecksView(PaginatedListMixin, APIView):
         return self.paginated(list(latest.values()), s.AssessmentSerializer)
 
     @extend_schema(request=s.AssessInputSerializer, responses=s.AssessmentSerializer(many=True))
-    def post(self, request: Request, reference: str) -> Response:
+    def post(self, request: AuthenticatedRequest, reference: str) -> Response:
         tender = _tender(reference)
         data = _valid(s.AssessInputSerializer, request)
         rows = services.bids_assess_cqc(tender=tender, user=request.user, stage=data["stage"])
@@ -370,13 +372,13 @@ class RunsView(PaginatedListMixin, APIView):
     """Evaluation runs: list them, or run (again) on the current inputs (commissioner)."""
 
     @extend_schema(responses=s.RunSummarySerializer(many=True))
-    def get(self, request: Request, reference: str) -> Response:
+    def get(self, request: AuthenticatedRequest, reference: str) -> Response:
         tender = _tender(reference)
         _require_results_reader(request.user, tender)
         return self.paginated(selectors.runs(tender=tender), s.RunSummarySerializer)
 
     @extend_schema(request=None, responses={201: s.RunSerializer})
-    def post(self, request: Request, reference: str) -> Response:
+    def post(self, request: AuthenticatedRequest, reference: str) -> Response:
         run = services.evaluation_run(tender=_tender(reference), user=request.user)
         return Response(s.RunSerializer(run).data, status=status.HTTP_201_CREATED)
 
@@ -385,7 +387,7 @@ class ResultView(APIView):
     """The current run's complete result: per lot bids, scores, ranks, sensitivity; awards."""
 
     @extend_schema(responses=s.RunSerializer)
-    def get(self, request: Request, reference: str) -> Response:
+    def get(self, request: AuthenticatedRequest, reference: str) -> Response:
         tender = _tender(reference)
         _require_results_reader(request.user, tender)
         run = selectors.current_run(tender=tender)
@@ -402,7 +404,7 @@ class ResultView(APIView):
 
 class AwardView(APIView):
     @extend_schema(request=s.AwardInputSerializer, responses=OpenApiTypes.OBJECT)
-    def post(self, request: Request, reference: str) -> Response:
+    def post(self, request: AuthenticatedRequest, reference: str) -> Response:
         ensure_recent_authentication(request)  # cannot be undone: a recent sign-in for session callers
         data = _valid(s.AwardInputSerializer, request)
         tender = services.evaluation_award(tender=_tender(reference), user=request.user, note=data["note"])

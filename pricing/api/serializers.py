@@ -1,7 +1,8 @@
 """Pricing API shapes: query parameters in, decimal strings (rounded to the penny) out."""
 from __future__ import annotations
 
-from typing import Any
+from decimal import Decimal
+from typing import Any, cast
 
 from rest_framework import serializers
 
@@ -49,19 +50,19 @@ def _price(name: str = "price") -> serializers.DecimalField:
     )
 
 
-class ConvertQuerySerializer(serializers.Serializer):
+class ConvertQuerySerializer(serializers.Serializer[Any]):
     price = _price()
     contact_minutes = _minutes("contact_minutes", minimum=1)
     travel_minutes = _minutes("travel_minutes", minimum=0, required=False)
     to_contact_minutes = _minutes("to_contact_minutes", minimum=1, required=False)
     to_travel_minutes = _minutes("to_travel_minutes", minimum=0, required=False)
 
-    def validate_price(self, value):
+    def validate_price(self, value: Decimal) -> Decimal:
         if value <= 0:
             raise serializers.ValidationError("price must be greater than 0.")
         return value
 
-    def validate(self, attrs):
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if "to_travel_minutes" in attrs and "to_contact_minutes" not in attrs:
             raise serializers.ValidationError(
                 {"to_contact_minutes": "to_contact_minutes is required when to_travel_minutes is given."}
@@ -69,7 +70,7 @@ class ConvertQuerySerializer(serializers.Serializer):
         return attrs
 
 
-class CostOfCareQuerySerializer(serializers.Serializer):
+class CostOfCareQuerySerializer(serializers.Serializer[Any]):
     preset = serializers.SlugField(
         max_length=40,
         error_messages={"required": "preset is required: the slug of a rate preset, e.g. 2020-21.",
@@ -84,7 +85,7 @@ class CostOfCareQuerySerializer(serializers.Serializer):
     visit_minutes = _minutes("visit_minutes", minimum=1, required=False)
 
 
-class PriceCheckQuerySerializer(serializers.Serializer):
+class PriceCheckQuerySerializer(serializers.Serializer[Any]):
     lot = serializers.IntegerField(
         min_value=1,
         error_messages={"required": "lot is required: the id of a lot.", "invalid": "lot must be a lot id (a whole number).",
@@ -140,7 +141,7 @@ def price_check_data(check: PriceCheck) -> dict[str, Any]:
     }
 
 
-class RatePresetSerializer(serializers.ModelSerializer):
+class RatePresetSerializer(serializers.ModelSerializer[RatePreset]):
     """A preset with its model minimum and statutory floor per contact hour (the preset's average pattern)."""
 
     total = serializers.SerializerMethodField()
@@ -152,7 +153,9 @@ class RatePresetSerializer(serializers.ModelSerializer):
         read_only_fields = ["slug", "updated_at", "total", "statutory_floor"]
 
     def _breakdown(self, preset: RatePreset) -> CostBreakdown | None:
-        cache = self.context.setdefault("_breakdowns", {})
+        # DRF keeps the context in a dict (its stubs say Mapping): the list's presets share one cache.
+        context = cast("dict[str, Any]", self.context)
+        cache: dict[int, CostBreakdown | None] = context.setdefault("_breakdowns", {})
         if preset.pk not in cache:
             try:
                 cache[preset.pk] = preset_cost_of_care(preset=preset)

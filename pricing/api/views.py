@@ -3,15 +3,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.serializers import Serializer
+from rest_framework.serializers import BaseSerializer, Serializer
 from rest_framework.views import APIView
 
 from common.errors import RuleViolation
+from common.http import AuthenticatedRequest
 from common.money import pennies
 from pricing import selectors, services
 from pricing.api.serializers import (
@@ -25,17 +27,19 @@ from pricing.api.serializers import (
 )
 from pricing.checks import shown_figures
 from pricing.conversion import MinuteBasis, contact_hour_price, convert
+from pricing.models import RatePreset
 from tenders.bidding_rules import provider_price_message
 from tenders.models import Lot
 from tenders.selectors import tender_list
 from zones.models import Zone
 
 
-def _query(serializer_class: type[Serializer], request: Request) -> dict[str, Any]:
+def _query(serializer_class: type[Serializer[Any]], request: Request) -> dict[str, Any]:
     """Validate query parameters; the first problem becomes one clear 400 message naming its field."""
     serializer = serializer_class(data=request.query_params)
     if serializer.is_valid():
-        return serializer.validated_data
+        data: dict[str, Any] = serializer.validated_data
+        return data
     field, messages = next(iter(serializer.errors.items()))
     messages = messages if isinstance(messages, list) else [messages]
     text = " ".join(str(m) for m in messages)
@@ -46,7 +50,7 @@ class ConvertView(APIView):
     """Re-express a price per billed unit per contact hour, and optionally on another minute basis."""
 
     @extend_schema(parameters=[ConvertQuerySerializer], responses=OpenApiTypes.OBJECT)
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         q = _query(ConvertQuerySerializer, request)
         basis = MinuteBasis(contact_minutes=q["contact_minutes"], travel_minutes=q.get("travel_minutes", 0))
         body: dict[str, Any] = {
@@ -65,7 +69,7 @@ class CostOfCareView(APIView):
     """The model minimum per contact hour for a preset, line by line; optionally in a zone, for one visit length."""
 
     @extend_schema(parameters=[CostOfCareQuerySerializer], responses=OpenApiTypes.OBJECT)
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         q = _query(CostOfCareQuerySerializer, request)
         preset = selectors.preset_get(slug=q["preset"])
         zone = None
@@ -86,7 +90,7 @@ class PriceCheckView(APIView):
     """Check a price for a lot as a provider types it: the model's figures for that price are not secret."""
 
     @extend_schema(parameters=[PriceCheckQuerySerializer], responses=OpenApiTypes.OBJECT)
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         q = _query(PriceCheckQuerySerializer, request)
         visible = tender_list(user=request.user).values("pk")
         lot = Lot.objects.select_related("tender__rate_preset", "zone").filter(pk=q["lot"], tender__in=visible).first()
@@ -105,17 +109,18 @@ class PriceCheckView(APIView):
 
 
 class RatePresetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin,
-                        viewsets.GenericViewSet):
+                        viewsets.GenericViewSet[RatePreset]):
     """Rate presets (readable by any signed-in user); commissioners may PATCH unless a published tender uses it."""
 
     serializer_class = RatePresetSerializer
     lookup_field = "slug"
     http_method_names = ["get", "patch", "head", "options"]
+    request: AuthenticatedRequest  # IsAuthenticated, the default permission, lets only signed-in users in
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[RatePreset]:
         return selectors.preset_list()
 
-    def perform_update(self, serializer: RatePresetSerializer) -> None:
-        serializer.instance = services.preset_update(
-            preset=serializer.instance, user=self.request.user, data=serializer.validated_data
-        )
+    def perform_update(self, serializer: BaseSerializer[RatePreset]) -> None:
+        preset = serializer.instance
+        assert preset is not None  # UpdateModelMixin.update hands over the serializer of the looked-up preset
+        serializer.instance = services.preset_update(preset=preset, user=self.request.user, data=serializer.validated_data)

@@ -9,10 +9,10 @@ from typing import Any
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from common.http import AuthenticatedRequest
 from reports import services
 from reports.api.views import NotFound, _require_reports_role
 from tenders import services as tender_services
@@ -21,12 +21,12 @@ from tenders.models import Tender
 from tenders.services.award import award_of, award_state, details_notice_due_on, standstill_earliest_entry
 
 
-class NoticeSerializer(serializers.Serializer):
+class NoticeSerializer(serializers.Serializer[Any]):
     published_at = serializers.DateTimeField(help_text="When the notice was published on Find a Tender (with offset).")
     notice_id = serializers.CharField(max_length=40, help_text="The Find a Tender notice identifier.")
 
 
-class AwardSerializer(serializers.Serializer):
+class AwardSerializer(serializers.Serializer[Any]):
     """The award sequence as recorded, and the next step."""
 
     tender = serializers.CharField()
@@ -87,7 +87,7 @@ class AwardView(APIView):
     """GET: the award sequence as recorded and the next step (commissioners and legal)."""
 
     @extend_schema(operation_id="tender_award_read", responses=AwardSerializer)
-    def get(self, request: Request, reference: str) -> Response:
+    def get(self, request: AuthenticatedRequest, reference: str) -> Response:
         _require_reports_role(request)
         return _answer(_tender(reference))
 
@@ -96,7 +96,7 @@ class AwardSummariesView(APIView):
     """POST: issue every assessed bidder its assessment summary and letter through the portal."""
 
     @extend_schema(operation_id="tender_award_issue_summaries", request=None, responses=AwardSerializer)
-    def post(self, request: Request, reference: str) -> Response:
+    def post(self, request: AuthenticatedRequest, reference: str) -> Response:
         tender = _tender(reference)
         services.award_issue_summaries(tender=tender, user=request.user)
         return _answer(tender)
@@ -106,7 +106,7 @@ class AwardNoticeView(APIView):
     """POST {published_at, notice_id}: record the contract award notice; the standstill runs from its day."""
 
     @extend_schema(operation_id="tender_award_record_notice", request=NoticeSerializer, responses=AwardSerializer)
-    def post(self, request: Request, reference: str) -> Response:
+    def post(self, request: AuthenticatedRequest, reference: str) -> Response:
         tender = _tender(reference)
         data = NoticeSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -118,7 +118,7 @@ class AwardContractView(APIView):
     """POST: record that the contract is entered into (409 inside the standstill, naming the first day)."""
 
     @extend_schema(operation_id="tender_award_contracted", request=None, responses=AwardSerializer)
-    def post(self, request: Request, reference: str) -> Response:
+    def post(self, request: AuthenticatedRequest, reference: str) -> Response:
         tender = _tender(reference)
         tender_services.tender_mark_contracted(tender=tender, user=request.user)
         return _answer(tender)
@@ -129,7 +129,7 @@ class AwardDetailsNoticeView(APIView):
 
     @extend_schema(operation_id="tender_award_record_details_notice", request=NoticeSerializer,
                    responses=AwardSerializer)
-    def post(self, request: Request, reference: str) -> Response:
+    def post(self, request: AuthenticatedRequest, reference: str) -> Response:
         tender = _tender(reference)
         data = NoticeSerializer(data=request.data)
         data.is_valid(raise_exception=True)

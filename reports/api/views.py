@@ -4,6 +4,8 @@ Commissioners and the legal team only (other users get 403 with {detail, code}).
 """
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import FileResponse
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
@@ -14,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from common.errors import PermissionDeniedError, RuleViolation
+from common.http import AuthenticatedRequest
 from common.pagination import PAGE_PARAMETERS, PaginatedListMixin, paginated_schema
 from providers.models import Provider
 from reports import selectors, services
@@ -45,7 +48,7 @@ def _report(pk: int) -> GeneratedReport:
     return report
 
 
-class ReportRequestSerializer(serializers.Serializer):
+class ReportRequestSerializer(serializers.Serializer[Any]):
     kind = serializers.ChoiceField(choices=ReportKind.choices)
     provider = serializers.IntegerField(
         required=False, allow_null=True, min_value=1, max_value=2**31 - 1,
@@ -58,7 +61,7 @@ class TenderReportsView(PaginatedListMixin, APIView):
 
     @extend_schema(operation_id="tender_reports_list", parameters=PAGE_PARAMETERS,
                    responses=paginated_schema("GeneratedReport"))
-    def get(self, request: Request, reference: str) -> Response:
+    def get(self, request: AuthenticatedRequest, reference: str) -> Response:
         _require_reports_role(request)
         tender = Tender.objects.filter(reference=reference).first()
         if tender is None:
@@ -72,7 +75,7 @@ class TenderReportsView(PaginatedListMixin, APIView):
         responses={202: OpenApiTypes.OBJECT, 200: OpenApiTypes.OBJECT,
                    400: inline_serializer("ReportRequestError", {"detail": serializers.CharField()})},
     )
-    def post(self, request: Request, reference: str) -> Response:
+    def post(self, request: AuthenticatedRequest, reference: str) -> Response:
         _require_reports_role(request)
         tender = Tender.objects.filter(reference=reference).first()
         if tender is None:
@@ -102,7 +105,7 @@ class ReportDetailView(APIView):
     """A report's status, progress ("Lot 3 of 6: ..."), digests, error, and its download URL once done."""
 
     @extend_schema(operation_id="report_retrieve", responses=OpenApiTypes.OBJECT)
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: AuthenticatedRequest, pk: int) -> Response:
         _require_reports_role(request)
         return Response(report_data(_report(pk)))
 
@@ -111,7 +114,7 @@ class ReportDownloadView(APIView):
     """The finished file as an attachment, with its SHA-256 in X-Content-SHA256; 404 until it is done."""
 
     @extend_schema(operation_id="report_download", responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
-    def get(self, request: Request, pk: int) -> FileResponse:
+    def get(self, request: AuthenticatedRequest, pk: int) -> FileResponse:
         _require_reports_role(request)
         report = _report(pk)
         if not report.is_downloadable:
