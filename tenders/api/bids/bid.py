@@ -17,21 +17,14 @@ from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
-from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts import permissions
+from accounts.permissions import can_read_bid, can_read_document, can_read_version, can_see_bid_prices, is_own_bid
+from common.http import AuthenticatedRequest
 from tenders import bidding_selectors as sel
 from tenders import services
-from tenders.access import (
-    can_read_bid,
-    can_read_document,
-    can_read_version,
-    can_see_bid_prices,
-    is_own_bid,
-    sealed_message,
-    version_content_for,
-)
+from tenders.access import sealed_message, version_content_for
 from tenders.api.bids.serializers import (
     SEALED_RESPONSES,
     WRITE_RESPONSES,
@@ -131,7 +124,9 @@ def _receipt(version: BidVersion, *, user: User | AnonymousUser, replayed: bool 
         "replayed": replayed,
     }
     if can_see_bid_prices(user, version.bid):
-        receipt["canonical_json"] = canonical_json(version.content)
+        content = version.content
+        assert content is not None  # a submitted version: its content was frozen when it was received
+        receipt["canonical_json"] = canonical_json(content)
     return receipt
 
 
@@ -139,9 +134,10 @@ def _receipt(version: BidVersion, *, user: User | AnonymousUser, replayed: bool 
 OWN = {"prices": True}
 
 
-class BidViewSet(viewsets.GenericViewSet):
+class BidViewSet(viewsets.GenericViewSet[Bid]):
     """Sealed bids. Providers: their own organisation's bids. Commissioning side: only opened tenders' bids."""
 
+    request: AuthenticatedRequest  # IsAuthenticated, the default permission, lets only signed-in users in
     lookup_field = "reference"
     lookup_value_regex = r"[A-Za-z0-9_-]+"
     serializer_class = BidSerializer
@@ -150,7 +146,7 @@ class BidViewSet(viewsets.GenericViewSet):
     def get_queryset(self) -> QuerySet[Bid]:
         user = self.request.user
         qs = Bid.objects.select_related("tender", "provider")
-        if permissions.is_provider_user(user):
+        if permissions.is_provider_user(user) and user.provider_id is not None:  # (is_provider_user checks it too)
             return qs.filter(provider_id=user.provider_id)
         if permissions.is_procurement_staff(user):
             return qs.filter(tender__opened_at__isnull=False)
@@ -178,13 +174,13 @@ class BidViewSet(viewsets.GenericViewSet):
         return bid
 
     @extend_schema(responses=BidSerializer(many=True))
-    def list(self, request: Request) -> Response:
+    def list(self, request: AuthenticatedRequest) -> Response:
         bids = [b for b in self.get_queryset().order_by("tender__reference") if is_own_bid(request.user, b)
                 or can_read_bid(request.user, b)]
         return self.get_paginated_response(BidSerializer(self.paginate_queryset(bids), many=True).data)
 
     @extend_schema(request=BidStartSerializer, responses={201: BidDetailSerializer, **WRITE_RESPONSES})
-    def create(self, request: Request) -> Response:
+    def create(self, request: AuthenticatedRequest) -> Response:
         """Start a bid on a published tender (or return the existing one): one bid per provider per tender."""
         data = BidStartSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -195,12 +191,12 @@ class BidViewSet(viewsets.GenericViewSet):
         return Response(_detail(bid, request.user), status=status.HTTP_201_CREATED)
 
     @extend_schema(responses={200: BidDetailSerializer, **SEALED_RESPONSES})
-    def retrieve(self, request: Request, reference: str | None = None) -> Response:
+    def retrieve(self, request: AuthenticatedRequest, reference: str | None = None) -> Response:
         return Response(_detail(self.get_object(), request.user))
 
     @extend_schema(request=DraftUpdateSerializer, responses={200: VersionSerializer, **WRITE_RESPONSES})
     @action(detail=True, methods=["patch"])
-    def draft(self, request: Request, reference: str | None = None) -> Response:
+    def draft(self, request: AuthenticatedRequest, reference: str | None = None) -> Response:
         """Save parts of the draft. Word limits are enforced; prices must be positive with at most 2 decimals."""
         bid = self._own()
         data = DraftUpdateSerializer(data=request.data)
@@ -210,7 +206,7 @@ class BidViewSet(viewsets.GenericViewSet):
 
     @extend_schema(responses={200: ProblemSerializer(many=True), **SEALED_RESPONSES})
     @action(detail=True, methods=["get"], pagination_class=None)  # a checklist read whole, not a collection
-    def problems(self, request: Request, reference: str | None = None) -> Response:
+    def problems(self, request: AuthenticatedRequest, reference: str | None = None) -> Response:
         """What still stops the draft being submitted (an empty list when it is complete)."""
         bid = self._own()
         draft = sel.bid_state(bid=bid).draft
@@ -222,7 +218,7 @@ class BidViewSet(viewsets.GenericViewSet):
         responses={201: DocumentOutSerializer, **WRITE_RESPONSES},
     )
     @action(detail=True, methods=["post"], url_path="documents", parser_classes=[MultiPartParser, FormParser])
-    def upload(self, request: Request, reference: str | None = None) -> Response:
+    def upload(self, request: AuthenticatedRequest, reference: str | None = None) -> Response:
         """Attach a document to the draft (PDF, DOCX or XLSX, judged by content, not name)."""
         bid = self._own()
         data = DocumentUploadSerializer(data=request.data)
@@ -236,7 +232,7 @@ class BidViewSet(viewsets.GenericViewSet):
     )
     @extend_schema(methods=["delete"], responses={204: None, **WRITE_RESPONSES}, description="Remove it from the draft.")
     @action(detail=True, methods=["get", "delete"], url_path=r"documents/(?P<document_id>[0-9]{1,18})")
-    def document(self, request: Request, reference: str | None = None, document_id: str = "") -> Any:
+    def document(self, request: AuthenticatedRequest, reference: str | None = None, document_id: str = "") -> Any:
         bid = self.get_object()
         if request.method == "DELETE":
             bid = self._own()
@@ -262,7 +258,7 @@ class BidViewSet(viewsets.GenericViewSet):
                    **WRITE_RESPONSES},
     )
     @action(detail=True, methods=["post"])
-    def submit(self, request: Request, reference: str | None = None) -> Response:
+    def submit(self, request: AuthenticatedRequest, reference: str | None = None) -> Response:
         """Submit the draft: completeness checked, content frozen, receipt with SHA-256 digest returned.
 
         After the deadline (server clock) the attempt is recorded and refused with 409.
@@ -282,7 +278,7 @@ class BidViewSet(viewsets.GenericViewSet):
                    **WRITE_RESPONSES},
     )
     @action(detail=True, methods=["post"])
-    def reconfirm(self, request: Request, reference: str | None = None) -> Response:
+    def reconfirm(self, request: AuthenticatedRequest, reference: str | None = None) -> Response:
         """After an amendment: re-submit the live bid unchanged as a new version acknowledging the addenda."""
         bid = self._own()
         data = SubmitSerializer(data=request.data)
@@ -294,21 +290,21 @@ class BidViewSet(viewsets.GenericViewSet):
 
     @extend_schema(request=None, responses={201: VersionSerializer, **WRITE_RESPONSES})
     @action(detail=True, methods=["post"])
-    def revise(self, request: Request, reference: str | None = None) -> Response:
+    def revise(self, request: AuthenticatedRequest, reference: str | None = None) -> Response:
         """Open a new draft copied from the latest version; the submitted one stays live until replaced."""
         draft = services.bid_revise(bid=self._own(), user=request.user)
         return Response(VersionSerializer(sel.version_with_content(version_id=draft.pk), context=OWN).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses={204: None, **WRITE_RESPONSES})
     @action(detail=True, methods=["post"])
-    def discard(self, request: Request, reference: str | None = None) -> Response:
+    def discard(self, request: AuthenticatedRequest, reference: str | None = None) -> Response:
         """Throw away the unsubmitted draft (the submitted version is untouched)."""
         services.bid_discard_draft(bid=self._own(), user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(request=WithdrawSerializer, responses={200: BidSerializer, **WRITE_RESPONSES})
     @action(detail=True, methods=["post"])
-    def withdraw(self, request: Request, reference: str | None = None) -> Response:
+    def withdraw(self, request: AuthenticatedRequest, reference: str | None = None) -> Response:
         """Withdraw the live submission before the deadline; it is kept for the record."""
         bid = self._own()
         data = WithdrawSerializer(data=request.data)
@@ -318,7 +314,7 @@ class BidViewSet(viewsets.GenericViewSet):
 
     @extend_schema(responses={200: ReceiptSerializer, **SEALED_RESPONSES})
     @action(detail=True, methods=["get"], url_path=r"versions/(?P<number>[0-9]{1,9})/receipt")
-    def receipt(self, request: Request, reference: str | None = None, number: str = "") -> Response:
+    def receipt(self, request: AuthenticatedRequest, reference: str | None = None, number: str = "") -> Response:
         """A submitted version's receipt: recompute SHA-256 over canonical_json to check the digest."""
         bid = self.get_object()
         version = BidVersion.objects.filter(bid=bid, number=int(number)).exclude(status=BidVersionStatus.DRAFT).first()
