@@ -1,6 +1,8 @@
 """POST /api/token/: exchange a username and password (and a security code) for an API token."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.conf import settings
 from django.contrib.auth import authenticate
 from drf_spectacular.utils import extend_schema
@@ -14,19 +16,22 @@ from accounts import services
 from accounts.forms import confirmed_devices
 from accounts.throttling import TokenThrottle
 
+if TYPE_CHECKING:
+    from rest_framework.authentication import BaseAuthentication
 
-class TokenRequestSerializer(serializers.Serializer):
+
+class TokenRequestSerializer(serializers.Serializer[Any]):
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(max_length=4096, style={"input_type": "password"}, trim_whitespace=False)
     otp_token = serializers.CharField(max_length=12, required=False, allow_blank=True,
                                       help_text="The authenticator code, for users with two-step verification.")
 
 
-class TokenSerializer(serializers.Serializer):
+class TokenSerializer(serializers.Serializer[Any]):
     token = serializers.CharField(help_text="Shown once; a new request replaces it. Send as 'Authorization: Token <key>'.")
 
 
-class TokenErrorSerializer(serializers.Serializer):
+class TokenErrorSerializer(serializers.Serializer[Any]):
     detail = serializers.CharField()
 
 
@@ -34,7 +39,7 @@ class TokenView(APIView):
     """Issue an API token. Rate-limited per address; every issue is audited and replaces the old token."""
 
     permission_classes = [AllowAny]
-    authentication_classes: list = []
+    authentication_classes: list[type[BaseAuthentication]] = []  # none: the caller has no credentials yet
     throttle_classes = [TokenThrottle]
 
     @extend_schema(request=TokenRequestSerializer, responses={200: TokenSerializer, 400: TokenErrorSerializer,

@@ -285,7 +285,8 @@ def can_award(user: User | AnonymousUser, tender: Tender | None) -> bool:
     return is_commissioner(user)
 
 
-def can_answer_clarifications(user: User | AnonymousUser, tender: Tender) -> bool:
+def can_answer_clarifications(user: User | AnonymousUser, tender: Tender | None) -> bool:
+    """None: asked before the question is looked up, so a stranger learns nothing about which exist."""
     return is_commissioner(user)
 
 

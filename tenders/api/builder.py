@@ -13,10 +13,10 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
-from rest_framework.request import Request
 from rest_framework.response import Response
 
 from common.errors import PermissionDeniedError, TransitionNotAllowed
+from common.http import AuthenticatedRequest
 from pricing.models import RatePreset
 from tenders import services
 from tenders.api.serializers import TenderSerializer
@@ -33,7 +33,7 @@ from tenders.transitions import TenderStatus
 from zones.models import Zone
 
 
-class LotInputSerializer(serializers.ModelSerializer):
+class LotInputSerializer(serializers.ModelSerializer[Lot]):
     zone = serializers.SlugRelatedField(slug_field="code", queryset=Zone.objects.all())
 
     class Meta:
@@ -41,13 +41,13 @@ class LotInputSerializer(serializers.ModelSerializer):
         fields = list(LOT_FIELDS)
 
 
-class QuestionInputSerializer(serializers.ModelSerializer):
+class QuestionInputSerializer(serializers.ModelSerializer[QualityQuestion]):
     class Meta:
         model = QualityQuestion
         fields = list(QUESTION_FIELDS)
 
 
-class TenderDraftSerializer(serializers.ModelSerializer):
+class TenderDraftSerializer(serializers.ModelSerializer[Tender]):
     """What a client may send; read-only fields of the GET shape (id, status, ...) are ignored."""
 
     lots = LotInputSerializer(many=True, required=False)
@@ -102,12 +102,12 @@ def _split(data: dict[str, Any]) -> tuple[dict[str, Any], list[Any] | None, list
 class TenderDraftingMixin:
     """Adds create and partial_update to the tender viewset (tenders/api/views.py)."""
 
-    def _require_configurer(self, request: Request) -> None:
+    def _require_configurer(self, request: AuthenticatedRequest) -> None:
         if not may_configure_tenders(request.user):
             raise PermissionDeniedError("Only a commissioner can set up or edit a tender.")
 
     @extend_schema(request=TenderDraftSerializer, responses={201: TenderSerializer})
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def create(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Response:
         """Create a draft tender; lots (zone by `code`) and questions may come nested, as GET shows them."""
         self._require_configurer(request)
         reference = str(request.data.get("reference") or "").strip() if hasattr(request.data, "get") else ""
@@ -125,7 +125,7 @@ class TenderDraftingMixin:
         return Response(body, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=TenderDraftSerializer, responses=TenderSerializer)
-    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def partial_update(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Response:
         """Edit a draft: only the fields sent change; `lots` or `questions`, when sent, replace the whole list."""
         self._require_configurer(request)
         tender = self.get_object()  # type: ignore[attr-defined]

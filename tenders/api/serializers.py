@@ -2,12 +2,13 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import inspect
 import math
 from collections.abc import Callable, Mapping, Sequence
 from enum import Enum
 from functools import cache
 from types import SimpleNamespace
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Model, QuerySet
@@ -17,9 +18,13 @@ from rest_framework.settings import api_settings
 from tenders.models import Lot, QualityQuestion, Tender
 from tenders.selectors import PlainRows, tender_children_rows, tender_rows
 
+if TYPE_CHECKING:
+    from pricing.models import RatePreset
+    from zones.models import Zone
 
-class LotSerializer(serializers.ModelSerializer):
-    zone = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+class LotSerializer(serializers.ModelSerializer[Lot]):
+    zone: serializers.SlugRelatedField[Zone] = serializers.SlugRelatedField(slug_field="code", read_only=True)
     zone_name = serializers.CharField(source="zone.name", read_only=True)
     rurality = serializers.CharField(source="zone.rurality", read_only=True)
 
@@ -31,16 +36,17 @@ class LotSerializer(serializers.ModelSerializer):
         ]
 
 
-class QualityQuestionSerializer(serializers.ModelSerializer):
+class QualityQuestionSerializer(serializers.ModelSerializer[QualityQuestion]):
     class Meta:
         model = QualityQuestion
         fields = ["id", "number", "text", "guidance", "weight", "max_score", "word_limit"]
 
 
-class TenderSerializer(serializers.ModelSerializer):
+class TenderSerializer(serializers.ModelSerializer[Tender]):
     lots = LotSerializer(many=True, read_only=True)
-    questions = QualityQuestionSerializer(many=True, read_only=True)
-    rate_preset = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    # A subclass may set it to None (DRF's way to drop an inherited field): TenderSummarySerializer does.
+    questions: QualityQuestionSerializer | None = QualityQuestionSerializer(many=True, read_only=True)
+    rate_preset: serializers.SlugRelatedField[RatePreset] = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     minute_basis = serializers.CharField(source="minute_basis_label", read_only=True)
 
     class Meta:
@@ -71,7 +77,7 @@ class TenderSummarySerializer(TenderSerializer):
         read_only_fields = fields
 
 
-class TransitionSerializer(serializers.Serializer):
+class TransitionSerializer(serializers.Serializer[Any]):
     action = serializers.ChoiceField(choices=["publish", "close", "open", "start_evaluation", "award", "contracted", "cancel"])
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
@@ -93,9 +99,17 @@ class TransitionSerializer(serializers.Serializer):
 # `to_representation`.
 
 # Model properties the list shows: the columns they need and how they are computed.
+def _getter(model: type[Model], name: str) -> Callable[[Any], Any]:
+    """The function behind a model property (for mypy `Model.prop` is that function; at run time, the property)."""
+    found = inspect.getattr_static(model, name)
+    if not isinstance(found, property) or found.fget is None:
+        raise TypeError(f"{model.__name__}.{name} is not a readable property")
+    return found.fget
+
+
 _DERIVED: dict[str, tuple[tuple[str, ...], Callable[[Any], Any]]] = {
-    "minute_basis_label": (("contact_minutes", "travel_minutes"), Tender.minute_basis_label.fget),
-    "standstill_mandatory": (("light_touch",), Tender.standstill_mandatory.fget),
+    "minute_basis_label": (("contact_minutes", "travel_minutes"), _getter(Tender, "minute_basis_label")),
+    "standstill_mandatory": (("light_touch",), _getter(Tender, "standstill_mandatory")),
 }
 
 # Model field types whose column always comes back from the database as this Python type.
@@ -109,7 +123,7 @@ _COLUMN_TYPES: dict[str, type] = {
     "BooleanField": bool,
 }
 # DRF fields whose to_representation gives a value of this type back unchanged (str(s), int(i), a bool).
-_UNCHANGED: dict[type[serializers.Field], type] = {
+_UNCHANGED: dict[type[serializers.Field[Any, Any, Any, Any]], type] = {
     serializers.CharField: str, serializers.SlugField: str, serializers.IntegerField: int, serializers.BooleanField: bool,
 }
 
@@ -118,7 +132,7 @@ class _Column(NamedTuple):
     """One output field: the values_list() lookups it reads and the serializer field that shows them."""
 
     name: str
-    field: serializers.Field
+    field: serializers.Field[Any, Any, Any, Any]
     lookups: tuple[str, ...]
     compute: Callable[[Any], Any] | None = None  # a model property, computed from the looked-up columns
     column_type: type | None = None  # the Python type the database always gives for the (single) lookup
@@ -148,7 +162,7 @@ def _column_type(model_field: Any) -> type | None:
     return _COLUMN_TYPES.get(model_field.get_internal_type())
 
 
-def _columns(fields: Mapping[str, serializers.Field], model: type[Model]) -> list[_Column] | None:
+def _columns(fields: Mapping[str, serializers.Field[Any, Any, Any, Any]], model: type[Model]) -> list[_Column] | None:
     """How to show each field from a plain row, or None if one of them needs a model instance."""
     columns = []
     for name, field in fields.items():
@@ -159,6 +173,8 @@ def _columns(fields: Mapping[str, serializers.Field], model: type[Model]) -> lis
         if isinstance(field, serializers.SlugRelatedField):
             source = f"{field.source}.{field.slug_field}"
         elif isinstance(field, (serializers.BaseSerializer, serializers.RelatedField)) or field.source == "*":
+            return None
+        elif field.source is None:  # unbound: never so for a serializer's own `fields`
             return None
         else:
             source = field.source
@@ -336,7 +352,7 @@ def _plan(serializer_class: type[TenderSerializer]) -> _Plan | None:
     columns took about 3 ms, a tenth of a page's time (docs/benchmarks.md). The fields only convert
     values (no request, no context), so one set serves every request."""
     serializer = serializer_class()
-    nested = {}
+    nested: dict[str, tuple[Any, Any]] = {}  # name -> (the list's child serializer, its Meta.model)
     for name, field in serializer.fields.items():
         if isinstance(field, serializers.ListSerializer) and field.source == name:
             child = field.child

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from typing import Any, cast
+
+from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
 from rest_framework.decorators import action
@@ -7,6 +10,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.reauth import ensure_recent_authentication
+from common.http import AuthenticatedRequest
+from common.pagination import DefaultPagination
 from evaluation import services as evaluation_services
 from tenders import services
 from tenders.api.builder import TenderDraftingMixin
@@ -16,20 +21,22 @@ from tenders.api.serializers import (
     TransitionSerializer,
     tender_list_data,
 )
+from tenders.models import Tender
 from tenders.selectors import tender_list
 
 
-class TenderViewSet(TenderDraftingMixin, viewsets.ReadOnlyModelViewSet):
+class TenderViewSet(TenderDraftingMixin, viewsets.ReadOnlyModelViewSet[Tender]):
     """Tenders with their lots (zone, hours per week) and quality questions; commissioners create and edit drafts."""
 
     serializer_class = TenderSerializer
     lookup_field = "reference"
     filterset_fields = ["status", "service_type"]
+    request: AuthenticatedRequest  # IsAuthenticated, the default permission, lets only signed-in users in
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Tender]:
         return tender_list(user=self.request.user)
 
-    def list(self, request: Request, *args, **kwargs) -> Response:
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Visible tenders with their lots and questions, a page at a time (common/pagination.py)."""
         return self._page(TenderSerializer)
 
@@ -43,15 +50,18 @@ class TenderViewSet(TenderDraftingMixin, viewsets.ReadOnlyModelViewSet):
         # A count, then the page's slice read as plain values (docs/benchmarks.md), its lots and
         # its questions: the same four queries whatever the page size.
         queryset = self.filter_queryset(self.get_queryset())
-        rows = self.paginator.paginate_lazily(queryset, self.request, view=self)
+        paginator = cast(DefaultPagination, self.paginator)  # DEFAULT_PAGINATION_CLASS (config/settings)
+        rows = paginator.paginate_lazily(queryset, self.request, view=self)
         data = tender_list_data(rows, serializer_class)
         if data is None:
-            data = serializer_class(rows, many=True, context=self.get_serializer_context()).data
+            return self.get_paginated_response(
+                serializer_class(rows, many=True, context=self.get_serializer_context()).data
+            )
         return self.get_paginated_response(data)
 
     @extend_schema(request=TransitionSerializer, responses=TenderSerializer)
     @action(detail=True, methods=["post"])
-    def transition(self, request: Request, reference: str | None = None) -> Response:
+    def transition(self, request: AuthenticatedRequest, reference: str | None = None) -> Response:
         """Move the tender through its lifecycle; a forbidden move answers 409."""
         tender = self.get_object()
         data = TransitionSerializer(data=request.data)

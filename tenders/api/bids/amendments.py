@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import permissions
 from common.errors import PermissionDeniedError
+from common.http import AuthenticatedRequest
 from common.pagination import PaginatedListMixin
 from tenders import bidding_selectors as sel
 from tenders import services
@@ -26,7 +27,7 @@ from tenders.models import (
 )
 
 
-class AmendmentSerializer(serializers.ModelSerializer):
+class AmendmentSerializer(serializers.ModelSerializer[Amendment]):
     documents = serializers.SerializerMethodField()
 
     class Meta:
@@ -37,7 +38,7 @@ class AmendmentSerializer(serializers.ModelSerializer):
         return [d.title for d in obj.documents.all()]
 
 
-class LotChangeSerializer(serializers.Serializer):
+class LotChangeSerializer(serializers.Serializer[Any]):
     lot = serializers.IntegerField(min_value=1, max_value=32767)
     hours_per_week = serializers.DecimalField(max_digits=8, decimal_places=2, min_value=Decimal("0.01"), required=False)
     ceiling_price = serializers.DecimalField(
@@ -45,22 +46,23 @@ class LotChangeSerializer(serializers.Serializer):
     )
 
 
-class AmendmentCreateSerializer(serializers.Serializer):
+class AmendmentCreateSerializer(serializers.Serializer[Any]):
     summary = serializers.CharField(max_length=5000)
     submission_deadline = serializers.DateTimeField(required=False)
     clarification_deadline = serializers.DateTimeField(required=False)
     description = serializers.CharField(required=False, allow_blank=True, max_length=50000)
-    lots = LotChangeSerializer(many=True, required=False, max_length=500)
+    # `many=True` spelled out (what DRF's many_init builds), so the list's max_length is typed.
+    lots: serializers.ListSerializer[Any] = serializers.ListSerializer(child=LotChangeSerializer(required=False), required=False, max_length=500)
 
 
 class AmendmentListView(PaginatedListMixin, APIView):
     @extend_schema(responses={200: AmendmentSerializer(many=True), 404: BiddingErrorSerializer})
-    def get(self, request: Request, reference: str) -> Response:
+    def get(self, request: AuthenticatedRequest, reference: str) -> Response:
         tender = visible_tender(request, reference)
         return self.paginated(sel.amendments(tender=tender), AmendmentSerializer)
 
     @extend_schema(request=AmendmentCreateSerializer, responses={201: AmendmentSerializer, **WRITE_RESPONSES})
-    def post(self, request: Request, reference: str) -> Response:
+    def post(self, request: AuthenticatedRequest, reference: str) -> Response:
         """Amend a published tender (commissioners). Extending the deadline is an amendment."""
         tender = Tender.objects.filter(reference=reference).first()
         if not permissions.can_manage_tender(request.user, tender):

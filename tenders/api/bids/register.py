@@ -2,15 +2,17 @@
 """
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import permissions
 from common.errors import PermissionDeniedError
+from common.http import AuthenticatedRequest
 from tenders import bidding_selectors as sel
 from tenders.api.bids.serializers import BiddingErrorSerializer, BidSerializer
 from tenders.models import (
@@ -18,7 +20,7 @@ from tenders.models import (
 )
 
 
-class RegisterSummarySerializer(serializers.Serializer):
+class RegisterSummarySerializer(serializers.Serializer[Any]):
     sealed = serializers.BooleanField()
     submitted = serializers.IntegerField()
     withdrawn = serializers.IntegerField()
@@ -29,7 +31,7 @@ class RegisterSummarySerializer(serializers.Serializer):
 
 class BidRegisterView(APIView):
     @extend_schema(responses={200: RegisterSummarySerializer, 403: BiddingErrorSerializer, 404: BiddingErrorSerializer})
-    def get(self, request: Request, reference: str) -> Response:
+    def get(self, request: AuthenticatedRequest, reference: str) -> Response:
         """The commissioning side's bid register: counts only while sealed, the list once opened."""
         tender = Tender.objects.filter(reference=reference).first()
         if tender is None:

@@ -20,6 +20,7 @@ from tenders.models import (
     BidVersion,
     BidVersionStatus,
     DocumentEnvelope,
+    Tender,
 )
 
 # --- serializers: output ------------------------------------------------------
@@ -49,7 +50,7 @@ class ContactHourPriceField(serializers.DecimalField):
 PRICE_HELP = "Left out unless accounts.permissions.can_see_prices allows this reader (two envelopes)."
 
 
-class LotPriceOutSerializer(serializers.ModelSerializer):
+class LotPriceOutSerializer(serializers.ModelSerializer[BidLotPrice]):
     """A lot of a bid; its prices only where the reader may see them (context `prices`, default no)."""
 
     lot = serializers.IntegerField(source="lot.number", read_only=True)
@@ -72,7 +73,7 @@ class LotPriceOutSerializer(serializers.ModelSerializer):
         return data if self.context.get("prices", False) else strip_prices(data)
 
 
-class AnswerOutSerializer(serializers.ModelSerializer):
+class AnswerOutSerializer(serializers.ModelSerializer[BidAnswer]):
     question = serializers.IntegerField(source="question.number", read_only=True)
     words = serializers.SerializerMethodField()
     word_limit = serializers.IntegerField(source="question.word_limit", read_only=True)
@@ -85,7 +86,7 @@ class AnswerOutSerializer(serializers.ModelSerializer):
         return word_count(obj.text)
 
 
-class DocumentOutSerializer(serializers.ModelSerializer):
+class DocumentOutSerializer(serializers.ModelSerializer[BidDocument]):
     name = serializers.CharField(source="original_name", read_only=True)
 
     class Meta:
@@ -93,7 +94,7 @@ class DocumentOutSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "envelope", "content_type", "size", "sha256", "uploaded_at"]
 
 
-class VersionSerializer(serializers.ModelSerializer):
+class VersionSerializer(serializers.ModelSerializer[BidVersion]):
     status = VersionStatusField(read_only=True)
     lots = LotPriceOutSerializer(source="lot_prices", many=True, read_only=True)
     answers = AnswerOutSerializer(many=True, read_only=True)
@@ -115,7 +116,7 @@ class VersionSerializer(serializers.ModelSerializer):
         return data
 
 
-class VersionSummarySerializer(serializers.ModelSerializer):
+class VersionSummarySerializer(serializers.ModelSerializer[BidVersion]):
     status = VersionStatusField(read_only=True)
 
     class Meta:
@@ -123,8 +124,8 @@ class VersionSummarySerializer(serializers.ModelSerializer):
         fields = ["number", "status", "submitted_at", "digest"]
 
 
-class BidSerializer(serializers.ModelSerializer):
-    tender = serializers.SlugRelatedField(slug_field="reference", read_only=True)
+class BidSerializer(serializers.ModelSerializer[Bid]):
+    tender: serializers.SlugRelatedField[Tender] = serializers.SlugRelatedField(slug_field="reference", read_only=True)
     provider = serializers.CharField(source="provider.name", read_only=True)
     status = BidStatusField(read_only=True)
     submission_deadline = serializers.DateTimeField(source="tender.submission_deadline", read_only=True)
@@ -144,7 +145,7 @@ class BidDetailSerializer(BidSerializer):
         fields = BidSerializer.Meta.fields + ["draft", "live", "versions"]
 
 
-class ReceiptSerializer(serializers.Serializer):
+class ReceiptSerializer(serializers.Serializer[Any]):
     bid = serializers.CharField()
     tender = serializers.CharField()
     version = serializers.IntegerField()
@@ -160,12 +161,12 @@ class ReceiptSerializer(serializers.Serializer):
     replayed = serializers.BooleanField(help_text="True when an earlier submission with the same key was returned.")
 
 
-class ProblemSerializer(serializers.Serializer):
+class ProblemSerializer(serializers.Serializer[Any]):
     field = serializers.CharField()
     message = serializers.CharField()
 
 
-class BiddingErrorSerializer(serializers.Serializer):
+class BiddingErrorSerializer(serializers.Serializer[Any]):
     detail = serializers.CharField()
     code = serializers.CharField(required=False)
     field = serializers.CharField(required=False)
@@ -174,11 +175,11 @@ class BiddingErrorSerializer(serializers.Serializer):
 # --- serializers: input -------------------------------------------------------
 
 
-class BidStartSerializer(serializers.Serializer):
+class BidStartSerializer(serializers.Serializer[Any]):
     tender = serializers.SlugField(max_length=40, help_text="The tender's reference.")
 
 
-class LotPriceInSerializer(serializers.Serializer):
+class LotPriceInSerializer(serializers.Serializer[Any]):
     lot = serializers.IntegerField(min_value=1, max_value=32767, help_text="Lot number within the tender.")
     hourly_price = serializers.DecimalField(max_digits=7, decimal_places=2, min_value=Decimal("0.01"))
     package_price = serializers.DecimalField(
@@ -186,16 +187,17 @@ class LotPriceInSerializer(serializers.Serializer):
     )
 
 
-class AnswerInSerializer(serializers.Serializer):
+class AnswerInSerializer(serializers.Serializer[Any]):
     question = serializers.IntegerField(min_value=1, max_value=32767, help_text="Question number within the tender.")
     text = serializers.CharField(allow_blank=True, max_length=100_000)
 
 
-class DraftUpdateSerializer(serializers.Serializer):
+class DraftUpdateSerializer(serializers.Serializer[Any]):
     """Any part left out is unchanged; `lots` replaces the chosen lots; an empty answer text removes it."""
 
-    lots = LotPriceInSerializer(many=True, required=False, max_length=500)
-    answers = AnswerInSerializer(many=True, required=False, max_length=500)
+    # `many=True` spelled out (what DRF's many_init builds), so the list's max_length is typed.
+    lots: serializers.ListSerializer[Any] = serializers.ListSerializer(child=LotPriceInSerializer(required=False), required=False, max_length=500)
+    answers: serializers.ListSerializer[Any] = serializers.ListSerializer(child=AnswerInSerializer(required=False), required=False, max_length=500)
     cqc_location_ids = serializers.ListField(
         child=serializers.CharField(max_length=20), required=False, max_length=50
     )
@@ -205,11 +207,11 @@ class DraftUpdateSerializer(serializers.Serializer):
     )
 
 
-class DocumentUploadSerializer(serializers.Serializer):
+class DocumentUploadSerializer(serializers.Serializer[Any]):
     file = serializers.FileField(help_text="PDF, DOCX or XLSX, checked by content; size limit BID_DOCUMENT_MAX_BYTES.")
 
 
-class SubmitSerializer(serializers.Serializer):
+class SubmitSerializer(serializers.Serializer[Any]):
     idempotency_key = serializers.CharField(
         max_length=64, required=False, allow_blank=True,
         help_text=(
@@ -219,7 +221,7 @@ class SubmitSerializer(serializers.Serializer):
     )
 
 
-class WithdrawSerializer(serializers.Serializer):
+class WithdrawSerializer(serializers.Serializer[Any]):
     reason = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
 
 
