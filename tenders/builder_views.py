@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.reauth import reauthentication_redirect
 from common.errors import DomainError
 from common.form_views import attach_error, handle_action, handle_form
+from common.http import AuthenticatedHttpRequest
 from tenders import builder_forms as bf
 from tenders import services
 from tenders.models import Tender
@@ -81,7 +82,8 @@ def error_list(form: forms.BaseForm) -> list[tuple[str, str]]:
             return "main-content"
         return getattr(form[name], "error_anchor", None) or f"id_{name}"
 
-    return [(anchor(name), message) for name, errors in form.errors.items() for message in errors]
+    # An ErrorList yields its messages as text (the stubs say ValidationError | str): str() for mypy only.
+    return [(anchor(name), str(message)) for name, errors in form.errors.items() for message in errors]
 
 
 def _section_page(request: HttpRequest, tender: Tender, form: forms.BaseForm, title: str, **extra: Any) -> HttpResponse:
@@ -96,7 +98,7 @@ def _section_page(request: HttpRequest, tender: Tender, form: forms.BaseForm, ti
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def tender_new(request: HttpRequest) -> HttpResponse:
+def tender_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Create a tender: its details first, then the task list."""
     _commissioner(request)
     form = bf.DetailsForm(_data(request), creating=True)
@@ -115,7 +117,7 @@ def tender_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def tender_copy(request: HttpRequest, reference: str) -> HttpResponse:
+def tender_copy(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     _commissioner(request)
     source = _tender(reference)
     form = bf.CopyForm(_data(request))
@@ -199,7 +201,7 @@ def tasks_for(tender: Tender) -> list[Task]:
 
 
 @login_required
-def builder_tasks(request: HttpRequest, reference: str) -> HttpResponse:
+def builder_tasks(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     tender = _draft(request, reference)
     if isinstance(tender, HttpResponse):
         return tender
@@ -213,10 +215,10 @@ def builder_tasks(request: HttpRequest, reference: str) -> HttpResponse:
 # --- one page per section --------------------------------------------------------------------------
 
 
-def _tender_section(form_class: type[forms.ModelForm], title: str, *, intro: str = "") -> Callable[..., HttpResponse]:
+def _tender_section(form_class: type[forms.ModelForm[Tender]], title: str, *, intro: str = "") -> Callable[..., HttpResponse]:
     @login_required
     @require_http_methods(["GET", "POST"])
-    def view(request: HttpRequest, reference: str) -> HttpResponse:
+    def view(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
         tender = _draft(request, reference)
         if isinstance(tender, HttpResponse):
             return tender
@@ -268,7 +270,7 @@ builder_standstill = _tender_section(
 
 def _child_list(kind: str) -> Callable[..., HttpResponse]:
     @login_required
-    def view(request: HttpRequest, reference: str) -> HttpResponse:
+    def view(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
         tender = _draft(request, reference)
         if isinstance(tender, HttpResponse):
             return tender
@@ -296,7 +298,7 @@ def _child_item(kind: str) -> Callable[..., HttpResponse]:
 
     @login_required
     @require_http_methods(["GET", "POST"])
-    def view(request: HttpRequest, reference: str, number: int | None = None) -> HttpResponse:
+    def view(request: AuthenticatedHttpRequest, reference: str, number: int | None = None) -> HttpResponse:
         tender = _draft(request, reference)
         if isinstance(tender, HttpResponse):
             return tender
@@ -323,7 +325,7 @@ builder_question = _child_item("questions")
 
 @login_required
 @require_http_methods(["POST"])
-def builder_remove(request: HttpRequest, reference: str, kind: str, number: int) -> HttpResponse:
+def builder_remove(request: AuthenticatedHttpRequest, reference: str, kind: str, number: int) -> HttpResponse:
     if kind not in ("lots", "questions"):
         raise Http404("Nothing to remove here.")
     tender = _draft(request, reference)
@@ -339,7 +341,7 @@ def builder_remove(request: HttpRequest, reference: str, kind: str, number: int)
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def builder_documents(request: HttpRequest, reference: str) -> HttpResponse:
+def builder_documents(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     tender = _draft(request, reference)
     if isinstance(tender, HttpResponse):
         return tender
@@ -370,7 +372,7 @@ def builder_documents(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @login_required
-def builder_check(request: HttpRequest, reference: str) -> HttpResponse:
+def builder_check(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     """Every problem at once (GOV.UK error summary), and a preview as providers will see the tender."""
     tender = _draft(request, reference)
     if isinstance(tender, HttpResponse):
@@ -416,7 +418,7 @@ ACTIONS = {
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def tender_action(request: HttpRequest, reference: str, verb: str) -> HttpResponse:
+def tender_action(request: AuthenticatedHttpRequest, reference: str, verb: str) -> HttpResponse:
     _commissioner(request)
     tender = _tender(reference)
     action = ACTIONS.get(verb)

@@ -8,23 +8,20 @@ from typing import Any
 
 from django.contrib.auth import authenticate
 from django.contrib.auth.decorators import login_required
+from django.core.files import File
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts import permissions
+from accounts.permissions import can_read_bid, can_see_bid_prices, can_see_bid_register, is_own_bid
 from accounts.reauth import reauthentication_redirect
 from common.errors import RuleViolation
 from common.form_views import handle_form
+from common.http import AuthenticatedHttpRequest
 from tenders import bidding_selectors as sel
 from tenders import services
-from tenders.access import (
-    can_read_bid,
-    can_see_bid_prices,
-    can_see_bid_register,
-    is_own_bid,
-    sealed_message,
-)
+from tenders.access import sealed_message
 from tenders.forms import (
     AmendmentForm,
     ClarificationAnswerForm,
@@ -59,7 +56,7 @@ def _commissioned_tender(reference: str) -> Tender:
 
 
 @commissioner_required
-def manage_clarifications(request: HttpRequest, reference: str) -> HttpResponse:
+def manage_clarifications(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     tender = _commissioned_tender(reference)
     return _page(request, "bidding/manage_clarifications.html", {
         "tender": tender, "clarifications": list(sel.all_clarifications(tender=tender)),
@@ -68,7 +65,7 @@ def manage_clarifications(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @commissioner_required
-def manage_clarification_answer(request: HttpRequest, reference: str, number: int) -> HttpResponse:
+def manage_clarification_answer(request: AuthenticatedHttpRequest, reference: str, number: int) -> HttpResponse:
     tender = _commissioned_tender(reference)
     clarification = Clarification.objects.filter(tender=tender, number=number).select_related("asked_by_provider").first()
     if clarification is None:
@@ -98,36 +95,35 @@ def _stage_amendment_documents(request: HttpRequest) -> list[dict[str, str]]:
 
     staged = []
     for upload in request.FILES.getlist("documents"):
-        name = "".join(ch for ch in upload.name.replace("\\", "/").rsplit("/", 1)[-1] if ch.isalnum() or ch in "._- ")
+        original = upload.name or ""  # Django's parser only keeps a file part that has a filename
+        name = "".join(ch for ch in original.replace("\\", "/").rsplit("/", 1)[-1] if ch.isalnum() or ch in "._- ")
         path = default_storage.save(f"{_STAGING}/{uuid.uuid4().hex}/{name or 'document'}", upload)
-        staged.append({"path": path, "name": upload.name})
+        staged.append({"path": path, "name": original})
     request.session["amendment_staged"] = [s["path"] for s in staged]
     return staged
 
 
-def _staged_uploads(request: HttpRequest) -> list[tuple[str, Any]]:
-    """The files kept at the check step, opened again; only paths this session staged are accepted."""
+def _staged_uploads(request: HttpRequest) -> dict[str, File[Any]]:
+    """The files kept at the check step (staged path -> the file opened again, named as uploaded);
+    only paths this session staged are accepted."""
     from django.core.files.storage import default_storage
 
     allowed = set(request.session.pop("amendment_staged", []))
-    uploads = []
+    uploads = {}
     for path in request.POST.getlist("staged"):
         if path in allowed and path.startswith(f"{_STAGING}/") and default_storage.exists(path):
             handle = default_storage.open(path, "rb")
-            handle.staged_path = path
             handle.name = path.rsplit("/", 1)[-1]
-            uploads.append((handle.name, handle))
+            uploads[path] = handle
     return uploads
 
 
-def _discard_staged(staged: list[tuple[str, Any]]) -> None:
+def _discard_staged(staged: dict[str, File[Any]]) -> None:
     from django.core.files.storage import default_storage
 
-    for _name, handle in staged:
-        path = getattr(handle, "staged_path", "")
+    for path, handle in staged.items():
         handle.close()
-        if path:
-            default_storage.delete(path)
+        default_storage.delete(path)
 
 
 def _lot_changes(lots: list[Lot], data: dict[str, Any]) -> list[str]:
@@ -141,7 +137,7 @@ def _lot_changes(lots: list[Lot], data: dict[str, Any]) -> list[str]:
 
 
 @commissioner_required
-def manage_amend(request: HttpRequest, reference: str) -> HttpResponse:
+def manage_amend(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     tender = _commissioned_tender(reference)
     lots = list(Lot.objects.filter(tender=tender).select_related("zone").order_by("number"))
     form = AmendmentForm(request.POST if request.method == "POST" else None, lots=lots, initial={"description": tender.description})
@@ -156,8 +152,8 @@ def manage_amend(request: HttpRequest, reference: str) -> HttpResponse:
             "submitted_bids": Bid.objects.filter(tender=tender, status="submitted").count(),
         })
     if request.method == "POST" and form.is_valid():
-        staged = _staged_uploads(request)
-        uploads = [(f.name, f) for f in request.FILES.getlist("documents")] + staged
+        kept = _staged_uploads(request)
+        uploads = [(f.name or "", f) for f in request.FILES.getlist("documents")] + [(f.name or "", f) for f in kept.values()]
         try:
             done = handle_form(
                 request, form,
@@ -174,7 +170,7 @@ def manage_amend(request: HttpRequest, reference: str) -> HttpResponse:
                 field_map={"documents": "summary"},
             )
         finally:
-            _discard_staged(staged)  # published copies are stored by the service; the kept ones go either way
+            _discard_staged(kept)  # published copies are stored by the service; the kept ones go either way
         if done is not None:
             return done
     return _page(request, "bidding/amend.html", {
@@ -183,7 +179,7 @@ def manage_amend(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @commissioner_required
-def manage_register(request: HttpRequest, reference: str) -> HttpResponse:
+def manage_register(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     """The bid register: counts while sealed; the opening (after the deadline); the list once opened."""
     tender = _commissioned_tender(reference)
     form = OpenBidsForm(request.POST if request.method == "POST" else None)
@@ -207,15 +203,17 @@ def manage_register(request: HttpRequest, reference: str) -> HttpResponse:
         return done
     tender.refresh_from_db()
     now = timezone.now()
+    # A draft may have no deadline yet: its register is empty, and nothing can be opened.
+    deadline_passed = tender.submission_deadline is not None and now >= tender.submission_deadline
     return _page(request, "bidding/register.html", {
         "tender": tender, "register": sel.bid_register(tender=tender), "form": form, "errors": error_list(form),
-        "can_open": tender.status == TenderStatus.CLOSED.value and now >= tender.submission_deadline,
-        "deadline_passed": now >= tender.submission_deadline,
+        "can_open": tender.status == TenderStatus.CLOSED.value and deadline_passed,
+        "deadline_passed": deadline_passed,
     }, status=400 if form.errors else 200)
 
 
 @login_required
-def opened_bid(request: HttpRequest, reference: str) -> HttpResponse:
+def opened_bid(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     """A bid's live submission for the commissioning side, only once opened (and for evaluators, if allowed)."""
     bid = Bid.objects.filter(reference=reference).select_related("tender", "provider").first()
     if bid is None or not (permissions.is_commissioning_side(request.user) or is_own_bid(request.user, bid)):
