@@ -116,3 +116,18 @@ def handle_action(
         return HttpResponseRedirect(back)
     _success_message(request, success, result)
     return HttpResponseRedirect(redirect_to(result) if callable(redirect_to) else redirect_to)
+
+
+def error_list(form: BaseForm) -> list[tuple[str, str]]:
+    """(anchor, message) pairs for the GOV.UK error summary (templates/_error_summary.html), in field order.
+
+    A field's errors link to the field (a GOV.UK date input to its first part in error, through its
+    `error_anchor`); the form's own errors, or errors on a name the form does not have, to the main content.
+    """
+    def anchor(name: str) -> str:
+        if name not in form.fields:
+            return "main-content"
+        field = form[name]
+        return getattr(field, "error_anchor", None) or field.auto_id or f"id_{name}"
+
+    return [(anchor(name), str(message)) for name, errors in form.errors.items() for message in errors]

@@ -10,12 +10,12 @@ from django.urls import reverse
 
 from accounts import permissions
 from accounts.throttling import RegistrationThrottle, throttle_page
-from common.form_views import handle_form
+from common.form_views import error_list, handle_form
 from common.http import AuthenticatedHttpRequest
 from providers import services
 from providers.forms import AddUserForm, DecisionForm, RegistrationForm
 from providers.models import Provider, ProviderStatus
-from tenders.page_support import commissioner_required, error_list, own_provider, provider_required
+from tenders.page_support import commissioner_required, own_provider, provider_required
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 

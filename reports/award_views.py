@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from accounts.permissions import can_award
 from accounts.reauth import reauthentication_redirect
 from common.errors import DomainError, PermissionDeniedError
+from common.form_views import error_list
 from common.http import AuthenticatedHttpRequest
 from evaluation import services as evaluation_services
 from reports import selectors, services
@@ -35,14 +36,14 @@ ACTIONS = {
 }
 
 
-def _run(request: HttpRequest, call: Any, done: str) -> tuple[bool, list[str], int]:
-    """Call a service; (ok, errors, HTTP status): 409 for a step out of order, 400 for bad input."""
+def _run(request: HttpRequest, call: Any, done: str, anchor: str = "main-content") -> tuple[bool, list[tuple[str, str]], int]:
+    """Call a service; (ok, errors for the summary, HTTP status): 409 for a step out of order, 400 for bad input."""
     try:
         call()
     except PermissionDeniedError as exc:
         raise PermissionDenied(exc.message) from exc
     except DomainError as exc:
-        return False, [exc.message], exc.status_code
+        return False, [(anchor, exc.message)], exc.status_code
     messages.success(request, done)
     return True, [], 200
 
@@ -52,14 +53,14 @@ def award_page(request: AuthenticatedHttpRequest, reference: str) -> HttpRespons
     """GET: where the award sequence stands. POST action=...: take the next step."""
     _require_reports_role(request)
     tender = _tender(reference)
-    errors: list[str] = []
+    errors: list[tuple[str, str]] = []
     status = 200
     notice_form = NoticeForm(prefix="notice")
     details_form = NoticeForm(prefix="details")
     if request.method == "POST":
         action = request.POST.get("action", "")
         if action not in ACTIONS:
-            errors, status = ["Choose one of the steps on this page."], 400
+            errors, status = [("main-content", "Choose one of the steps on this page.")], 400
         elif action == "issue_summaries":
             ok, errors, status = _run(
                 request, lambda: services.award_issue_summaries(tender=tender, user=request.user),
@@ -86,11 +87,12 @@ def award_page(request: AuthenticatedHttpRequest, reference: str) -> HttpRespons
                     lambda: service(tender=tender, user=request.user, published_at=form.cleaned_data["published_at"],
                                     notice_id=form.cleaned_data["notice_id"]),
                     "The notice's publication is recorded.",
+                    anchor=getattr(form["published_at"], "error_anchor", "main-content"),  # e.g. "cannot be in the future"
                 )
                 if ok:
                     return redirect("reports-award", reference=tender.reference)
             else:
-                errors, status = [str(e) for field_errors in form.errors.values() for e in field_errors], 400
+                errors, status = error_list(form), 400
             if action == "record_notice":
                 notice_form = form
             else:
@@ -124,14 +126,14 @@ def award_decide(request: AuthenticatedHttpRequest, reference: str) -> HttpRespo
     tender = _tender(reference)
     if not can_award(request.user, tender):
         raise PermissionDenied("Only a commissioner can award a tender.")
-    errors: list[str] = []
+    errors: list[tuple[str, str]] = []
     status = 200
     if request.method == "POST":
         # Awarding cannot be undone: the password again if the sign-in is old (accounts.reauth).
         if answer := reauthentication_redirect(request):
             return answer
         if request.POST.get("confirm") != "on":
-            errors, status = ["Confirm that you want to award the tender."], 400
+            errors, status = [("id_confirm", "Confirm that you want to award the tender.")], 400
         else:
             ok, errors, status = _run(
                 request,

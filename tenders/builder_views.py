@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.reauth import reauthentication_redirect
 from common.errors import DomainError
-from common.form_views import attach_error, handle_action, handle_form
+from common.form_views import attach_error, error_list, handle_action, handle_form
 from common.http import AuthenticatedHttpRequest
 from tenders import builder_forms as bf
 from tenders import services
@@ -73,17 +73,6 @@ def _attach(form: forms.BaseForm, exc: DomainError) -> None:
 
 def _tasks_url(saved: Tender) -> str:
     return reverse("builder-tasks", args=[saved.reference])
-
-
-def error_list(form: forms.BaseForm) -> list[tuple[str, str]]:
-    """(anchor, message) pairs for the GOV.UK error summary, in field order; a date links to its first part in error."""
-    def anchor(name: str) -> str:
-        if name not in form.fields:
-            return "main-content"
-        return getattr(form[name], "error_anchor", None) or f"id_{name}"
-
-    # An ErrorList yields its messages as text (the stubs say ValidationError | str): str() for mypy only.
-    return [(anchor(name), str(message)) for name, errors in form.errors.items() for message in errors]
 
 
 def _section_page(request: HttpRequest, tender: Tender, form: forms.BaseForm, title: str, **extra: Any) -> HttpResponse:

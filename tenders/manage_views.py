@@ -17,7 +17,7 @@ from accounts import permissions
 from accounts.permissions import can_read_bid, can_see_bid_prices, can_see_bid_register, is_own_bid
 from accounts.reauth import reauthentication_redirect
 from common.errors import RuleViolation
-from common.form_views import handle_form
+from common.form_views import error_list, handle_form
 from common.http import AuthenticatedHttpRequest
 from tenders import bidding_selectors as sel
 from tenders import services
@@ -41,7 +41,6 @@ from tenders.page_support import (
     _forbidden,
     _page,
     commissioner_required,
-    error_list,
 )
 from tenders.transitions import TenderStatus
 

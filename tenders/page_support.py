@@ -87,16 +87,6 @@ def _page(request: HttpRequest, template: str, context: dict[str, Any], status: 
     return render(request, template, context, status=status)
 
 
-def error_list(form: Any) -> list[tuple[str, str]]:
-    """(anchor, message) pairs for the GOV.UK error summary, in field order; a date input links to its first part in error."""
-    items = []
-    for name, errors in form.errors.items():
-        anchor = "main-content" if name == "__all__" else getattr(form[name], "error_anchor", f"id_{name}")
-        for message in errors:
-            items.append((anchor, message))
-    return items
-
-
 def _attach(form: Any, exc: DomainError, field_map: dict[str, str] | None = None) -> None:
     """Show a service's refusal against the field it concerns (or the form as a whole)."""
     name = (field_map or {}).get(exc.field or "", exc.field)

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from accounts import permissions
 from accounts.permissions import can_read_document, is_own_bid, may_bid
 from common.errors import DeadlinePassed, DomainError, PermissionDeniedError
-from common.form_views import handle_action, handle_form
+from common.form_views import error_list, handle_action, handle_form
 from common.http import AuthenticatedHttpRequest
 from evaluation import price_clarifications as clarifications
 from evaluation.forms import PriceExplanationForm
@@ -63,7 +63,6 @@ from tenders.page_support import (
     _page,
     _visible_tender,
     change_lines,
-    error_list,
     own_provider,
     problem_links,
     provider_required,

@@ -162,6 +162,21 @@ def test_a_wrong_publication_date_says_what_is_wrong_and_records_nothing(awaitin
         marked_here = f'govuk-input--error" id="id_notice-published_at_{part}"' in page
         assert marked_here == (part in marked), part
     assert TenderAward.objects.get(tender=awaiting_notice).award_notice_published_at is None
+    # The one error summary (templates/_error_summary.html) links to the first part in error.
+    first = next(part for part in ("day", "month", "year", "hour", "minute") if part in marked)
+    assert f'<li><a href="#id_notice-published_at_{first}">{message}' in page
+
+
+def test_a_refused_step_is_in_the_error_summary_and_links_to_what_it_is_about(awaiting_notice, commissioner):
+    url = f"/reports/{awaiting_notice.reference}/award/"
+    with time_machine.travel(datetime(2025, 12, 19, 11, 0, tzinfo=UTC), tick=False):
+        client = client_for(commissioner)
+        future = client.post(url, {"notice-notice_id": "012345-2025", "action": "record_notice",
+                                   **published("notice", "19", "12", "2025", "12", "00")}).content.decode()
+        early = client.post(url, {"action": "contracted"})
+    assert "This step cannot be taken" in future
+    assert '<li><a href="#id_notice-published_at_day">The publication time cannot be in the future.' in future
+    assert early.status_code == 409 and '<li><a href="#main-content">' in early.content.decode()
 
 
 def test_a_notice_in_the_future_or_in_the_clocks_change_is_refused(awaiting_notice, commissioner):
