@@ -32,7 +32,7 @@ import hmac
 import json
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
@@ -77,7 +77,8 @@ def audit_record(
     username), pass obj=None with `object_type` and `object_repr` saying what was aimed at.
     """
     at = _to_millisecond(at or timezone.now())
-    user = actor if actor is not None and not isinstance(actor, str) and actor.is_authenticated else None
+    # Only a signed-in User is authenticated (AnonymousUser is not, nor is a label such as "system").
+    user = cast("User | None", actor if getattr(actor, "is_authenticated", False) else None)
     label = (user.get_username() if user else str(actor or "system"))[:200]
     entry = AuditEntry(
         at=at,
@@ -154,6 +155,7 @@ def _seal_with(head: AuditChainHead, pending: list[AuditEntry]) -> None:
         head.last_sequence, head.last_hash = entry.sequence, entry.hash
     if len(pending) == 1:
         entry = pending[0]
+        assert entry.sequence is not None  # given just above
         AuditEntry.objects.seal_one(pk=entry.pk, sequence=entry.sequence, prev_hash=entry.prev_hash, hash=entry.hash)
     elif pending:
         _seal_many(pending)
@@ -163,10 +165,10 @@ def _seal_many(entries: list[AuditEntry]) -> None:
     """Write the places of entries sealed together in one UPDATE, not one per entry (issue 17: after a deadline
     burst the sealer chains dozens at once). Like AuditQuerySet.seal_one, only ever unsealed rows; the PostgreSQL
     trigger (migration 0004) checks each row of it the same way."""
-    def by_entry(field: str, output: models.Field) -> Case:
+    def by_entry(field: str, output: models.Field[Any, Any]) -> Case:
         return Case(*(When(pk=entry.pk, then=Value(getattr(entry, field))) for entry in entries), output_field=output)
 
-    unsealed = models.QuerySet(model=AuditEntry).filter(
+    unsealed: models.QuerySet[AuditEntry] = models.QuerySet(model=AuditEntry).filter(
         pk__in=[entry.pk for entry in entries], sequence__isnull=True, hash=""
     )
     written = unsealed.update(
