@@ -139,9 +139,9 @@ def preset_compare(request: AuthenticatedHttpRequest) -> HttpResponse:
     chosen = [by_slug[slug] for slug in dict.fromkeys(chosen_slugs) if slug in by_slug]
     zones = list(Zone.objects.order_by("name"))
     zone = next((z for z in zones if z.code == request.GET.get("zone")), None)
-    errors = [f"There is no preset called {slug!r}." for slug in unknown]
+    errors = [("compare-presets", f"There is no preset called {slug!r}.") for slug in unknown]
     if request.GET and len(chosen) < 2 and not unknown:
-        errors.append("Choose at least two presets to compare.")
+        errors.append(("compare-presets", "Choose at least two presets to compare."))
     comparison = chart = None
     if chosen and not errors:
         comparison = selectors.preset_comparison(presets=chosen, zone=zone)

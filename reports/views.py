@@ -57,7 +57,7 @@ def tender_reports(request: AuthenticatedHttpRequest, reference: str) -> HttpRes
     """GET: the documents offered and those generated. POST kind (and provider): queue one, then show it."""
     _require_reports_role(request)
     tender = _tender(reference)
-    errors: list[str] = []
+    errors: list[tuple[str, str]] = []
     status = 200
     if request.method == "POST":
         kind = request.POST.get("kind", "")
@@ -69,7 +69,7 @@ def tender_reports(request: AuthenticatedHttpRequest, reference: str) -> HttpRes
         except PermissionDeniedError as exc:
             raise PermissionDenied(exc.message) from exc
         except DomainError as exc:
-            errors.append(exc.message)
+            errors.append(("main-content", exc.message))
             status = 400
         else:
             report.refresh_from_db()

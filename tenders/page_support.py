@@ -191,8 +191,8 @@ def _content_rows(version: BidVersion) -> dict[str, Any]:
     }
 
 
-def problem_links(bid: Bid, problems: list[Any]) -> list[dict[str, str]]:
-    """Each problem with the page that fixes it, for the error summary."""
+def problem_links(bid: Bid, problems: list[Any]) -> list[tuple[str, str]]:
+    """(address of the page that fixes it, message) for each problem: pairs for templates/_error_summary.html."""
     links = []
     for problem in problems:
         field = problem.field
@@ -206,7 +206,7 @@ def problem_links(bid: Bid, problems: list[Any]) -> list[dict[str, str]]:
             url = reverse("bidding-answer", args=[bid.reference, int(field.removeprefix("answer-"))])
         else:
             url = reverse("bidding-bid", args=[bid.reference])
-        links.append({"message": problem.message, "url": url})
+        links.append((url, problem.message))
     return links
 
 
