@@ -3,7 +3,7 @@
 A fresh PostgreSQL database `bench_<pid>` on 127.0.0.1 is created, migrated and filled with
 one published tender and 200 providers, each with a provider user, an API token and a
 complete draft bid. Gunicorn serves bench.settings (the real site plus the bare baseline
-endpoint) on a free loopback port. Then 200 client threads are released together, each
+endpoint, database connections kept as production keeps them) on a free loopback port. Then 200 client threads are released together, each
 POSTing /api/bids/<ref>/submit/ with its Idempotency-Key, and every 4th provider races a
 second request with the same key (a double click, a client retry). Latency is measured by
 the client, from sending to the whole answer read. Afterwards the database is checked:

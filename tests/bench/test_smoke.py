@@ -92,3 +92,7 @@ def test_it_runs_the_deadline_burst_benchmark_through_gunicorn():
     assert figures["lost"] == figures["duplicated"] == figures["failed_requests"] == figures["bad_digests"] == 0
     assert figures["rush"]["lost"] == figures["rush"]["duplicated"] == figures["rush"]["failed"] == 0
     assert figures["audit_chain_ok"]
+    # The edge run: sent well before the deadline, judged at arrival, so none refused however long it queued.
+    edge = figures["edge"]
+    assert edge["sent_early"] > 0
+    assert edge["sent_early_refused"] == edge["failed"] == 0
