@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
 from rest_framework import serializers
 
+from common.timezone import UK_TZ
 from tenders.api.serializers import _Column, _show_column
 
-LONDON = ZoneInfo("Europe/London")
+LONDON = UK_TZ
 
 
 def _shown(field: serializers.Field, raw: list, column_type: type | None = None) -> list:
