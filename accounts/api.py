@@ -60,5 +60,4 @@ class TokenView(APIView):
             if not any(device.verify_token(code) for device in devices):
                 return Response({"detail": "The security code is missing, not right or expired."},
                                 status=status.HTTP_400_BAD_REQUEST)
-        token = services.user_token_issue(user=user, actor=user)
-        return Response({"token": token.key})
+        return Response({"token": services.user_token_issue(user=user, actor=user)})

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 
+from accounts import tokens
 from accounts.models import User
 from common.audit import audit_record
 from common.errors import RuleViolation
@@ -161,19 +162,23 @@ def user_totp_confirm(*, user: User, device: TOTPDevice, actor: User) -> TOTPDev
     return device
 
 
-def user_token_issue(*, user: User, actor: User) -> Token:
-    """Issue a new API token for `user`, replacing any earlier one; the key is shown once, never again."""
+def user_token_issue(*, user: User, actor: User) -> str:
+    """Issue a new API token for `user`, replacing any earlier one, and return its key: shown once, never stored.
+
+    The database keeps only the key's digest (accounts/tokens.py), so nobody can read it back.
+    """
     now = timezone.now()
+    key = tokens.new_key()
     with transaction.atomic():
         User.objects.select_for_update().get(pk=user.pk)
         had = Token.objects.filter(user=user).exists()
         Token.objects.filter(user=user).delete()
-        token = Token.objects.create(user=user)
+        Token.objects.create(user=user, key=tokens.stored_form(key))
         audit_record(
             actor=actor, action="user.token_issued", obj=user, at=now,
-            before={"token": "replaced" if had else None}, after={"token_prefix": token.key[:TOKEN_PREFIX]},
+            before={"token": "replaced" if had else None}, after={"token_prefix": key[:TOKEN_PREFIX]},
         )
-    return token
+    return key
 
 
 def user_token_revoke(*, user: User, actor: User) -> bool:

@@ -35,6 +35,7 @@ def burst_tender(*, providers: int, deadline: datetime, prefix: str = "BURST", t
     from rest_framework.authtoken.models import Token
 
     from accounts.models import Role, User
+    from accounts.tokens import new_key, stored_form
     from providers.models import Provider, ProviderStatus
     from tenders.bidding_rules import DECLARATIONS
     from tenders.models import Bid, BidAnswer, BidLotPrice, BidVersion, Lot, QualityQuestion, ServiceType, Tender
@@ -88,8 +89,8 @@ def burst_tender(*, providers: int, deadline: datetime, prefix: str = "BURST", t
         )
         keys = {}
         if tokens:
-            Token.objects.bulk_create(Token(user=u, key=Token.generate_key()) for u in users)
-            keys = dict(Token.objects.filter(user__in=users).values_list("user_id", "key"))
+            keys = {u.pk: new_key() for u in users}  # the clients' keys; the database keeps their digests
+            Token.objects.bulk_create(Token(user=u, key=stored_form(keys[u.pk])) for u in users)
     bidders = [
         Bidder(user_id=u.pk, username=u.username, bid_id=b.pk, reference=b.reference, token=keys.get(u.pk, ""))
         for u, b in zip(users, bids, strict=True)

@@ -115,19 +115,19 @@ def test_createsuperuser_works_on_a_fresh_install(monkeypatch):
 
 
 def test_api_tokens_are_never_shown_in_clear_and_revoking_one_is_audited(admin_client, it_admin, commissioner):
-    token = services.user_token_issue(user=commissioner, actor=commissioner)
+    key = services.user_token_issue(user=commissioner, actor=commissioner)
     listing = admin_client.get("/admin/accounts/apitoken/").content.decode()
-    assert token.key not in listing and token.key[:6] in listing
+    assert key not in listing and key[:6] in listing
     assert admin_client.get(f"/admin/accounts/apitoken/{commissioner.pk}/change/")["Location"] \
         == "/admin/accounts/apitoken/"
     confirm = admin_client.get(f"/admin/accounts/apitoken/{commissioner.pk}/delete/").content.decode()
-    assert token.key not in confirm and token.key[:6] in confirm
+    assert key not in confirm and key[:6] in confirm
     assert admin_client.get("/admin/accounts/apitoken/add/").status_code == 403
     admin_client.post(f"/admin/accounts/apitoken/{commissioner.pk}/delete/", {"post": "yes"})
     assert not Token.objects.filter(user=commissioner).exists()
     revoked = AuditEntry.objects.get(action="user.token_revoked")
-    assert revoked.actor == it_admin and revoked.before == {"token_prefix": token.key[:6]}
-    assert AuditEntry.objects.get(action="user.token_issued").after == {"token_prefix": token.key[:6]}
+    assert revoked.actor == it_admin and revoked.before == {"token_prefix": key[:6]}
+    assert AuditEntry.objects.get(action="user.token_issued").after == {"token_prefix": key[:6]}
 
 
 def test_authenticator_keys_are_never_shown_and_a_reset_is_audited(admin_client, it_admin, commissioner):

@@ -14,9 +14,9 @@ import schemathesis
 from django.core.management import call_command
 from django.core.wsgi import get_wsgi_application
 from hypothesis import HealthCheck, settings
-from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 
+from accounts import services as account_services
 from accounts.models import User
 from demo.lancashire import load_demo
 
@@ -31,7 +31,10 @@ schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", get_wsgi_app
 def tokens(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         load_demo()
-        keys = {role: Token.objects.get_or_create(user=User.objects.get(username=role))[0].key for role in ROLES}
+        keys = {}
+        for role in ROLES:
+            user = User.objects.get(username=role)
+            keys[role] = account_services.user_token_issue(user=user, actor=user)
         real = _real_path_values()
     yield keys, real
     with django_db_blocker.unblock():

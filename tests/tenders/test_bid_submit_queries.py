@@ -9,9 +9,9 @@ from __future__ import annotations
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from accounts import services as account_services
 from common.audit import audit_seal, audit_verify
 from common.models import AuditChainHead, AuditEntry
 from tenders import services
@@ -37,7 +37,7 @@ def _ready_to_submit(user) -> tuple[APIClient, str]:
     bid = services.bid_start(tender=open_tender(lots=2, questions=2), user=user)
     complete_draft(bid, user)
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {account_services.user_token_issue(user=user, actor=user)}")
     return client, bid.reference
 
 

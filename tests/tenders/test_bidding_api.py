@@ -4,9 +4,9 @@ from datetime import timedelta
 
 import pytest
 from django.utils.dateparse import parse_datetime
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from accounts import services as account_services
 from tenders.bidding_rules import DECLARATIONS
 from tenders.models import BidVersion, Clarification, LateSubmissionAttempt
 from tests.tenders.bidding_support import PDF_BYTES, open_tender, pass_deadline, upload
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def token_client(bidder):
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=bidder).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {account_services.user_token_issue(user=bidder, actor=bidder)}")
     return client
 
 
