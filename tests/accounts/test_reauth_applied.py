@@ -5,17 +5,15 @@ and with a fresh one (the step happens). The API answers 403 to a stale session.
 """
 from __future__ import annotations
 
-import time
-
 import pytest
-from django.test import Client, override_settings
+from django.test import override_settings
 from rest_framework.test import APIClient
 
-from accounts.reauth import SESSION_KEY
 from evaluation import services as evaluation_services
 from tenders import services
 from tenders.models import Tender
 from tenders.transitions import TenderStatus
+from tests.accounts.reauth_support import signed_in
 from tests.evaluation.helpers import opened_tender, panel, score_all, submit_bid
 from tests.factories import PASSWORD, ProviderFactory
 from tests.tenders.bidding_support import open_tender, pass_deadline
@@ -27,15 +25,6 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("short_reauth")]
 def short_reauth():
     with override_settings(REAUTH_MAX_AGE=300):
         yield
-
-
-def signed_in(user, *, minutes_ago: int, client_class=Client):
-    client = client_class()
-    client.force_login(user)
-    session = client.session
-    session[SESSION_KEY] = time.time() - minutes_ago * 60
-    session.save()
-    return client
 
 
 def closed_tender() -> Tender:

@@ -6,16 +6,14 @@ until the button is pressed again; a fresh one goes straight through.
 """
 from __future__ import annotations
 
-import time
-
 import pytest
 from django.test import Client, override_settings
 from rest_framework.test import APIClient
 
-from accounts.reauth import SESSION_KEY
 from common.models import AuditEntry
 from tenders.models import Tender
 from tenders.transitions import TenderStatus
+from tests.accounts.reauth_support import signed_in
 from tests.factories import PASSWORD, complete_tender
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("five_minutes")]
@@ -25,15 +23,6 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("five_minutes")]
 def five_minutes():
     with override_settings(REAUTH_MAX_AGE=300):
         yield
-
-
-def signed_in(user, *, minutes_ago: int, client_class=Client):
-    client = client_class()
-    client.force_login(user)
-    session = client.session
-    session[SESSION_KEY] = time.time() - minutes_ago * 60
-    session.save()
-    return client
 
 
 def _status(tender: Tender) -> str:
