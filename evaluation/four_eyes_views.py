@@ -5,16 +5,15 @@ Thin: the policy (`accounts.permissions`) says who may read and decide; the serv
 """
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts import permissions
-from common.errors import DomainError
+from common.form_views import handle_action
 from common.http import AuthenticatedHttpRequest
 from evaluation import selectors, services
 from evaluation.models import ConsensusChangeProposal
@@ -45,14 +44,11 @@ def consensus_change_decide(request: AuthenticatedHttpRequest, reference: str, p
     tender = get_object_or_404(Tender, reference=reference)
     proposal = get_object_or_404(ConsensusChangeProposal, pk=proposal_id, consensus__bid__tender=tender)
     approve = request.POST.get("decision") == "approve"
-    try:
-        services.consensus_change_decide(proposal=proposal, user=request.user, approve=approve,
-                                         note=request.POST.get("note", ""))
-    except DomainError as exc:
-        if exc.status_code == 403:
-            raise PermissionDenied(exc.message) from exc
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "The change is approved: the consensus score has changed." if approve
-                         else "The change is rejected: the consensus score is unchanged.")
-    return redirect(reverse("evaluation-consensus-changes", args=[tender.reference]))
+    return handle_action(
+        request,
+        lambda: services.consensus_change_decide(proposal=proposal, user=request.user, approve=approve,
+                                                 note=request.POST.get("note", "")),
+        success="The change is approved: the consensus score has changed." if approve
+        else "The change is rejected: the consensus score is unchanged.",
+        redirect_to=reverse("evaluation-consensus-changes", args=[tender.reference]),
+    )
