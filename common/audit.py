@@ -35,7 +35,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, cast
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connection, models, transaction
+from django.db import connection, connections, models, transaction
 from django.db.models import Case, Value, When
 from django.utils import timezone
 
@@ -108,6 +108,14 @@ def audit_record(
         head.last_sequence, head.last_hash = entry.sequence, entry.hash
         head.save(update_fields=["last_hash", "last_sequence"])
     return entry
+
+
+def audit_chain_head_ensure(*, using: str = "default") -> None:
+    """Make the chain head row if it is missing (after a flush); nothing when it exists or its table does not."""
+    connection_ = connections[using]
+    if AuditChainHead._meta.db_table not in connection_.introspection.table_names():
+        return  # common's migrations are not applied (e.g. migrated back to zero)
+    AuditChainHead.objects.using(using).bulk_create([AuditChainHead(pk=1)], ignore_conflicts=True)
 
 
 def _locked_head(*, wait: bool) -> AuditChainHead | None:

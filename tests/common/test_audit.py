@@ -6,7 +6,7 @@ trigger is first disabled, as only the table owner or a superuser could.
 """
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.test import override_settings
 from django.utils import timezone
 
@@ -148,3 +148,15 @@ def test_entries_left_unsealed_are_sealed_by_the_sealer_in_insertion_order(commi
     assert audit_seal() == 2
     assert list(AuditEntry.objects.order_by("sequence").values_list("action", flat=True)) == ["x", "y"]
     assert audit_verify().ok
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_chain_head_is_there_again_after_a_flush_so_writes_are_sealed_at_once():
+    """A flush (a transactional test's teardown, a restore) empties the table; post_migrate puts the head back."""
+    call_command("flush", "--noinput", verbosity=0)
+    assert AuditChainHead.objects.filter(pk=1, last_sequence=0, last_hash="").exists()
+    tender = TenderFactory()
+    with transaction.atomic():
+        entry = audit_record(actor="system", action="after-flush", obj=tender)
+    entry.refresh_from_db()
+    assert entry.sequence is not None and audit_verify().ok
