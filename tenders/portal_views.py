@@ -325,13 +325,10 @@ def bid_documents(request: AuthenticatedHttpRequest, reference: str) -> HttpResp
 @require_POST
 def bid_document_remove(request: AuthenticatedHttpRequest, reference: str, document_id: int) -> HttpResponse:
     bid = _own_bid(request, reference)
-    try:
-        services.bid_remove_document(bid=bid, user=request.user, document_id=document_id)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "The document has been removed.")
-    return redirect("bidding-documents", reference=bid.reference)
+    return handle_action(
+        request, lambda: services.bid_remove_document(bid=bid, user=request.user, document_id=document_id),
+        success="The document has been removed.", redirect_to=reverse("bidding-documents", args=[bid.reference]),
+    )
 
 
 @login_required

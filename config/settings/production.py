@@ -31,6 +31,15 @@ if CACHES["default"]["BACKEND"] in {  # noqa: F405
         "CACHE_URL must name a cache shared by every web process in production, e.g. redis://host:6379/1 "
         "(a local-memory cache counts the rate limits per process)."
     )
+# Award letters, assessment summaries and notices name the council, where bidders write and who signs. The
+# defaults are the demo's fictional Lancashire contact: production never sends documents in that name.
+_AUTHORITY = ("REPORT_AUTHORITY_NAME", "REPORT_AUTHORITY_ADDRESS", "REPORT_AUTHORITY_EMAIL",
+              "REPORT_AUTHORITY_SIGNATORY_NAME", "REPORT_AUTHORITY_SIGNATORY_TITLE")
+if _unset := [name for name in _AUTHORITY if not env.str(name, default="").strip()]:
+    raise ImproperlyConfigured(  # noqa: F405
+        f"{', '.join(_unset)} not set. Award letters and notices name the council, its address and email, "
+        "and who signs: set them for your council (the defaults are the demo's fictional contact)."
+    )
 CELERY_TASK_ALWAYS_EAGER = False
 TASKS_RUN_IN_BACKGROUND = False
 

@@ -9,7 +9,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE", "DATABASE_URL", "CELERY_BROKER_URL", "CACHE_URL"}}
+    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE", "DATABASE_URL", "CELERY_BROKER_URL", "CACHE_URL"}
+             and not k.startswith("REPORT_AUTHORITY_")}
     clean.update(env)
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120
@@ -18,7 +19,10 @@ def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
 
 # What production needs besides a secret key (nothing connects to them during `check`).
 SERVICES = {"DATABASE_URL": "postgres://homecare:secret@db.internal:5432/homecare", "CELERY_BROKER_URL": "redis://redis.internal:6379/0",
-            "CACHE_URL": "redis://redis.internal:6379/1"}
+            "CACHE_URL": "redis://redis.internal:6379/1",
+            "REPORT_AUTHORITY_NAME": "Borsetshire County Council", "REPORT_AUTHORITY_ADDRESS": "Shire Hall|Borchester|BC1 1AA",
+            "REPORT_AUTHORITY_EMAIL": "care.procurement@borsetshire.example",
+            "REPORT_AUTHORITY_SIGNATORY_NAME": "J. Archer", "REPORT_AUTHORITY_SIGNATORY_TITLE": "Director of Adult Services"}
 
 
 def test_check_deploy_passes_with_production_settings():
@@ -66,6 +70,16 @@ def test_production_refuses_a_cache_each_process_keeps_to_itself():
                          ALLOWED_HOSTS="tenders.example.gov.uk", **without, **cache)
         assert result.returncode != 0
         assert "CACHE_URL must name a cache shared by every web process" in result.stderr
+
+
+def test_production_refuses_to_send_letters_in_the_demos_name():
+    """The authority's name, address, email and signatory default to the demo's fictional contact."""
+    for missing in ("REPORT_AUTHORITY_NAME", "REPORT_AUTHORITY_SIGNATORY_TITLE"):
+        others = {k: v for k, v in SERVICES.items() if k != missing}
+        result = _manage("check", DJANGO_SETTINGS_MODULE="config.settings.production", SECRET_KEY=secrets.token_urlsafe(64),
+                         ALLOWED_HOSTS="tenders.example.gov.uk", **others)
+        assert result.returncode != 0
+        assert f"{missing} not set" in result.stderr and "demo's fictional contact" in result.stderr
 
 
 def test_a_worker_or_server_without_a_settings_module_gets_production_not_local_settings():

@@ -179,3 +179,23 @@ def test_pages_carry_no_inline_scripts_or_styles(client, bidder):
         assert ' style="' not in page and " onclick=" not in page and " oninput=" not in page, url
         inline = re.findall(r"<script(?![^>]*\bsrc=)([^>]*)>", page)
         assert all("nonce=" in attrs for attrs in inline), url
+
+
+def test_a_provider_removes_a_document_from_the_draft_and_only_from_its_own(client, bidder):
+    from tenders import services
+    from tests.factories import ProviderFactory, UserFactory
+
+    tender = open_tender()
+    bid = services.bid_start(tender=tender, user=bidder)
+    document = services.bid_add_document(bid=bid, user=bidder, upload=upload("method.pdf", PDF_BYTES, "application/pdf"))
+    rival = UserFactory(role="provider", provider=ProviderFactory())
+    client.force_login(rival)
+    assert client.post(f"/portal/bids/{bid.reference}/documents/{document.pk}/remove/").status_code == 404
+    client.force_login(bidder)
+
+    removed = client.post(f"/portal/bids/{bid.reference}/documents/{document.pk}/remove/", follow=True)
+    assert removed.redirect_chain[-1][0] == f"/portal/bids/{bid.reference}/documents/"
+    assert "The document has been removed." in removed.content.decode()
+    assert not bid.versions.get().documents.exists()
+    again = client.post(f"/portal/bids/{bid.reference}/documents/{document.pk}/remove/", follow=True)
+    assert "That document is not attached to your draft." in again.content.decode()
