@@ -854,6 +854,15 @@ def _float_ratios(numerators: list[Decimal], denominators: list[Decimal]) -> lis
     return result
 
 
+def _float_order(
+    a: Decimal, b: Decimal, fractions: npt.NDArray[np.float64], price_fractions: npt.NDArray[np.float64]
+) -> tuple[list[int], list[tuple[int, int]]]:
+    """Positions by float total a F + b G, highest first (stable), and the runs too close to call there."""
+    totals = float(a) * fractions + float(b) * price_fractions
+    index = np.argsort(-totals, kind="stable")
+    return index.tolist(), _close_runs(totals[index])
+
+
 def _close_runs(totals: npt.NDArray[np.float64]) -> list[tuple[int, int]]:
     """Runs [start, stop) of positions in `totals` (sorted, highest first) within _SEPARATION of a neighbour."""
     close = np.flatnonzero(totals[:-1] - totals[1:] <= _SEPARATION).tolist()
@@ -1092,33 +1101,38 @@ def _rank(a: Decimal, b: Decimal, scored: list[_Scored], totals: list[Decimal]) 
     if np.isnan(fractions).any() or np.isnan(price_fractions).any():
         runs = [(0, len(pairs))]
     else:
-        floats = float(a) * fractions + float(b) * price_fractions
-        index = np.argsort(-floats, kind="stable")
-        pairs = [pairs[i] for i in index.tolist()]
-        runs = _close_runs(floats[index])
+        index, runs = _float_order(a, b, fractions, price_fractions)
+        pairs = [pairs[i] for i in index]
     for start, stop in runs:
         keyed = _by_key_then_tie([((t.copy_negate(), s.neg_fraction, s.price), s) for t, s in pairs[start:stop]])
         pairs[start:stop] = [(key[0].copy_negate(), s) for key, s in keyed]
     return pairs
 
 
-def _by_key_then_tie(pairs: list[tuple[tuple[Any, ...], _Scored]]) -> list[tuple[tuple[Any, ...], _Scored]]:
-    """`pairs` sorted by key and then by the bids' tie key: what sorting by key + (tie,) gives,
-    with the tie key (a SHA-256 for the drawing of lots) worked out only where the keys are equal."""
-    pairs = sorted(pairs, key=_FIRST)
-    keys = [key for key, _ in pairs]
-    equal = list(map(eq, keys, keys[1:]))  # equal[i]: pairs i and i + 1 have equal keys
+def _equal_runs(values: Sequence[Any]) -> list[tuple[int, int]]:
+    """Runs [start, stop) of two or more neighbouring equal values (found by a C-level scan, not a Python loop)."""
+    equal = list(map(eq, values, values[1:]))  # equal[i]: values i and i + 1 are equal
+    runs: list[tuple[int, int]] = []
     i, n = 0, len(equal)
     while True:
         try:
             i = equal.index(True, i)
         except ValueError:
-            return pairs
+            return runs
         j = i + 1
         while j < n and equal[j]:
             j += 1
-        pairs[i:j + 1] = sorted(pairs[i:j + 1], key=lambda pair: pair[1].tie)
+        runs.append((i, j + 1))
         i = j + 1
+
+
+def _by_key_then_tie(pairs: list[tuple[tuple[Any, ...], _Scored]]) -> list[tuple[tuple[Any, ...], _Scored]]:
+    """`pairs` sorted by key and then by the bids' tie key: what sorting by key + (tie,) gives,
+    with the tie key (a SHA-256 for the drawing of lots) worked out only where the keys are equal."""
+    pairs = sorted(pairs, key=_FIRST)
+    for start, stop in _equal_runs([key for key, _ in pairs]):
+        pairs[start:stop] = sorted(pairs[start:stop], key=lambda pair: pair[1].tie)
+    return pairs
 
 
 _FIRST = itemgetter(0)
@@ -1153,19 +1167,8 @@ def _tie_records(rules: TenderRules, ranked: list[tuple[Decimal, _Scored]]) -> t
     """Every run of equal totals in `ranked` ((total, bid) in rank order), with what ordered each neighbouring pair."""
     last_rule = "drawing of lots" if rules.tie_break is TieBreak.QUALITY_PRICE_LOTS else "submission time"
     records = []
-    totals = [total for total, _ in ranked]
-    equal = list(map(eq, totals, totals[1:]))  # equal[i]: bids i and i + 1 have equal totals
-    i, n = 0, len(equal)
-    while True:
-        try:
-            i = equal.index(True, i)
-        except ValueError:
-            break
-        j = i + 1
-        while j < n and equal[j]:
-            j += 1
-        group = ranked[i:j + 1]
-        i = j + 1
+    for start, stop in _equal_runs([total for total, _ in ranked]):
+        group = ranked[start:stop]
         decided = []
         for (_, sa), (_, sb) in zip(group, group[1:], strict=False):
             if sa.neg_fraction != sb.neg_fraction:
@@ -1425,10 +1428,9 @@ def _split_order(
     fractions: npt.NDArray[np.float64], price_fractions: npt.NDArray[np.float64],
 ) -> list[_Scored]:
     """`ordered` sorted by `_key(a, b, s)`: by float total, runs too close to call by `_key`. Call in _EXACT."""
-    totals = float(a) * fractions + float(b) * price_fractions
-    index = np.argsort(-totals, kind="stable")
-    result = [ordered[i] for i in index.tolist()]
-    for start, stop in _close_runs(totals[index]):
+    index, runs = _float_order(a, b, fractions, price_fractions)
+    result = [ordered[i] for i in index]
+    for start, stop in runs:
         result[start:stop] = sorted(result[start:stop], key=lambda s: _key(a, b, s))
     return result
 
