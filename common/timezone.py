@@ -6,6 +6,12 @@ settings.TIME_ZONE is its name.
 """
 from __future__ import annotations
 
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 UK_TZ = ZoneInfo("Europe/London")
+
+
+def uk_minute_text(moment: datetime) -> str:
+    """An aware moment as people read it in messages: "14:30 on 3 March 2027", UK time."""
+    return moment.astimezone(UK_TZ).strftime("%H:%M on %-d %B %Y")

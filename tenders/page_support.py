@@ -23,8 +23,7 @@ from django.utils.dateparse import parse_datetime
 
 from accounts import permissions
 from accounts.permissions import may_bid
-from common.errors import DomainError
-from common.timezone import UK_TZ
+from common.timezone import uk_minute_text
 from evaluation.models import PriceClarification
 from tenders import bidding_selectors as sel
 from tenders.bidding_rules import DECLARATIONS
@@ -87,12 +86,6 @@ def _page(request: HttpRequest, template: str, context: dict[str, Any], status: 
     return render(request, template, context, status=status)
 
 
-def _attach(form: Any, exc: DomainError, field_map: dict[str, str] | None = None) -> None:
-    """Show a service's refusal against the field it concerns (or the form as a whole)."""
-    name = (field_map or {}).get(exc.field or "", exc.field)
-    form.add_error(name if name in form.fields else None, exc.message)
-
-
 def _visible_tender(request: HttpRequest, reference: str) -> Tender:
     tender = tender_list(user=request.user).filter(reference=reference).first()
     if tender is None:
@@ -137,7 +130,7 @@ def _when(value: Any) -> str:
     parsed = parse_datetime(str(value))
     if parsed is None:
         return str(value)
-    return timezone.localtime(parsed, UK_TZ).strftime("%H:%M on %-d %B %Y")
+    return uk_minute_text(parsed)
 
 
 def change_lines(changes: list[dict[str, Any]]) -> list[str]:

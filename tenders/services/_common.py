@@ -81,10 +81,6 @@ def _london(value: datetime) -> str:
     return timezone.localtime(value, UK_TZ).strftime("%H:%M:%S on %-d %B %Y")
 
 
-def _london_minute(value: datetime) -> str:
-    return timezone.localtime(value, UK_TZ).strftime("%H:%M on %-d %B %Y")
-
-
 def _require_provider_user(user: User, *, approved: bool = True) -> int:
     """Refuse anyone but a user of a provider organisation (an approved one unless `approved=False`); its id."""
     if not permissions.is_provider_user(user) or user.provider_id is None:

@@ -19,6 +19,7 @@ from django.utils import timezone
 from common.arrival import request_arrival
 from common.audit import audit_record
 from common.errors import DeadlinePassed, PermissionDeniedError, RuleViolation, TransitionNotAllowed
+from common.timezone import uk_minute_text
 from providers.models import ProviderStatus
 from tenders.bidding_rules import (
     MAX_PACKAGE_PRICE,
@@ -52,7 +53,6 @@ from tenders.models import (
 from tenders.receipts import bid_version_content, content_digest
 from tenders.services._common import (
     _london,
-    _london_minute,
     _require_own_bid,
     _require_provider_user,
     _submission_deadline,
@@ -90,7 +90,7 @@ def _check_open_for_bids(tender: Tender, now: datetime) -> None:
         raise TransitionNotAllowed(f"{tender.reference} is not published, so it is not taking bids.")
     if now >= tender.submission_deadline:
         raise DeadlinePassed(
-            f"The deadline for {tender.reference} was {_london_minute(tender.submission_deadline)} (UK time);"
+            f"The deadline for {tender.reference} was {uk_minute_text(tender.submission_deadline)} (UK time);"
             " bids can no longer be changed or submitted."
         )
     if tender.status != TenderStatus.PUBLISHED.value:
@@ -477,7 +477,7 @@ def _record_late(*, late: _Late, user: User, channel: str, key: str) -> None:
 
 def _late_message(late: _Late) -> str:
     return (
-        f"Your bid was not submitted: the deadline was {_london_minute(late.deadline)} (UK time) and your"
+        f"Your bid was not submitted: the deadline was {uk_minute_text(late.deadline)} (UK time) and your"
         f" submission reached our server at {_london(late.attempted_at)}. Late submissions cannot be accepted."
         " This attempt has been recorded."
     )

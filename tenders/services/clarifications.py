@@ -11,6 +11,7 @@ from django.utils import timezone
 from accounts.models import Role
 from common.audit import audit_record
 from common.errors import DeadlinePassed, RuleViolation, TransitionNotAllowed
+from common.timezone import uk_minute_text
 from notifications.models import NotificationKind
 from tenders.models import (
     Clarification,
@@ -20,7 +21,6 @@ from tenders.models import (
 from tenders.services._common import (
     _interested_provider_ids,
     _locked,
-    _london_minute,
     _notify,
     _require_provider_user,
     _require_role,
@@ -59,7 +59,7 @@ def clarification_ask(*, tender: Tender, user: User, question: str) -> Clarifica
         raise TransitionNotAllowed(f"{tender.reference} has no submission deadline set, so it is not taking questions.")
     if now >= closes:
         raise DeadlinePassed(
-            f"Clarification questions for {tender.reference} closed at {_london_minute(closes)} (UK time)."
+            f"Clarification questions for {tender.reference} closed at {uk_minute_text(closes)} (UK time)."
         )
     number = (Clarification.objects.filter(tender=tender).aggregate(n=Max("number"))["n"] or 0) + 1
     clarification = Clarification.objects.create(

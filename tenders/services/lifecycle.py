@@ -10,6 +10,7 @@ from django.utils import timezone
 from accounts.models import Role
 from common.audit import audit_record
 from common.errors import RuleViolation
+from common.timezone import uk_minute_text
 from notifications.models import NotificationKind
 from providers.models import Provider, ProviderStatus
 from tenders.models import (
@@ -19,7 +20,6 @@ from tenders.services import award
 from tenders.services._common import (
     _ensure_can,
     _locked,
-    _london_minute,
     _notify,
     _require_role,
     _submission_deadline,
@@ -152,7 +152,7 @@ def _notify_tender_published(*, tender: Tender, now: datetime) -> None:
         provider_ids=provider_ids, tender=tender, kind=NotificationKind.TENDER_PUBLISHED,
         message=(
             f"New tender: {tender.title} ({tender.reference}). Bids close at"
-            f" {_london_minute(_submission_deadline(tender))} (UK time)."
+            f" {uk_minute_text(_submission_deadline(tender))} (UK time)."
         ),
         link=f"/portal/tenders/{tender.reference}/", now=now,
     )

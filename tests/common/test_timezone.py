@@ -30,3 +30,10 @@ def test_no_other_module_builds_its_own_uk_zone():
         and pattern.search(path.read_text(encoding="utf-8"))
     ]
     assert others == [], "use common.timezone.UK_TZ"
+
+
+def test_messages_name_a_moment_in_uk_time_to_the_minute():
+    from common.timezone import uk_minute_text
+
+    assert uk_minute_text(datetime(2027, 1, 15, 14, 30, tzinfo=UTC)) == "14:30 on 15 January 2027"
+    assert uk_minute_text(datetime(2027, 7, 3, 14, 30, tzinfo=UTC)) == "15:30 on 3 July 2027"  # BST
