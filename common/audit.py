@@ -115,6 +115,11 @@ def audit_chain_head_ensure(*, using: str = "default") -> None:
     connection_ = connections[using]
     if AuditChainHead._meta.db_table not in connection_.introspection.table_names():
         return  # common's migrations are not applied (e.g. migrated back to zero)
+    _make_head(using)
+
+
+def _make_head(using: str = "default") -> None:
+    """Insert the chain head at its start unless it is there (a racing maker is not an error)."""
     AuditChainHead.objects.using(using).bulk_create([AuditChainHead(pk=1)], ignore_conflicts=True)
 
 
@@ -132,7 +137,7 @@ def _locked_head(*, wait: bool) -> AuditChainHead | None:
         head = AuditChainHead.objects.select_for_update(skip_locked=not wait).filter(pk=1).first()
         if head is not None or can_be_busy:
             return head
-        AuditChainHead.objects.bulk_create([AuditChainHead(pk=1)], ignore_conflicts=True)
+        _make_head()
     return None
 
 
