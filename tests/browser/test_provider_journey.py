@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
+from tenders.bidding_rules import DECLARATIONS
 from tenders.models import Bid, BidVersion
 from tests.browser.conftest import assert_accessible, sign_in
 from tests.factories import PASSWORD
@@ -53,7 +54,10 @@ def test_a_provider_signs_in_bids_and_gets_a_receipt(live_server, page, bidder, 
     page.get_by_role("link", name="Return to your bid").click()
 
     page.get_by_role("link", name="Declarations").click()
-    for box in page.locator("input[name=declarations]").all():
+    # locator.all() does not wait: count the boxes only once the page has them all.
+    boxes = page.locator("input[name=declarations]")
+    expect(boxes).to_have_count(len(DECLARATIONS))
+    for box in boxes.all():
         box.check()
     page.get_by_role("button", name="Confirm and continue").click()
 
