@@ -6,6 +6,10 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test setup migrate demo lint lint-baseline bench clean
 
+# Keep compiled bytecode (some machines set PYTHONDONTWRITEBYTECODE): every test worker, and every
+# server or command a test starts, would otherwise compile the project and its tests from source again.
+unexport PYTHONDONTWRITEBYTECODE
+
 $(STAMP): requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
