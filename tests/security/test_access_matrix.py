@@ -34,6 +34,7 @@ from tenders.models import BidVersion, Tender
 from tenders.transitions import TenderStatus
 from tests.evaluation.helpers import declare, moderate, opened_tender, score_all, submit_bid
 from tests.factories import ProviderFactory, UserFactory
+from tests.tenders.bidding_support import shows_amount
 
 STAGES = ("sealed", "opened", "quality_locked", "prices_open", "awarded")
 ROLES = (
@@ -44,11 +45,6 @@ PANEL = ("assigned_evaluator", "conflicted_evaluator", "moderator")
 PRICE_A, PRICE_B = "27.43", "31.17"
 # The same prices per contact hour on the 50 + 10 minute basis (x 60 / 50), as pages show them.
 PRICE_TEXTS = (PRICE_A, PRICE_B, "32.92", "37.40")
-def _price_in(price: str, body: str) -> bool:
-    """The price as a figure of its own: not the tail of a time such as 20:54:27.431234 or of a longer number."""
-    return re.search(r"(?<![\d:.])" + re.escape(price) + r"(?!\d)", body) is not None
-
-
 PRICE_KEYS = ('"hourly_price"', '"price_per_contact_hour"', '"package_price"')
 DENIED = {302, 401, 403, 404, 405}
 
@@ -349,7 +345,7 @@ def test_the_matrix(world, route):
                                    if isinstance(b, dict) and b.get("tender") == names["ref"]]) \
                     if body.lstrip().startswith(("{", "[")) else body
             if not prices_visible(kind, role, stage):
-                found = [t for t in PRICE_TEXTS if _price_in(t, body)] + [k for k in PRICE_KEYS if k in body]
+                found = [t for t in PRICE_TEXTS if shows_amount(body, t)] + [k for k in PRICE_KEYS if k in body]
                 if found:
                     leaks.append((stage, conflict, role, "prices", found))
             if kind in LISTS_BIDDERS and _conflicted(role, conflict) and re.search(re.escape(names["bid"]) + r"\b", body):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from datetime import timedelta
 from decimal import Decimal
@@ -102,3 +103,14 @@ def xlsx_bytes() -> bytes:
 
 def upload(name: str, data: bytes, content_type: str = "application/octet-stream") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, data, content_type=content_type)
+
+
+def shows_amount(text: str | bytes, amount: str) -> bool:
+    """Whether `amount` ("18.50") appears as a figure in `text`, not inside a longer number or a time.
+
+    A plain substring test is not enough: a timestamp such as 2026-11-29T01:46:18.503921Z contains "18.50"
+    (a sealed-bid test failed on exactly that, once in thousands of runs).
+    """
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", "replace")
+    return re.search(rf"(?<![\d.:]){re.escape(amount)}(?!\d)", text) is not None
