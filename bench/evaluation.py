@@ -26,6 +26,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -174,9 +175,16 @@ def system_rules() -> Any:
 
 def system_evaluation(work: Workload, locations: tuple[dict[str, Any], dict[str, list[Any]]]) -> Any:
     """Consensus, CQC gate, conversion, ceilings and `evaluate_tender`, as the evaluation service runs them."""
+    from evaluation.scoring import collector_paused
+
+    with collector_paused():  # as evaluation.assemble builds its inputs
+        return _system_evaluation(work, locations)
+
+
+def _system_evaluation(work: Workload, locations: tuple[dict[str, Any], dict[str, list[Any]]]) -> Any:
     from cqc.gate import Outcome, Scope, assess_bidder
     from evaluation.assemble import is_above_ceiling, money_text, score_spread
-    from evaluation.scoring import BidInput, Eligibility, LotInput, Question, evaluate_tender
+    from evaluation.scoring import BidInput, ConsensusScores, Eligibility, LotInput, Question, evaluate_tender
     from pricing.conversion import MinuteBasis, per_contact_hour
 
     records, by_provider = locations
@@ -191,12 +199,16 @@ def system_evaluation(work: Workload, locations: tuple[dict[str, Any], dict[str,
     ceilings = [Decimal(int(c)).scaleb(-2) for c in work.ceiling_pennies]
     per_lot: list[list[BidInput]] = [[] for _ in range(size.lots)]
     divergent = 0
+    # As evaluation.assemble does: each distinct price converted once, a bid's scores checked once.
+    contact_hour_price = cache(lambda hourly: per_contact_hour(hourly, basis))
+    no_scores = ConsensusScores()
     for i in range(size.bids):
-        consensus = {}
+        medians = {}
         for j, key in enumerate(keys):
             scores = individual[i][j]
-            consensus[key] = Decimal(sorted(scores)[len(scores) // 2])  # the median of an odd panel
+            medians[key] = Decimal(sorted(scores)[len(scores) // 2])  # the median of an odd panel
             divergent += score_spread(scores)[1]
+        consensus = ConsensusScores(medians, f"bid {i}")
         provider = work.provider_ids[i]
         named = work.bid_locations[i]
         found = {loc: records[loc] for loc in named if loc in records}
@@ -214,8 +226,8 @@ def system_evaluation(work: Workload, locations: tuple[dict[str, Any], dict[str,
                 BidInput(
                     bid_ref=bid_ref(i, lot), provider_key=provider, lot_key=f"L{lot + 1:02d}",
                     status=status, reason=reason,
-                    price_per_contact_hour=per_contact_hour(hourly, basis),
-                    consensus_scores={} if excluded else consensus,
+                    price_per_contact_hour=contact_hour_price(hourly),
+                    consensus_scores=no_scores if excluded else consensus,
                     submitted_at=work.submitted_at[i],
                 )
             )

@@ -89,12 +89,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from decimal import Decimal
+from functools import cache, lru_cache
 from typing import Any
 
 from common.money import pennies, to_decimal
 from evaluation.scoring import (
     BidInput,
     CeilingRule,
+    ConsensusScores,
     Eligibility,
     LotInput,
     PriceFormula,
@@ -102,6 +104,7 @@ from evaluation.scoring import (
     TenderResult,
     TenderRules,
     TieBreak,
+    collector_paused,
     display_score,
     evaluate_tender,
 )
@@ -197,6 +200,7 @@ def _basis(tender: Mapping[str, Any]) -> MinuteBasis:
     return MinuteBasis(int(tender["contact_minutes"]), int(tender["travel_minutes"]))
 
 
+@lru_cache(maxsize=65536)  # issue 17: a tender's 20,000 bid-lots share a few thousand prices and ceilings
 def is_above_ceiling(hourly_price: Decimal | str, ceiling: Decimal | str | None) -> bool:
     """A price per billed unit above the lot's published ceiling (compared to the penny, as both are shown)."""
     if ceiling is None or ceiling == "":
@@ -253,6 +257,11 @@ def _ref(key: str | None) -> str | None:
 
 def tender_result_from_inputs(inputs: Mapping[str, Any]) -> TenderResult:
     """The scoring module's result for a stored snapshot of inputs."""
+    with collector_paused():  # 20,000 BidInputs and no reference cycles (issue 17)
+        return _tender_result_from_inputs(inputs)
+
+
+def _tender_result_from_inputs(inputs: Mapping[str, Any]) -> TenderResult:
     if inputs.get("schema") != SCHEMA:
         raise ValueError(f"unknown evaluation inputs schema {inputs.get('schema')!r}")
     rules = rules_from_inputs(inputs["rules"])
@@ -272,14 +281,26 @@ def tender_result_from_inputs(inputs: Mapping[str, Any]) -> TenderResult:
             found = shared[text] = to_decimal(value)
         return found
 
+    # A bid's scores as one ConsensusScores, the same object in every lot it prices (checked once), and
+    # each distinct price converted once: issue 17, a tender's 20,000 bid-lots share far fewer of both.
+    consensus_of: dict[tuple[tuple[str, str], ...], ConsensusScores] = {}
+    contact_hour_price = cache(lambda text: per_contact_hour(to_decimal(text), basis))
+
+    def consensus(bid: Mapping[str, Any]) -> ConsensusScores:
+        signature = tuple((key, str(c["score"])) for key, c in (bid.get("consensus") or {}).items())
+        found = consensus_of.get(signature)
+        if found is None:
+            found = consensus_of[signature] = ConsensusScores(
+                {key: score(text) for key, text in signature}, f"bid {bid['bid_ref']}"
+            )
+        return found
+
     for lot in inputs["lots"]:
         bids = []
         weight = to_decimal(lot.get("package_price_weight") or "0")
         for bid in lot["bids"]:
             status, reason, unresolved = _price_status(bid, lot)
-            scores = {}
-            if status is not Eligibility.EXCLUDED:
-                scores = {key: score(c["score"]) for key, c in (bid.get("consensus") or {}).items()}
+            scores = ConsensusScores() if status is Eligibility.EXCLUDED else consensus(bid)
             bids.append(
                 BidInput(
                     bid_ref=entry_key(bid["bid_ref"], lot["key"]),
@@ -287,7 +308,7 @@ def tender_result_from_inputs(inputs: Mapping[str, Any]) -> TenderResult:
                     lot_key=lot["key"],
                     status=status,
                     reason=reason,
-                    price_per_contact_hour=per_contact_hour(to_decimal(bid["hourly_price"]), basis),
+                    price_per_contact_hour=contact_hour_price(str(bid["hourly_price"])),
                     consensus_scores=scores,
                     submitted_at=(
                         datetime.fromisoformat(bid["submitted_at"]) if bid.get("submitted_at") else None

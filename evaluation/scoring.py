@@ -79,6 +79,7 @@ import heapq
 import math
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import (
@@ -110,6 +111,7 @@ __all__ = [
     "AwardRecommendation",
     "BidInput",
     "BidResult",
+    "ConsensusScores",
     "Eligibility",
     "CeilingRule",
     "LotAward",
@@ -127,6 +129,7 @@ __all__ = [
     "TieBreak",
     "TieRecord",
     "TenderRules",
+    "collector_paused",
     "display_score",
     "draw_key",
     "evaluate_tender",
@@ -382,6 +385,36 @@ class Question:
 _NO_SCORES: Mapping[str, Decimal] = MappingProxyType({})
 
 
+class ConsensusScores(dict[str, Decimal]):
+    """A bid's moderated consensus scores, checked once and read-only from then on.
+
+    Why: a bid sends the same scores to every lot it prices. A `BidInput` given a
+    ConsensusScores keeps it as it is instead of copying and checking it again, and
+    scoring recognises the bid's quality by the object (issue 17: 20,000 bid-lots
+    share 1,000 bids' scores). A plain mapping still works, checked per bid-lot.
+    """
+
+    __slots__ = ()
+
+    def __init__(self, scores: Mapping[str, object] = _NO_SCORES, owner: str = "a bid") -> None:
+        checked: dict[str, Decimal] = {}
+        for key, value in dict(scores).items():
+            # A finite Decimal is taken as it is (what _dec returns for it); anything else is coerced or refused.
+            checked[key] = value if type(value) is Decimal and value.is_finite() else _dec(
+                value, f"{owner} score for {key}"
+            )
+        super().__init__(checked)
+
+    def _read_only(self, *args: object, **kwargs: object) -> None:
+        raise TypeError("consensus scores are read-only once checked")
+
+    __setitem__ = __delitem__ = _read_only
+    clear = pop = popitem = setdefault = update = __ior__ = _read_only  # type: ignore[assignment]
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return ConsensusScores, (dict(self),)
+
+
 @dataclass(frozen=True, init=False)
 class BidInput:
     """One bid for one lot, as the evaluation stands after moderation.
@@ -435,11 +468,10 @@ class BidInput:
                 price = _dec(price, f"bid {bid_ref} price_per_contact_hour")
             if price <= 0:
                 raise ValueError(f"bid {bid_ref}: price per contact hour must be positive")
-        scores = dict(consensus_scores)
-        for key, value in scores.items():
-            # A finite Decimal is taken as it is (what _dec returns for it); anything else is coerced or refused.
-            if type(value) is not Decimal or not value.is_finite():
-                scores[key] = _dec(value, f"bid {bid_ref} score for {key}")
+        if type(consensus_scores) is ConsensusScores:
+            scores: Mapping[str, Decimal] = consensus_scores  # checked when it was made, and read-only
+        else:
+            scores = ConsensusScores(consensus_scores, f"bid {bid_ref}")
         object.__setattr__(self, "__dict__", {
             "bid_ref": bid_ref,
             "provider_key": provider_key,
@@ -963,6 +995,9 @@ class _Qualities:
         self.rules = rules
         self._seen: dict[tuple[int, ...], tuple[tuple[Decimal, ...], _BidQuality]] = {}
         self.seen_get = self._seen.get
+        # A ConsensusScores is read-only, so the same object always gives the same figures.
+        self._by_object: dict[int, tuple[ConsensusScores, _BidQuality]] = {}
+        self.object_get = self._by_object.get
         keys = quality.key_order
         self.values_of: Callable[[Mapping[str, Decimal]], tuple[Decimal, ...]] = (
             itemgetter(*keys) if len(keys) > 1 else lambda scores: (scores[keys[0]],)
@@ -982,6 +1017,8 @@ class _Qualities:
         ids = tuple(map(id, values))
         seen = self._seen.get(ids)
         if seen is not None:
+            if type(scores) is ConsensusScores:
+                self._by_object[id(scores)] = (scores, seen[1])
             return seen[1]
         qn, zeros = model.numerator(bid)
         rules = self.rules
@@ -1005,6 +1042,8 @@ class _Qualities:
             fraction=_float_ratio(qn, qd),
         )
         self._seen[ids] = (values, figures)
+        if type(scores) is ConsensusScores:
+            self._by_object[id(scores)] = (scores, figures)
         return figures
 
 
@@ -1281,6 +1320,7 @@ def _evaluate_lot(
     # The quality cache's hit path, inlined (a bid-lot whose scores are the objects already seen);
     # anything else, including every error, goes through `qualities.of`.
     quality_of, values_of, seen_get = qualities.of, qualities.values_of, qualities.seen_get
+    object_get = qualities.object_get
     n_questions = len(quality.key_order)
     with localcontext(_EXACT):
         for bid in lot.bids:
@@ -1302,13 +1342,14 @@ def _evaluate_lot(
                 unranked.append(_unscored(bid, ResultStatus.ABOVE_CEILING, reason, q))
                 continue
             scores = bid.consensus_scores
+            known = object_get(id(scores)) if type(scores) is ConsensusScores else None
             hit = None
-            if len(scores) == n_questions:
+            if known is None and len(scores) == n_questions:
                 try:
                     hit = seen_get(tuple(map(id, values_of(scores))))
                 except KeyError:
                     pass
-            figures = quality_of(bid) if hit is None else hit[1]
+            figures = known[1] if known is not None else quality_of(bid) if hit is None else hit[1]
             if figures.fails:
                 unranked.append(_unscored(bid, ResultStatus.FAILED_QUALITY, figures.fails, figures.score))
                 continue
@@ -1701,10 +1742,21 @@ def evaluate_tender(
     counting still frees everything; the collector is switched back on (if it was on) however
     this returns.
     """
+    with collector_paused():
+        return _evaluate_tender(rules, questions, lots)
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector, and switch it back on (if it was on) however the block ends.
+
+    For work that makes tens of thousands of small objects and no reference cycles: an
+    evaluation, and the callers that build its 20,000 inputs (reference counting frees them).
+    """
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _evaluate_tender(rules, questions, lots)
+        yield
     finally:
         if collecting:
             gc.enable()

@@ -7,8 +7,10 @@ so with the default 60/40 split
 """
 from __future__ import annotations
 
+import copy
 import itertools
 import json
+import pickle
 import random
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -17,6 +19,7 @@ import pytest
 
 from evaluation.scoring import (
     BidInput,
+    ConsensusScores,
     Eligibility,
     LotInput,
     PriceFormula,
@@ -24,6 +27,7 @@ from evaluation.scoring import (
     ResultStatus,
     TenderRules,
     TieBreak,
+    collector_paused,
     display_score,
     evaluate_tender,
     recommend_awards,
@@ -462,3 +466,64 @@ def test_it_refuses_inconsistent_bids():
         evaluate([bid("alpha", lot="east")])
     with pytest.raises(ValueError, match="needs a price"):
         evaluate([bid("alpha", price=None)])
+
+
+# --- consensus scores checked once (issue 17) ------------------------------------
+
+
+def test_consensus_scores_are_checked_once_and_then_read_only():
+    scores = ConsensusScores({"q1": 4, "q2": "3", "q3": D(8)}, "bid alpha")
+    assert scores == {"q1": D(4), "q2": D(3), "q3": D(8)} and all(type(v) is Decimal for v in scores.values())
+    for change in (lambda: scores.__setitem__("q1", D(5)), lambda: scores.update(q1=D(5)), scores.clear,
+                   lambda: scores.pop("q1"), scores.popitem, lambda: scores.setdefault("q4", D(1))):
+        with pytest.raises(TypeError, match="read-only"):
+            change()
+    assert scores["q1"] == D(4)
+    copied = copy.deepcopy(scores)
+    assert type(copied) is ConsensusScores and copied == scores
+    assert pickle.loads(pickle.dumps(scores)) == scores
+    with pytest.raises(TypeError, match="bid alpha score for q1"):
+        ConsensusScores({"q1": 4.5}, "bid alpha")
+    with pytest.raises(ValueError, match="bid alpha score for q2"):
+        ConsensusScores({"q2": "NaN"}, "bid alpha")
+
+
+def test_a_bid_keeps_a_consensus_scores_as_it_is_and_copies_a_plain_mapping():
+    shared = ConsensusScores({"q1": D(4), "q2": D(3), "q3": D(8)})
+    north = BidInput("a-north", "alpha", "north", price_per_contact_hour=D(16), consensus_scores=shared)
+    east = BidInput("a-east", "alpha", "east", price_per_contact_hour=D(17), consensus_scores=shared)
+    assert north.consensus_scores is shared and east.consensus_scores is shared
+    plain = {"q1": D(4), "q2": D(3), "q3": D(8)}
+    own = BidInput("b-north", "bravo", "north", price_per_contact_hour=D(16), consensus_scores=plain)
+    plain["q1"] = D(0)  # the caller's later change does not reach the bid
+    assert own.consensus_scores["q1"] == D(4) and own.consensus_scores is not plain
+
+
+def test_shared_scores_give_each_lot_the_quality_plain_ones_do():
+    shared = ConsensusScores({"q1": D(4), "q2": D(3), "q3": D(8)})
+    lots = [LotInput(lot, D(100), None, [
+        BidInput(f"a-{lot}", "alpha", lot, price_per_contact_hour=D(16), consensus_scores=shared),
+        bid(f"b-{lot}", (4, 3, 8), "17.00", lot=lot, provider="bravo"),
+    ]) for lot in ("north", "east")]
+    result = evaluate_tender(TenderRules(), QUESTIONS, lots)
+    for lot in result.lots:
+        alpha, bravo = (lot.bid(f"{who}-{lot.lot_key}") for who in ("a", "b"))
+        assert alpha.quality_score == bravo.quality_score and alpha.rank == 1
+
+
+def test_a_shared_score_off_the_scale_is_refused_in_every_lot():
+    shared = ConsensusScores({"q1": D(6), "q2": D(3), "q3": D(8)})
+    bad = BidInput("x", "px", "north", price_per_contact_hour=D(16), consensus_scores=shared)
+    with pytest.raises(ValueError, match="bid x: score 6 for question q1 is outside 0-5"):
+        evaluate([bad])
+
+
+def test_collector_paused_switches_the_collector_back_on_however_the_block_ends():
+    import gc
+
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError):
+        with collector_paused():
+            assert not gc.isenabled()
+            raise RuntimeError("stop")
+    assert gc.isenabled()

@@ -68,14 +68,27 @@ def assert_identical(spec: dict[str, Any], rendered: bool = True) -> Any:
 # --- Generated tenders --------------------------------------------------------------------------
 
 
-def build(module: Any, spec: dict[str, Any]) -> tuple[Any, list[Any], list[Any]]:
-    """The spec's rules, questions and lots as `module`'s own input classes (enums go in as text)."""
+def build(module: Any, spec: dict[str, Any], shared_scores: bool = False) -> tuple[Any, list[Any], list[Any]]:
+    """The spec's rules, questions and lots as `module`'s own input classes (enums go in as text).
+
+    `shared_scores`: each bid's scores go in as one `ConsensusScores` for all the lots it prices,
+    as `evaluation.assemble` hands them over, instead of a plain dict per bid-lot."""
     rules = module.TenderRules(**spec["rules"])
     questions = [module.Question(*q) for q in spec["questions"]]
+    shared: dict[int, Any] = {}
+
+    def bid_input(bid: dict[str, Any]) -> Any:
+        if shared_scores:
+            scores = bid["consensus_scores"]
+            if id(scores) not in shared:
+                shared[id(scores)] = module.ConsensusScores(scores)
+            bid = {**bid, "consensus_scores": shared[id(scores)]}
+        return module.BidInput(**bid)
+
     lots = [
         module.LotInput(
             lot_key=lot["lot_key"], hours_per_week=lot["hours"], cost_of_care_benchmark=lot["benchmark"],
-            package_weight=lot["package_weight"], bids=[module.BidInput(**bid) for bid in lot["bids"]],
+            package_weight=lot["package_weight"], bids=[bid_input(bid) for bid in lot["bids"]],
         )
         for lot in spec["lots"]
     ]
@@ -168,6 +181,19 @@ def test_it_gives_the_reference_result_under_each_price_formula(seed, formula):
     statuses = {str(b.status) for lot in result.lots for b in lot.bids}
     assert statuses == {"ranked", "excluded", "rejected_price", "above_ceiling", "failed_quality"}
     assert all(len(lot.sensitivity.splits) == 4 for lot in result.lots)
+
+
+@pytest.mark.parametrize("seed", range(3))
+@pytest.mark.parametrize("formula", ["relative_to_lowest", "relative_to_mean", "banded_cost_of_care"])
+def test_it_gives_the_reference_result_when_each_bid_shares_one_consensus_scores(seed, formula):
+    """The quality worked out once per ConsensusScores object is the quality of every lot it is in."""
+    spec = tender(seed, formula=formula)
+    expected = reference.evaluate_tender(*build(reference, spec))
+    actual = scoring.evaluate_tender(*build(scoring, spec, shared_scores=True))
+    assert exact(actual) == exact(expected)
+    assert actual.to_dict() == expected.to_dict()
+    inputs = [bid for lot in build(scoring, spec, shared_scores=True)[2] for bid in lot.bids]
+    assert len({id(bid.consensus_scores) for bid in inputs}) < len(inputs) / 2  # really shared
 
 
 @pytest.mark.parametrize("seed", range(3))
