@@ -223,15 +223,6 @@ def has_conflict(user: User | AnonymousUser, tender: Tender, provider: Provider 
     return _provider_id(provider) in conflicted_provider_ids(user, tender)
 
 
-def declarations_complete(user: User | AnonymousUser, tender: Tender) -> bool:
-    """The panel member has declared (conflict or not) about every bidding provider."""
-    assignment = panel_assignment(user, tender)
-    if assignment is None:
-        return False
-    declared = set(assignment.declarations.values_list("provider_id", flat=True))
-    return _bidding_provider_ids(tender) <= declared
-
-
 def panel_may_read(user: User | AnonymousUser, tender: Tender, provider: Provider | int | None) -> bool:
     """A panel member may open this provider's bid: assigned, bids opened, every bidder declared, no conflict here."""
     if is_sealed(tender) or tender.status not in _READABLE_STATUSES:
@@ -288,13 +279,6 @@ def can_award(user: User | AnonymousUser, tender: Tender | None) -> bool:
 def can_answer_clarifications(user: User | AnonymousUser, tender: Tender | None) -> bool:
     """None: asked before the question is looked up, so a stranger learns nothing about which exist."""
     return is_commissioner(user)
-
-
-def can_see_draft_tender(user: User | AnonymousUser, tender: Tender) -> bool:
-    """Draft tenders are for the commissioning side to prepare; everyone signed in sees published ones."""
-    if tender.status == TenderStatus.DRAFT:
-        return is_procurement_staff(user)
-    return is_authenticated(user)
 
 
 # --------------------------------------------------------------------------
@@ -492,8 +476,4 @@ def can_run_evaluation(user: User | AnonymousUser, tender: Tender) -> bool:
 
 def can_read_reports(user: User | AnonymousUser, tender: Tender | None = None) -> bool:
     """Award reports, assessment summaries, exports: commissioners and legal."""
-    return is_commissioner(user) or is_legal(user)
-
-
-def can_generate_reports(user: User | AnonymousUser, tender: Tender | None = None) -> bool:
     return is_commissioner(user) or is_legal(user)

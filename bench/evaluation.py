@@ -201,6 +201,7 @@ def _system_evaluation(work: Workload, locations: tuple[dict[str, Any], dict[str
     divergent = 0
     # As evaluation.assemble does: each distinct price converted once, a bid's scores checked once.
     contact_hour_price = cache(lambda hourly: per_contact_hour(hourly, basis))
+    above_ceiling = cache(is_above_ceiling)
     no_scores = ConsensusScores()
     for i in range(size.bids):
         medians = {}
@@ -219,7 +220,7 @@ def _system_evaluation(work: Workload, locations: tuple[dict[str, Any], dict[str
             status, reason = Eligibility.ELIGIBLE, ""
             if excluded:
                 status, reason = Eligibility.EXCLUDED, check.reason
-            elif is_above_ceiling(hourly, ceilings[lot]):
+            elif above_ceiling(hourly, ceilings[lot]):
                 status = Eligibility.ABOVE_CEILING
                 reason = f"priced above the lot's published ceiling: £{money_text(hourly)} per billed hour"
             per_lot[lot].append(

@@ -86,10 +86,10 @@ RESULTS (EvaluationRun.results), schema 1::
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from decimal import Decimal
-from functools import cache, lru_cache
+from functools import cache
 from typing import Any
 
 from common.money import pennies, to_decimal
@@ -200,7 +200,6 @@ def _basis(tender: Mapping[str, Any]) -> MinuteBasis:
     return MinuteBasis(int(tender["contact_minutes"]), int(tender["travel_minutes"]))
 
 
-@lru_cache(maxsize=65536)  # issue 17: a tender's 20,000 bid-lots share a few thousand prices and ceilings
 def is_above_ceiling(hourly_price: Decimal | str, ceiling: Decimal | str | None) -> bool:
     """A price per billed unit above the lot's published ceiling (compared to the penny, as both are shown)."""
     if ceiling is None or ceiling == "":
@@ -208,8 +207,13 @@ def is_above_ceiling(hourly_price: Decimal | str, ceiling: Decimal | str | None)
     return pennies(to_decimal(hourly_price)) > pennies(to_decimal(ceiling))
 
 
-def _price_status(bid: Mapping[str, Any], lot: Mapping[str, Any] | None = None) -> tuple[Eligibility, str, bool]:
-    """Status on entry to scoring, its reason, and whether a clarification is still open."""
+def _price_status(
+    bid: Mapping[str, Any], lot: Mapping[str, Any] | None = None,
+    above_ceiling: Callable[[Any, Any], bool] = is_above_ceiling,
+) -> tuple[Eligibility, str, bool]:
+    """Status on entry to scoring, its reason, and whether a clarification is still open.
+
+    `above_ceiling`: `is_above_ceiling`, or a memo of it for one evaluation's many bid-lots."""
     cqc = bid.get("cqc") or {}
     if cqc.get("outcome") == "excluded":
         return Eligibility.EXCLUDED, f"CQC: {cqc.get('reason', '')}".strip(), False
@@ -223,7 +227,7 @@ def _price_status(bid: Mapping[str, Any], lot: Mapping[str, Any] | None = None) 
         ).strip()
         return Eligibility.REJECTED_PRICE, reason, False
     ceiling = (lot or {}).get("ceiling_price")
-    if is_above_ceiling(bid["hourly_price"], ceiling):
+    if above_ceiling(bid["hourly_price"], ceiling):
         reason = (
             f"priced above the lot's published ceiling: £{money_text(bid['hourly_price'])} per billed hour "
             f"against a ceiling of £{money_text(ceiling)}"
@@ -285,6 +289,7 @@ def _tender_result_from_inputs(inputs: Mapping[str, Any]) -> TenderResult:
     # each distinct price converted once: issue 17, a tender's 20,000 bid-lots share far fewer of both.
     consensus_of: dict[tuple[tuple[str, str], ...], ConsensusScores] = {}
     contact_hour_price = cache(lambda text: per_contact_hour(to_decimal(text), basis))
+    above_ceiling = cache(is_above_ceiling)
 
     def consensus(bid: Mapping[str, Any]) -> ConsensusScores:
         signature = tuple((key, str(c["score"])) for key, c in (bid.get("consensus") or {}).items())
@@ -299,7 +304,7 @@ def _tender_result_from_inputs(inputs: Mapping[str, Any]) -> TenderResult:
         bids = []
         weight = to_decimal(lot.get("package_price_weight") or "0")
         for bid in lot["bids"]:
-            status, reason, unresolved = _price_status(bid, lot)
+            status, reason, unresolved = _price_status(bid, lot, above_ceiling)
             scores = ConsensusScores() if status is Eligibility.EXCLUDED else consensus(bid)
             bids.append(
                 BidInput(

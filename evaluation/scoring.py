@@ -1464,16 +1464,35 @@ def _lowest_excluding(bids: list[_Scored], bid: _Scored) -> Decimal:
     return lowest
 
 
-def _split_order(
-    a: Decimal, b: Decimal, ordered: list[_Scored],
+def _cheapest_at_each_quality(ordered: list[_Scored], winner: _Scored) -> list[_Scored]:
+    """The bids other than the winner priced lowest among those of the same quality (all of them where
+    several share that price). Only these can be on the quality/price frontier: a dearer bid of the
+    same quality comes after them in (quality, price) order and is never strictly cheaper. Issue 17:
+    sorting a short list instead of every bid in the lot."""
+    cheapest: dict[Decimal, list[_Scored]] = {}
+    for s in ordered:
+        if s is winner:
+            continue
+        group = cheapest.get(s.neg_fraction)
+        if group is None:
+            cheapest[s.neg_fraction] = [s]
+        elif s.price < group[0].price:
+            group[:] = [s]
+        elif s.price == group[0].price:
+            group.append(s)
+    return [s for group in cheapest.values() for s in group]
+
+
+def _split_ranking(
+    a: Decimal, b: Decimal, ordered: list[_Scored], refs: list[str],
     fractions: npt.NDArray[np.float64], price_fractions: npt.NDArray[np.float64],
-) -> list[_Scored]:
-    """`ordered` sorted by `_key(a, b, s)`: by float total, runs too close to call by `_key`. Call in _EXACT."""
+) -> tuple[str, ...]:
+    """The references of `ordered` (`refs`, same positions) in `_key(a, b, s)` order: by float total,
+    runs too close to call by `_key`. Call in _EXACT."""
     index, runs = _float_order(a, b, fractions, price_fractions)
-    result = [ordered[i] for i in index]
     for start, stop in runs:
-        result[start:stop] = sorted(result[start:stop], key=lambda s: _key(a, b, s))
-    return result
+        index[start:stop] = sorted(index[start:stop], key=lambda i: _key(a, b, ordered[i]))
+    return tuple(map(refs.__getitem__, index))
 
 
 def _sensitivity(
@@ -1491,7 +1510,8 @@ def _sensitivity(
         ordered = [s for s in ordered if s.bid.bid_ref not in skip]
     qw, pw = rules.quality_weight, rules.price_weight
     own = (qw, pw)
-    base = tuple(map(_BID_REF, ordered))
+    refs = list(map(_BID_REF, ordered))
+    base = tuple(refs)
     winner = base[0] if base else None
     splits = [own] + [split for split in rules.sensitivity_splits if split != own]
     outcomes = []
@@ -1506,7 +1526,7 @@ def _sensitivity(
         if (a, b) == own:
             ranking = base
         elif floats:
-            ranking = tuple(map(_BID_REF, _split_order(a, b, ordered, fractions, price_fractions)))
+            ranking = _split_ranking(a, b, ordered, refs, fractions, price_fractions)
         else:
             ranking = tuple(map(_BID_REF, sorted(ordered, key=lambda s: _key(a, b, s))))
         outcomes.append(
@@ -1549,9 +1569,7 @@ def _sensitivity(
     # one that is), so only the frontier is checked.
     frontier: list[_Scored] = []
     best_price: Decimal | None = None
-    for _, s in _by_key_then_tie([((s.neg_fraction, s.price), s) for s in ordered]):
-        if s is w:
-            continue
+    for _, s in _by_key_then_tie([((s.neg_fraction, s.price), s) for s in _cheapest_at_each_quality(ordered, w)]):
         if best_price is None or s.price < best_price:
             frontier.append(s)
             best_price = s.price

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import QuerySet
 
 from accounts import permissions
-from evaluation.assemble import SCHEMA, money_text, score_spread
+from evaluation.assemble import SCHEMA, score_spread
 from evaluation.models import (
     BidAssessment,
     ConflictDeclaration,
@@ -294,10 +294,6 @@ def may_see_individual_scores(*, user: User | AnonymousUser, tender: Tender) -> 
 def may_see_prices(*, user: User | AnonymousUser, tender: Tender) -> bool:
     """Two envelopes: prices and price checks stay closed to everyone until the commissioner opens them."""
     return permissions.can_see_prices(user, tender)
-
-
-def may_see_results(*, user: User | AnonymousUser, tender: Tender) -> bool:
-    return permissions.can_see_results(user, tender)
 
 
 # Lot-level figures computed over every bid's price: hidden from a reader who may not see every bidder.
@@ -629,7 +625,3 @@ def evaluation_inputs(*, tender: Tender) -> dict[str, Any]:
 def run_is_stale(*, run: EvaluationRun) -> bool:
     """True when the inputs have changed since the run (e.g. a consensus changed after lock)."""
     return content_digest(evaluation_inputs(tender=run.tender)) != run.inputs_digest
-
-
-def price_display(value: Any) -> str | None:
-    return money_text(value)

@@ -705,7 +705,8 @@ def price_envelope_open(*, tender: Tender, user: User) -> Tender:
 
     Moves an opened tender to in evaluation.
     """
-    _require_commissioner(user, "open the price envelope")
+    if not permissions.can_open_price_envelope(user, tender):
+        raise PermissionDeniedError("Only a commissioner can open the price envelope.")
     now = timezone.now()
     tender = _locked_tender(tender)
     _require_working(tender, "open the price envelope")
@@ -790,8 +791,8 @@ def evaluation_run(*, tender: Tender, user: User | None = None) -> EvaluationRun
     Needs quality locked and the price envelope open. No user means the system (the
     evaluate command). The same inputs always give identical results.
     """
-    if user is not None:
-        _require_commissioner(user, "run the evaluation")
+    if user is not None and not permissions.can_run_evaluation(user, tender):
+        raise PermissionDeniedError("Only a commissioner can run the evaluation.")
     now = timezone.now()
     tender = _locked_tender(tender)
     _require_working(tender, "run the evaluation")

@@ -22,17 +22,11 @@ from accounts.permissions import (  # noqa: F401  (re-exported for existing impo
     may_bid,
 )
 from tenders.models import BidVersion, DocumentEnvelope, Tender
-from tenders.transitions import TenderStatus
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
     from accounts.models import User
-
-
-def tender_open_for_bids(tender: Tender) -> bool:
-    """Published (not yet closed) status; the deadline itself is checked by the services on the server clock."""
-    return tender.status == TenderStatus.PUBLISHED.value
 
 
 def sealed_message(tender: Tender) -> str:

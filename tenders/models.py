@@ -278,11 +278,6 @@ class Lot(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    @property
-    def hourly_price_weight(self) -> Decimal:
-        """The share (%) of the price score taken from the hourly price."""
-        return Decimal("100") - (self.package_price_weight or Decimal("0"))
-
 
 class QualityQuestion(models.Model):
     tender = models.ForeignKey(Tender, on_delete=models.CASCADE, related_name="questions")

@@ -5,13 +5,10 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from django.utils import timezone
-
 from accounts import permissions
 from accounts.permissions import is_own_bid
 from common.audit import audit_record
 from common.errors import PermissionDeniedError, TransitionNotAllowed
-from common.timezone import UK_TZ
 from notifications.models import NotificationKind
 from notifications.services import notifications_send
 from providers.models import ProviderStatus
@@ -74,11 +71,6 @@ def _submission_deadline(tender: Tender) -> datetime:
     if tender.submission_deadline is None:
         raise TransitionNotAllowed(f"Tender {tender.reference} has no submission deadline set yet.")
     return tender.submission_deadline
-
-
-
-def _london(value: datetime) -> str:
-    return timezone.localtime(value, UK_TZ).strftime("%H:%M:%S on %-d %B %Y")
 
 
 def _require_provider_user(user: User, *, approved: bool = True) -> int:

@@ -19,7 +19,7 @@ from django.utils import timezone
 from common.arrival import request_arrival
 from common.audit import audit_record
 from common.errors import DeadlinePassed, PermissionDeniedError, RuleViolation, TransitionNotAllowed
-from common.timezone import uk_minute_text
+from common.timezone import uk_minute_text, uk_second_text
 from providers.models import ProviderStatus
 from tenders.bidding_rules import (
     MAX_PACKAGE_PRICE,
@@ -52,7 +52,6 @@ from tenders.models import (
 )
 from tenders.receipts import bid_version_content, content_digest
 from tenders.services._common import (
-    _london,
     _require_own_bid,
     _require_provider_user,
     _submission_deadline,
@@ -478,7 +477,7 @@ def _record_late(*, late: _Late, user: User, channel: str, key: str) -> None:
 def _late_message(late: _Late) -> str:
     return (
         f"Your bid was not submitted: the deadline was {uk_minute_text(late.deadline)} (UK time) and your"
-        f" submission reached our server at {_london(late.attempted_at)}. Late submissions cannot be accepted."
+        f" submission reached our server at {uk_second_text(late.attempted_at)}. Late submissions cannot be accepted."
         " This attempt has been recorded."
     )
 

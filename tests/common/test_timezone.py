@@ -37,3 +37,10 @@ def test_messages_name_a_moment_in_uk_time_to_the_minute():
 
     assert uk_minute_text(datetime(2027, 1, 15, 14, 30, tzinfo=UTC)) == "14:30 on 15 January 2027"
     assert uk_minute_text(datetime(2027, 7, 3, 14, 30, tzinfo=UTC)) == "15:30 on 3 July 2027"  # BST
+
+
+def test_a_late_submission_is_named_to_the_second_in_uk_time():
+    from common.timezone import uk_second_text
+
+    assert uk_second_text(datetime(2027, 1, 15, 14, 30, 5, 999999, tzinfo=UTC)) == "14:30:05 on 15 January 2027"
+    assert uk_second_text(datetime(2027, 7, 3, 23, 59, 59, tzinfo=UTC)) == "00:59:59 on 4 July 2027"  # BST

@@ -246,8 +246,8 @@ def test_it_takes_the_exact_path_for_figures_floats_cannot_hold(monkeypatch):
         bid.update(status="eligible", price_per_contact_hour=D("1E+400"),
                    consensus_scores={"q1": D(5), "q2": D(3), "q3": D(7)})
     used = []
-    real = scoring._split_order
-    monkeypatch.setattr(scoring, "_split_order", lambda *args: used.append(args[2]) or real(*args))
+    real = scoring._split_ranking
+    monkeypatch.setattr(scoring, "_split_ranking", lambda *args: used.append(args[2]) or real(*args))
     result = assert_identical(spec, rendered=False)
     assert any(b.price_per_contact_hour == D("1E+400") for b in result.lots[0].ranked)
     lots_ordered_by_floats = {s.bid.lot_key for ordered in used for s in ordered}
