@@ -203,6 +203,7 @@ def _system_evaluation(work: Workload, locations: tuple[dict[str, Any], dict[str
     contact_hour_price = cache(lambda hourly: per_contact_hour(hourly, basis))
     above_ceiling = cache(is_above_ceiling)
     no_scores = ConsensusScores()
+    lot_keys = [f"L{lot + 1:02d}" for lot in range(size.lots)]  # one string per lot, as the inputs' lot["key"]
     for i in range(size.bids):
         medians = {}
         for j, key in enumerate(keys):
@@ -225,7 +226,7 @@ def _system_evaluation(work: Workload, locations: tuple[dict[str, Any], dict[str
                 reason = f"priced above the lot's published ceiling: £{money_text(hourly)} per billed hour"
             per_lot[lot].append(
                 BidInput(
-                    bid_ref=bid_ref(i, lot), provider_key=provider, lot_key=f"L{lot + 1:02d}",
+                    bid_ref=bid_ref(i, lot), provider_key=provider, lot_key=lot_keys[lot],
                     status=status, reason=reason,
                     price_per_contact_hour=contact_hour_price(hourly),
                     consensus_scores=no_scores if excluded else consensus,
@@ -233,7 +234,7 @@ def _system_evaluation(work: Workload, locations: tuple[dict[str, Any], dict[str
                 )
             )
     lots = [
-        LotInput(lot_key=f"L{lot + 1:02d}", hours_per_week=Decimal(int(work.hours[lot])), bids=per_lot[lot])
+        LotInput(lot_key=lot_keys[lot], hours_per_week=Decimal(int(work.hours[lot])), bids=per_lot[lot])
         for lot in range(size.lots)
     ]
     return evaluate_tender(rules, questions, lots)
