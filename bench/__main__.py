@@ -5,7 +5,7 @@
     python -m bench --smoke              # tiny sizes: checks they run, measures nothing useful
     python -m bench --json out.json      # also write every figure as JSON
 
-Names: evaluation, burst, pdf, cqc, api. The in-process benchmarks use a SQLite file in a
+Names: evaluation, burst, pdf, cqc, api, submission. The in-process benchmarks use a SQLite file in a
 temporary directory, or a fresh PostgreSQL database made (and dropped) on the server
 DATABASE_URL points at, or BENCH_DATABASE_URL as it is. The deadline burst makes and drops
 its own PostgreSQL database on 127.0.0.1 (BENCH_PG_URL, default
@@ -51,12 +51,19 @@ def _api(smoke: bool) -> Result:
     return api_list.run(api_list.SMOKE if smoke else api_list.FULL)
 
 
+def _submission(smoke: bool) -> Result:
+    from bench import submission_cost
+
+    return submission_cost.run(submission_cost.SMOKE if smoke else submission_cost.FULL)
+
+
 BENCHMARKS: dict[str, Callable[[bool], Result]] = {
     "evaluation": _evaluation,
     "burst": _burst,
     "pdf": _pdf,
     "cqc": _cqc,
     "api": _api,
+    "submission": _submission,
 }
 
 

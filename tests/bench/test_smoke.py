@@ -10,7 +10,7 @@ from urllib.parse import quote
 import pytest
 from django.conf import settings
 
-from bench import api_list, award_pdf, cqc_import, deadline_burst, evaluation
+from bench import api_list, award_pdf, cqc_import, deadline_burst, evaluation, submission_cost
 from bench.common import Result, table
 
 
@@ -58,6 +58,20 @@ def test_it_runs_the_api_list_benchmark_and_counts_its_queries():
     _ran(result)
     assert result.figures["tenders_listed"] == api_list.SMOKE.tenders
     assert 0 < result.figures["queries"] <= 6
+
+
+@pytest.mark.django_db
+def test_it_prices_a_submission_against_the_bare_insert_and_single_statements():
+    result = submission_cost.run(submission_cost.SMOKE)
+    _ran(result)
+    figures = result.figures
+    assert figures["budget_beyond_bare_ms"] == pytest.approx(0.5 * figures["bare_cpu_p50_ms"], abs=0.01)
+    for name in ("orm_bid_with_tender_and_provider_ms", "orm_bid_id_ms", "orm_lock_and_save_ms", "raw_sql_bid_id_ms"):
+        assert figures[name] > 0, name
+    from tenders.models import BidVersion
+
+    submitted = BidVersion.objects.filter(bid__tender__reference="COST-TENDER", status="submitted").count()
+    assert submitted == submission_cost.SMOKE.providers + 1  # every submission was accepted and stored
 
 
 @pytest.mark.skipif(bool(award_pdf.pango_missing()), reason="WeasyPrint needs Pango (libpango-1.0-0)")
