@@ -1,4 +1,5 @@
-"""A provider, in a real browser, from signing in to the receipt (Debian's Chromium through Playwright).
+"""A provider, in a real browser, from signing in to the receipt (Debian's Chromium through Playwright),
+removing a document uploaded by mistake on the way.
 
 Runs at desktop and phone width (tests/browser/conftest.py).
 """
@@ -19,6 +20,8 @@ def test_a_provider_signs_in_bids_and_gets_a_receipt(live_server, page, bidder, 
     lot = tender.lots.get(number=1)
     policy = tmp_path / "safeguarding-policy.pdf"
     policy.write_bytes(PDF_BYTES)
+    draft_plan = tmp_path / "staffing-plan-draft.pdf"
+    draft_plan.write_bytes(PDF_BYTES.replace(b"%PDF-1.4\n", b"%PDF-1.4\n% draft staffing plan\n"))  # not a copy
 
     sign_in(page, live_server.url, bidder.username, PASSWORD, next_url="/portal/")
     expect(page.get_by_role("heading", name="Your bids")).to_be_visible()
@@ -48,9 +51,16 @@ def test_a_provider_signs_in_bids_and_gets_a_receipt(live_server, page, bidder, 
     page.get_by_role("button", name="Save and return to your bid").click()
 
     page.get_by_role("link", name="Supporting documents").click()
-    page.get_by_label("Upload a file").set_input_files(str(policy))
-    page.get_by_role("button", name="Upload file").click()
-    expect(page.get_by_text("safeguarding-policy.pdf has been uploaded.")).to_be_visible()
+    for upload in (draft_plan, policy):
+        page.get_by_label("Upload a file").set_input_files(str(upload))
+        page.get_by_role("button", name="Upload file").click()
+        expect(page.get_by_text(f"{upload.name} has been uploaded.")).to_be_visible()
+    # A file uploaded by mistake is removed; its button names it for a screen reader.
+    page.get_by_role("button", name="Remove staffing-plan-draft.pdf").click()
+    expect(page.get_by_text("The document has been removed.")).to_be_visible()
+    expect(page.get_by_role("link", name="staffing-plan-draft.pdf")).to_have_count(0)
+    expect(page.get_by_role("link", name="safeguarding-policy.pdf")).to_be_visible()
+    assert_accessible(page)
     page.get_by_role("link", name="Return to your bid").click()
 
     page.get_by_role("link", name="Declarations").click()
@@ -71,4 +81,5 @@ def test_a_provider_signs_in_bids_and_gets_a_receipt(live_server, page, bidder, 
     version = BidVersion.objects.get(bid=bid)
     expect(page.locator("#digest")).to_have_text(version.digest)
     assert version.content["lots"][0]["hourly_price"] == "18.50"
+    assert [d.original_name for d in version.documents.all()] == ["safeguarding-policy.pdf"]
     assert not [e for e in console_errors if "Content Security Policy" in e], console_errors
