@@ -224,17 +224,24 @@ def submission_problems(
 
 def provider_price_message(
     *, status: str, per_contact_hour: Decimal, model_minimum: Decimal, statutory_floor: Decimal,
-    gap_amount: Decimal, gap_percent: Decimal,
+    gap_amount: Decimal, gap_percent: Decimal, package_hours: Decimal | None = None,
 ) -> str:
     """The cost-of-care check in words for the bidder: the bid pages, and the API's `bidder_message`, which
     static/js/bid_price_check.js shows as they type. Money to the penny and percentages to 2 places, half up
     (`f"{x:.2f}"` would round half to even: £15.045 would read £15.04 here and £15.05 everywhere else).
+
+    `package_hours`: the check is of a package price, spread over the package's hours (issue 15's package
+    check, `pricing.selectors.lot_package_price_check`), and the message says so.
     """
     per_contact_hour, model_minimum, statutory_floor, gap_amount = (
         pennies(per_contact_hour), pennies(model_minimum), pennies(statutory_floor), pennies(gap_amount)
     )
     gap_percent = quantize_score(gap_percent)
     hourly = f"£{per_contact_hour} per contact hour"
+    if package_hours is not None:
+        hours = f"{package_hours.normalize():f}"
+        hourly = f"this package price ({hourly} over its {hours} hours)"
+    lead = hourly[0].upper() + hourly[1:]  # at the start of a sentence
     if status == "below_statutory_floor":
         return (
             f"Warning: {hourly} is below £{statutory_floor}, the least that pays the National Living Wage with"
@@ -247,7 +254,7 @@ def provider_price_message(
             f" sustainable minimum of £{model_minimum}. The council will ask you to explain this price."
         )
     if status == "above_ceiling":
-        return f"{hourly}. This price is above the lot's ceiling price."
+        return f"{lead}. This price is above the lot's ceiling price."
     if status == "far_above_model":
-        return f"{hourly}, {gap_percent}% above the cost-of-care model's minimum of £{model_minimum}."
-    return f"{hourly}: within the cost-of-care range (model minimum £{model_minimum})."
+        return f"{lead}, {gap_percent}% above the cost-of-care model's minimum of £{model_minimum}."
+    return f"{lead}: within the cost-of-care range (model minimum £{model_minimum})."

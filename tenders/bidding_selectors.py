@@ -1,6 +1,7 @@
 """Read paths for the provider portal and the sealed bid register, shaped to avoid N+1 queries."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -161,12 +162,23 @@ def contact_hour_price(*, tender: Tender, price: Decimal) -> Decimal | None:
 
 def lot_price_check(*, lot: Lot, price: Decimal) -> dict[str, Any] | None:
     """The cost-of-care check for a price, worded for the bidder; None when it cannot be made."""
-    try:
-        from pricing.selectors import lot_price_check as check
-    except ImportError:
+    from pricing.selectors import lot_price_check as check
+
+    return _bidder_check(lambda: check(lot=lot, price=price))
+
+
+def lot_package_check(*, lot: Lot, package_price: Decimal) -> dict[str, Any] | None:
+    """The same for a package price, over the lot's package hours; None when it cannot be made."""
+    from pricing.selectors import lot_package_price_check as check
+
+    if not lot.package_pricing or not lot.package_hours:
         return None
+    return _bidder_check(lambda: check(lot=lot, package_price=package_price), package_hours=lot.package_hours)
+
+
+def _bidder_check(check: Callable[[], Any], package_hours: Decimal | None = None) -> dict[str, Any] | None:
     try:
-        result = check(lot=lot, price=price)
+        result = check()
         figures = {
             name: pennies(getattr(result, name))
             for name in ("price_per_contact_hour", "model_minimum", "statutory_floor")
@@ -176,6 +188,7 @@ def lot_price_check(*, lot: Lot, price: Decimal) -> dict[str, Any] | None:
         message = provider_price_message(
             status=status, per_contact_hour=figures["price_per_contact_hour"], model_minimum=figures["model_minimum"],
             statutory_floor=figures["statutory_floor"], gap_amount=gap, gap_percent=gap / figures["model_minimum"] * 100,
+            package_hours=package_hours,
         )
     except Exception:  # noqa: BLE001 - a missing preset or a bad figure must not break the bid page
         return None

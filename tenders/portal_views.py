@@ -206,15 +206,19 @@ def _lots_priced(count: int) -> str:
     return "No lots chosen yet" if count == 0 else f"{count} lot{'' if count == 1 else 's'} priced"
 
 
-def _price_rows(tender: Tender, lots: list[Lot], prices: dict[int, Any]) -> list[dict[str, Any]]:
+def _price_rows(
+    tender: Tender, lots: list[Lot], prices: dict[int, Any], packages: dict[int, Any] | None = None
+) -> list[dict[str, Any]]:
     """Server-side price checks for re-rendered pages (the live ones come from bid_price_check.js)."""
     rows = []
     for lot in lots:
         price = prices.get(lot.pk)
+        package = (packages or {}).get(lot.pk)
         rows.append({
             "lot": lot,
             "per_contact_hour": sel.contact_hour_price(tender=tender, price=price) if price else None,
             "check": sel.lot_price_check(lot=lot, price=price) if price else None,
+            "package_check": sel.lot_package_check(lot=lot, package_price=package) if package else None,
         })
     return rows
 
@@ -239,10 +243,13 @@ def bid_prices(request: AuthenticatedHttpRequest, reference: str) -> HttpRespons
         success="Your lots and prices have been saved.", redirect_to=reverse("bidding-bid", args=[bid.reference]),
     )):
         return done
-    shown = {lot_id: p.hourly_price for lot_id, p in saved.items()}
+    shown = {lot_id: (p.hourly_price, p.package_price) for lot_id, p in saved.items()}
     if form.is_bound:  # re-rendered with errors: check the prices just typed, not the saved ones
-        shown = {lot_id: hourly for lot_id, (hourly, _package) in getattr(form, "cleaned_data", {}).get("prices", {}).items()}
-    checks = {row["lot"].pk: row for row in _price_rows(tender, lots, shown)}
+        shown = getattr(form, "cleaned_data", {}).get("prices", {})
+    checks = {row["lot"].pk: row for row in _price_rows(
+        tender, lots, {lot_id: hourly for lot_id, (hourly, _) in shown.items()},
+        {lot_id: package for lot_id, (_, package) in shown.items()},
+    )}
     rows = [{**row, **checks[row["lot"].pk]} for row in form.rows()]
     return _page(request, "bidding/prices.html", {
         **_bid_context(request, bid), "form": form, "rows": rows, "errors": error_list(form),

@@ -36,9 +36,9 @@ def _minutes(name: str, *, minimum: int, required: bool = True) -> serializers.I
     )
 
 
-def _price(name: str = "price") -> serializers.DecimalField:
+def _price(name: str = "price", required: bool = True) -> serializers.DecimalField:
     return serializers.DecimalField(
-        max_digits=12, decimal_places=4,
+        max_digits=12, decimal_places=4, required=required,
         error_messages={
             "required": f"{name} is required, in pounds, e.g. 12.75.",
             "invalid": f"{name} must be a number of pounds, e.g. 12.75.",
@@ -86,13 +86,25 @@ class CostOfCareQuerySerializer(serializers.Serializer[Any]):
 
 
 class PriceCheckQuerySerializer(serializers.Serializer[Any]):
+    """A price per billed unit, or a package price (checked over the lot's package hours): one of the two."""
+
     lot = serializers.IntegerField(
         min_value=1,
         error_messages={"required": "lot is required: the id of a lot.", "invalid": "lot must be a lot id (a whole number).",
                         "min_value": "lot must be a lot id (a whole number).",
                         "max_string_length": "lot must be a lot id (a whole number)."},
     )
-    price = _price()
+    price = _price(required=False)
+    package_price = _price("package_price", required=False)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if "price" in attrs and "package_price" in attrs:
+            raise serializers.ValidationError({"package_price": ["Give price or package_price, not both."]})
+        if "price" not in attrs and "package_price" not in attrs:
+            raise serializers.ValidationError(
+                {"price": ["price is required, in pounds, e.g. 12.75 (or package_price, for a package)."]}
+            )
+        return attrs
 
 
 def basis_data(basis: MinuteBasis) -> dict[str, Any]:

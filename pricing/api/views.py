@@ -96,16 +96,20 @@ class PriceCheckView(APIView):
         lot = Lot.objects.select_related("tender__rate_preset", "zone").filter(pk=q["lot"], tender__in=visible).first()
         if lot is None:
             raise RuleViolation(f"No lot {q['lot']} on a tender you can see.", field="lot")
-        check = selectors.lot_price_check(lot=lot, price=q["price"])
+        package = "package_price" in q
+        check = (selectors.lot_package_price_check(lot=lot, package_price=q["package_price"]) if package
+                 else selectors.lot_price_check(lot=lot, price=q["price"]))
         shown = shown_figures(check)
         # The bidder's wording, once, on the server: static/js/bid_price_check.js shows it as they type.
         bidder_message = provider_price_message(
             status=check.status.value, per_contact_hour=shown["price_per_contact_hour"],
             model_minimum=shown["model_minimum"], statutory_floor=shown["statutory_floor"],
             gap_amount=shown["gap_amount"], gap_percent=shown["gap_percent"],
+            package_hours=lot.package_hours if package else None,
         )
         return Response({"lot": lot.pk, "tender": lot.tender.reference, **price_check_data(check),
-                         "bidder_message": bidder_message})
+                         "bidder_message": bidder_message,
+                         "package_price": str(pennies(q["package_price"])) if package else None})
 
 
 class RatePresetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin,

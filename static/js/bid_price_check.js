@@ -2,6 +2,8 @@
  * Live cost-of-care check for bid prices.
  * For each price input marked data-price-check-lot, ask GET /api/pricing/check/?lot=&price=
  * (debounced) and write the answer into the aria-live region named by data-price-check-target.
+ * A package price input says data-price-check-param="package_price": it is checked over the
+ * lot's package hours.
  * Anything but a 200 clears the message: the server re-checks on save, and the deadline and
  * rules are enforced there, never here.
  */
@@ -37,6 +39,7 @@
 
   function attach(input) {
     var lot = input.getAttribute("data-price-check-lot");
+    var param = input.getAttribute("data-price-check-param") || "price";
     var target = document.getElementById(input.getAttribute("data-price-check-target"));
     if (!lot || !target) { return; }
     var timer = null;
@@ -47,7 +50,7 @@
       if (!/^\d+(\.\d{1,2})?$/.test(price) || Number(price) <= 0) { show(target, null); return; }
       timer = window.setTimeout(function () {
         var mine = ++sequence;
-        fetch(url + "?lot=" + encodeURIComponent(lot) + "&price=" + encodeURIComponent(price), {
+        fetch(url + "?lot=" + encodeURIComponent(lot) + "&" + param + "=" + encodeURIComponent(price), {
           credentials: "same-origin",
           headers: { "Accept": "application/json" }
         }).then(function (response) {

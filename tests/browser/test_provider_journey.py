@@ -83,3 +83,26 @@ def test_a_provider_signs_in_bids_and_gets_a_receipt(live_server, page, bidder, 
     assert version.content["lots"][0]["hourly_price"] == "18.50"
     assert [d.original_name for d in version.documents.all()] == ["safeguarding-policy.pdf"]
     assert not [e for e in console_errors if "Content Security Policy" in e], console_errors
+
+
+def test_a_provider_sees_the_cost_of_care_check_on_a_package_price_as_they_type(live_server, page, bidder):
+    """Reablement lots priced per package: the package price is checked over its hours, live, like an hourly one."""
+    from tenders import services
+
+    tender = open_tender(lots=1, questions=1, package_lot=True)
+    lot = tender.lots.get()
+    bid = services.bid_start(tender=tender, user=bidder)
+
+    sign_in(page, live_server.url, bidder.username, PASSWORD, next_url=f"/portal/bids/{bid.reference}/prices/")
+    page.get_by_label(f"Lot 1: {lot.zone.name}").check()
+    page.get_by_label("Hourly price for lot 1").fill("18.50")
+    # £200 for a 30-hour package is £6.67 a billed hour, £8.00 per contact hour: below the statutory floor.
+    page.get_by_label("Package price for lot 1").fill("200")
+    expect(page.locator(f"#id_package_{lot.pk}-check")).to_contain_text(
+        "Warning: this package price (£8.00 per contact hour over its 30 hours) is below"
+    )
+    expect(page.locator(f"#id_hourly_{lot.pk}-check")).to_contain_text("£22.20 per contact hour")
+    assert_accessible(page)
+    page.get_by_role("button", name="Save and continue").click()
+    expect(page.get_by_text("Your lots and prices have been saved.")).to_be_visible()
+    assert BidVersion.objects.get(bid=bid).lot_prices.get().package_price == 200

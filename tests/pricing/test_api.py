@@ -266,3 +266,41 @@ def test_bad_preset_values_get_a_400(api_as, commissioner, data, words):
     assert response.status_code == 400
     assert words in str(response.json())
     assert RatePreset.objects.get(slug="2024-25").running_costs_percent == Decimal("0")
+
+
+# --- package prices (issue 15's package check, as the bidder types) ----------------------------------
+
+@pytest.fixture
+def package_lot(lancashire_lot):
+    lancashire_lot.package_pricing, lancashire_lot.package_hours = True, Decimal("30")
+    lancashire_lot.save()
+    return lancashire_lot
+
+
+def test_a_package_price_is_checked_over_the_lots_package_hours(api_as, bidder, package_lot):
+    # £382.50 for 30 billed hours is £12.75 an hour: Lancashire's price, £15.30 per contact hour.
+    response = api_as(bidder).get("/api/pricing/check/", {"lot": package_lot.pk, "package_price": "382.50"})
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    assert body["package_price"] == "382.50" and body["price"] == "12.75"
+    assert body["price_per_contact_hour"] == "15.30" and body["status"] == "below_sustainable_minimum"
+    assert body["bidder_message"].startswith("Warning: this package price (£15.30 per contact hour over its 30 hours)")
+    hourly = api_as(bidder).get("/api/pricing/check/", {"lot": package_lot.pk, "price": "12.75"}).json()
+    assert hourly["package_price"] is None and hourly["status"] == body["status"]  # the same rule, per hour
+
+
+@pytest.mark.parametrize("params, field, words", [
+    ({"price": "12.75", "package_price": "382.50"}, "package_price", "not both"),
+    ({"package_price": "0"}, "package_price", "greater than 0"),
+    ({"package_price": "lots"}, "package_price", "must be a number"),
+])
+def test_bad_package_check_parameters_get_a_clear_400(api_as, bidder, package_lot, params, field, words):
+    response = api_as(bidder).get("/api/pricing/check/", {"lot": package_lot.pk, **params})
+    assert response.status_code == 400
+    assert response.json()["field"] == field and words in response.json()["detail"], response.json()
+
+
+def test_a_lot_without_package_hours_says_so(api_as, bidder, lancashire_lot):
+    response = api_as(bidder).get("/api/pricing/check/", {"lot": lancashire_lot.pk, "package_price": "382.50"})
+    assert response.status_code == 400
+    assert "no package hours" in response.json()["detail"]

@@ -199,3 +199,31 @@ def test_a_provider_removes_a_document_from_the_draft_and_only_from_its_own(clie
     assert not bid.versions.get().documents.exists()
     again = client.post(f"/portal/bids/{bid.reference}/documents/{document.pk}/remove/", follow=True)
     assert "That document is not attached to your draft." in again.content.decode()
+
+
+def test_a_package_price_is_checked_against_the_cost_of_care_like_an_hourly_one(client, bidder):
+    """Issue 15's package check, shown to the bidder: the package price over the lot's package hours."""
+    tender = open_tender(package_lot=True)
+    lot1, lot2 = tender.lots.order_by("number")
+    client.force_login(bidder)
+    client.post(f"/portal/tenders/{tender.reference}/bid/")
+    bid = Bid.objects.get(provider=bidder.provider)
+    prices = f"/portal/bids/{bid.reference}/prices/"
+
+    page = client.get(prices).content.decode()
+    assert f'id="id_package_{lot1.pk}-check"' in page and 'data-price-check-param="package_price"' in page
+    assert f"id_package_{lot2.pk}" not in page  # lot 2 asks no package price
+
+    # £200 for 30 billed hours is £6.67 an hour, £8.00 per contact hour on the 50 + 10 basis: below the floor.
+    low = client.post(prices, {f"lot_{lot1.pk}": "on", f"hourly_{lot1.pk}": "18.50", f"package_{lot1.pk}": "200",
+                               f"lot_{lot2.pk}": "on", f"hourly_{lot2.pk}": "-1"})
+    assert low.status_code == 400  # lot 2's price is wrong; the package just typed is checked on the re-render
+    assert "Warning: this package price (£8.00 per contact hour over its 30 hours) is below £" in low.content.decode()
+
+    client.post(prices, {f"lot_{lot1.pk}": "on", f"hourly_{lot1.pk}": "18.50", f"package_{lot1.pk}": "666"})
+    saved = client.get(prices).content.decode()
+    found = re.search(r'id="id_package_\d+-check"[^>]*><p class="[^"]*">([^<]+)</p>', saved)
+    assert found, saved
+    # 666 / 30 x 60 / 50 = £26.64 per contact hour, under the model's sustainable minimum for this lot.
+    assert found.group(1).startswith("Warning: this package price (£26.64 per contact hour over its 30 hours) is £")
+    assert "below the cost-of-care model&#x27;s sustainable minimum" in found.group(1)

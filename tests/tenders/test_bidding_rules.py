@@ -98,3 +98,17 @@ def test_the_price_check_is_worded_for_the_bidder():
     floor = provider_price_message(status="below_statutory_floor", **figures)
     assert "National Living Wage" in floor and "£10.78" in floor
     assert provider_price_message(status="within_range", **figures).startswith("£15.30 per contact hour: within")
+
+
+def test_a_package_price_check_is_worded_as_the_package_over_its_hours():
+    from tenders.bidding_rules import provider_price_message
+
+    figures = dict(per_contact_hour=Decimal("15.30"), model_minimum=Decimal("17.08"), statutory_floor=Decimal("10.78"),
+                   gap_amount=Decimal("-1.78"), gap_percent=Decimal("-10.42"), package_hours=Decimal("30.00"))
+    below = provider_price_message(status="below_sustainable_minimum", **figures)
+    assert below.startswith("Warning: this package price (£15.30 per contact hour over its 30 hours) is £1.78 (10.42%)")
+    within = provider_price_message(status="within_range", **figures)
+    assert within.startswith("This package price (£15.30 per contact hour over its 30 hours): within")
+    far = provider_price_message(status="far_above_model",
+                                 **{**figures, "gap_percent": Decimal("45"), "package_hours": Decimal("7.5")})
+    assert far.startswith("This package price (£15.30 per contact hour over its 7.5 hours), 45.00% above")
