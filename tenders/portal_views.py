@@ -412,9 +412,11 @@ def _price_warnings(version: BidVersion) -> list[dict[str, Any]]:
     """Every price warning the prices page gave, repeated before submission (issue 16)."""
     warnings = []
     for price in sorted(version.lot_prices.all(), key=lambda p: p.lot.number):
-        check = sel.lot_price_check(lot=price.lot, price=price.hourly_price) if price.hourly_price else None
-        if check and check["status"] != "within_range":
-            warnings.append({"lot": price.lot, "check": check})
+        checks = (
+            sel.lot_price_check(lot=price.lot, price=price.hourly_price) if price.hourly_price else None,
+            sel.lot_package_check(lot=price.lot, package_price=price.package_price) if price.package_price else None,
+        )
+        warnings += [{"lot": price.lot, "check": c} for c in checks if c and c["status"] != "within_range"]
     return warnings
 
 

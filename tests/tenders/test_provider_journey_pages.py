@@ -44,6 +44,19 @@ def test_the_check_page_repeats_every_price_warning(client, bidder):
     assert "ask you to explain this price" in check_page
 
 
+def test_the_check_page_repeats_a_package_price_warning_too(client, bidder):
+    tender = open_tender(lots=1, package_lot=True)
+    bid = services.bid_start(tender=tender, user=bidder)
+    complete_draft(bid, bidder, price="30.00")  # the hourly price is fine; the package is 600 for 30 hours
+    lot = tender.lots.get()
+    services.bid_update_draft(bid=bid, user=bidder, prices={lot.pk: ("30.00", "200.00")})  # £8.00 per contact hour
+    client.force_login(bidder)
+    check_page = client.get(f"/portal/bids/{bid.reference}/check/").content.decode()
+    assert "Price warnings" in check_page
+    assert "Lot 1 (" in check_page and "this package price (£8.00 per contact hour over its 30 hours) is below" in check_page
+    assert check_page.count("govuk-warning-text__icon") == 1  # the hourly price raises none
+
+
 def test_a_bid_not_reconfirmed_by_the_deadline_says_it_still_counts_and_why(client, bidder, commissioner):
     tender = open_tender()
     bid, result = submitted_bid(tender, bidder)
