@@ -426,9 +426,32 @@ def _awards_with_refs(awards: dict[str, Any]) -> dict[str, Any]:
 
 
 def results_from_inputs(inputs: Mapping[str, Any]) -> dict[str, Any]:
-    """The complete stored result of an evaluation run, as a pure function of its inputs."""
+    """The complete stored result of an evaluation run, as a pure function of its inputs.
+
+    A bid's question rows (its scores, rationale and panel) are the same in every lot it prices, so
+    they are rendered once per bid and the same rows appear under each of its lots (issue 17: they
+    were most of the time of a large run). The result is a JSON document to store, not to edit.
+    """
+    with collector_paused():  # a large run renders hundreds of thousands of small objects, no cycles
+        return _results_from_inputs(inputs)
+
+
+def _results_from_inputs(inputs: Mapping[str, Any]) -> dict[str, Any]:
     result = tender_result_from_inputs(inputs)
     questions = list(inputs["questions"])
+    quality_weight = to_decimal(inputs["rules"]["quality_weight"])
+    # bid_ref -> (its consensus, its individual scores, the rows rendered from them)
+    detail_of: dict[str, tuple[Any, Any, list[dict[str, Any]]]] = {}
+
+    def questions_detail(bid: Mapping[str, Any]) -> list[dict[str, Any]]:
+        consensus, individual = bid.get("consensus"), bid.get("individual_scores")
+        known = detail_of.get(bid["bid_ref"])
+        if known is not None and known[0] == consensus and known[1] == individual:
+            return known[2]
+        rows = _questions_detail(questions, bid, quality_weight)
+        detail_of[bid["bid_ref"]] = (consensus, individual, rows)
+        return rows
+
     provider_of = {bid["bid_ref"]: bid["provider"] for lot in inputs["lots"] for bid in lot["bids"]}
     awards = _awards_with_refs(result.awards.to_dict())
     basis = _basis(inputs["tender"])
@@ -467,15 +490,13 @@ def results_from_inputs(inputs: Mapping[str, Any]) -> dict[str, Any]:
                     "package_check": _price_check_display(bid.get("package_check")),
                     "clarification": bid.get("clarification"),
                     "cqc": bid.get("cqc"),
-                    "questions": [] if is_excluded else _questions_detail(
-                        questions, bid, to_decimal(inputs["rules"]["quality_weight"])
-                    ),
+                    "questions": [] if is_excluded else questions_detail(bid),
                 }
             )
         sensitivity = _sensitivity_with_refs(lot_result.sensitivity.to_dict())
         sensitivity["winner_provider"] = provider_of.get(sensitivity["winner"])
         sensitivity["runner_up_provider"] = provider_of.get(sensitivity["runner_up"])
-        lot_dict = lot_result.to_dict()
+        lot_dict = lot_result.to_dict(with_bids=False)  # the bids are rendered above, with their details
         lots_out.append(
             {
                 "lot": lot_in["number"],

@@ -693,8 +693,10 @@ class LotResult:
                 return b
         raise KeyError(bid_ref)
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
+    def to_dict(self, with_bids: bool = True) -> dict[str, Any]:
+        """JSON-ready. `with_bids=False` leaves the bids out, for a caller that renders them itself
+        (issue 17: `evaluation.assemble` did every bid twice)."""
+        rendered = {
             "lot_key": self.lot_key,
             "hours_per_week": str(self.hours_per_week),
             "provisional": self.provisional,
@@ -702,11 +704,14 @@ class LotResult:
             "lowest_acceptable_price": _display_money(self.lowest_acceptable_price),
             "mean_acceptable_price": _display_money(self.mean_acceptable_price),
             "cost_of_care_benchmark": _display_money(self.cost_of_care_benchmark),
-            "bids": [b.to_dict() for b in self.bids],
+            "bids": [b.to_dict() for b in self.bids] if with_bids else None,
             "sensitivity": self.sensitivity.to_dict(),
             "ties": [t.to_dict() for t in self.ties],
             "package_weight": str(self.package_weight),
         }
+        if not with_bids:
+            del rendered["bids"]
+        return rendered
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,26 @@ def test_it_runs_the_evaluation_benchmark_and_the_baseline_agrees_with_the_exact
     assert result.figures["above_ceiling_bid_lots"] > 0
     assert result.figures["drawn_ties"] > 0
     assert result.figures["figures_compared"] > 1000
+    assert result.figures["stored_run_cpu_seconds"] > 0
+
+
+def test_the_stored_inputs_of_the_evaluation_benchmark_score_as_the_pure_path_does():
+    """The stored run the benchmark times is the same tender: same statuses per bid-lot (only the
+    references differ, and with them the drawing of lots, so awards are not compared)."""
+    from collections import Counter
+
+    from evaluation.assemble import money_text, results_from_inputs
+
+    work = evaluation.generate(evaluation.SMOKE)
+    locations = evaluation._locations(work)
+    pure = evaluation.system_evaluation(work, locations)
+    stored = results_from_inputs(evaluation.stored_inputs(work, locations))
+    assert Counter(str(b.status) for lot in pure.lots for b in lot.bids) == Counter(
+        b["status"] for lot in stored["lots"] for b in lot["bids"]
+    )
+    assert [money_text(lot.lowest_acceptable_price) for lot in pure.lots] == [
+        lot["lowest_acceptable_price"] for lot in stored["lots"]
+    ]
 
 
 def test_the_evaluation_benchmark_notices_a_figure_the_baseline_gets_wrong():
