@@ -422,22 +422,38 @@ def _price_check_dict(check: Any) -> dict[str, Any]:
     }
 
 
-def lot_price_check(*, lot: Lot, price: Any) -> dict[str, Any] | None:
-    """The pricing module's check of a price, as JSON; None when the tender has no cost model."""
+def lot_price_check(*, lot: Lot, price: Any, models: dict[int, Any] | None = None) -> dict[str, Any] | None:
+    """The pricing module's check of a price, as JSON; None when the tender has no cost model.
+
+    `models`: a memo of each lot's cost model, for a caller checking every bid on every lot (the model
+    is the same for all of a lot's bids; issue 17: working it out again was most of a check's time)."""
     if lot.tender.rate_preset_id is None:
         return None
     from pricing.selectors import lot_price_check as check_price  # pricing owns the model
 
-    return _price_check_dict(check_price(lot=lot, price=price))
+    return _price_check_dict(check_price(lot=lot, price=price, benchmark=_lot_model(lot, models)))
 
 
-def lot_package_check(*, lot: Lot, package_price: Any) -> dict[str, Any] | None:
+def lot_package_check(*, lot: Lot, package_price: Any, models: dict[int, Any] | None = None) -> dict[str, Any] | None:
     """The package price checked against package hours x the model's rate (issue 15); None if not asked or no model."""
     if package_price is None or not lot.package_pricing or not lot.package_hours or lot.tender.rate_preset_id is None:
         return None
     from pricing.selectors import lot_package_price_check  # pricing owns the model
 
-    return _price_check_dict(lot_package_price_check(lot=lot, package_price=package_price))
+    return _price_check_dict(
+        lot_package_price_check(lot=lot, package_price=package_price, benchmark=_lot_model(lot, models))
+    )
+
+
+def _lot_model(lot: Lot, models: dict[int, Any] | None) -> Any:
+    """The lot's cost model from the memo (worked out on first use), or None to let pricing work it out."""
+    if models is None:
+        return None
+    if lot.pk not in models:
+        from pricing.selectors import lot_benchmark as benchmark
+
+        models[lot.pk] = benchmark(lot=lot)
+    return models[lot.pk]
 
 
 def lot_benchmark(*, lot: Lot) -> str | None:
@@ -538,6 +554,7 @@ def evaluation_inputs(*, tender: Tender) -> dict[str, Any]:
         )
 
     lots_out = []
+    models: dict[int, Any] = {}  # each lot's cost model, worked out once for all its bids
     for lot in lots:
         lot.tender = tender
         bids_out = []
@@ -567,8 +584,12 @@ def evaluation_inputs(*, tender: Tender) -> dict[str, Any]:
                     "hourly_price": str(price.hourly_price),
                     "package_price": None if price.package_price is None else str(price.package_price),
                     "cqc": cqc,
-                    "price_check": None if excluded else lot_price_check(lot=lot, price=price.hourly_price),
-                    "package_check": None if excluded else lot_package_check(lot=lot, package_price=price.package_price),
+                    "price_check": None if excluded else lot_price_check(
+                        lot=lot, price=price.hourly_price, models=models
+                    ),
+                    "package_check": None if excluded else lot_package_check(
+                        lot=lot, package_price=price.package_price, models=models
+                    ),
                     "clarification": _clarification_dict(clar.get((bid.pk, lot.pk))),
                     "consensus": {} if excluded else dict(consensus[bid.pk]),
                     "individual_scores": {} if excluded else {k: v for k, v in individual[bid.pk].items()},

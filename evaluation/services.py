@@ -674,15 +674,16 @@ def _raise_clarifications(tender: Tender, now: datetime, user: User | None) -> l
     prices = BidLotPrice.objects.filter(
         version__bid__in=bids, version__status="submitted"
     ).select_related("version__bid__provider", "lot__zone")
+    models: dict[int, Any] = {}  # each lot's cost model, worked out once for all its prices
     for price in prices:
         bid = price.version.bid
         if (bid.pk, price.lot_id) in existing:
             continue
         price.lot.tender = tender
-        check = selectors.lot_price_check(lot=price.lot, price=price.hourly_price)
+        check = selectors.lot_price_check(lot=price.lot, price=price.hourly_price, models=models)
         if not check or not check["needs_clarification"]:
             # An abnormally low package price needs explaining as much as an hourly one (issue 15).
-            check = selectors.lot_package_check(lot=price.lot, package_price=price.package_price)
+            check = selectors.lot_package_check(lot=price.lot, package_price=price.package_price, models=models)
         if not check or not check["needs_clarification"]:
             continue
         clarification = PriceClarification.objects.create(

@@ -171,12 +171,13 @@ def lot_benchmark(*, lot: Lot) -> CostBreakdown:
     return lot_visit_mix_cost(lot=lot) or lot_cost_of_care(lot=lot)
 
 
-def lot_price_check(*, lot: Lot, price: object) -> PriceCheck:
+def lot_price_check(*, lot: Lot, price: object, benchmark: CostBreakdown | None = None) -> PriceCheck:
     """Judge a price per billed unit on the tender's minute basis against the lot's model minimum.
 
     Uses the tender's preset, the lot zone's travel and miles, the tender's
     expected visit mix when it has one, the lot's ceiling and the tender's
     far_above_model_percent. Bad input (not a number, zero or negative) is a RuleViolation.
+    `benchmark`: the lot's `lot_benchmark`, from a caller checking many prices on one lot.
     """
     tender = lot.tender
     try:
@@ -189,7 +190,7 @@ def lot_price_check(*, lot: Lot, price: object) -> PriceCheck:
         return check_price(
             amount,
             tender_basis(tender),
-            lot_benchmark(lot=lot),
+            lot_benchmark(lot=lot) if benchmark is None else benchmark,
             ceiling=lot.ceiling_price,
             far_above_percent=tender.far_above_model_percent,
         )
@@ -197,13 +198,15 @@ def lot_price_check(*, lot: Lot, price: object) -> PriceCheck:
         raise RuleViolation(f"The price cannot be checked: {exc}") from exc
 
 
-def lot_package_price_check(*, lot: Lot, package_price: object) -> PriceCheck:
+def lot_package_price_check(
+    *, lot: Lot, package_price: object, benchmark: CostBreakdown | None = None
+) -> PriceCheck:
     """Judge a package price against package hours x the model's rate (issue 15).
 
     The package price divided by the lot's package hours (billed hours on the
     tender's basis) is checked as a price per billed unit, so the floor and the
     sustainable minimum apply to packages exactly as to hourly prices. No ceiling:
-    the lot's ceiling is published per hour.
+    the lot's ceiling is published per hour. `benchmark`: as for `lot_price_check`.
     """
     try:
         amount = to_decimal(package_price)
@@ -219,7 +222,8 @@ def lot_package_price_check(*, lot: Lot, package_price: object) -> PriceCheck:
     tender = lot.tender
     try:
         check = check_price(
-            per_hour, tender_basis(tender), lot_benchmark(lot=lot), far_above_percent=tender.far_above_model_percent
+            per_hour, tender_basis(tender), lot_benchmark(lot=lot) if benchmark is None else benchmark,
+            far_above_percent=tender.far_above_model_percent,
         )
     except (TypeError, ValueError) as exc:
         raise RuleViolation(f"The package price cannot be checked: {exc}") from exc

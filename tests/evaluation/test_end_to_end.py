@@ -168,3 +168,19 @@ def test_a_published_quality_threshold_fails_a_weak_bid_before_price_scoring(eva
     assert [(r, by_ref[r]["total"], by_ref[r]["rank"]) for r in ("B-CHARLIE", "B-ALPHA", "B-BRAVO")] == [
         ("B-CHARLIE", "84.57", 1), ("B-ALPHA", "84.40", 2), ("B-BRAVO", "83.60", 3),
     ]
+
+
+def test_the_inputs_work_out_each_lots_cost_model_once_for_all_its_bids(evaluated, monkeypatch):
+    """The price checks in a run's inputs are the same with the lot's model worked out once (issue 17)."""
+    import pricing.selectors
+    from evaluation import selectors
+
+    tender, _bids, _run = evaluated
+    real = pricing.selectors.lot_benchmark
+    calls = []
+    monkeypatch.setattr(pricing.selectors, "lot_benchmark", lambda *, lot: calls.append(lot.pk) or real(lot=lot))
+    memo = selectors.evaluation_inputs(tender=tender)
+    checks = sum(b["price_check"] is not None for lot in memo["lots"] for b in lot["bids"])
+    assert checks >= 4 and len(calls) == len(memo["lots"]) * 2  # one model per lot for its checks + its benchmark
+    monkeypatch.setattr(selectors, "_lot_model", lambda lot, models: None)  # each check works the model out again
+    assert selectors.evaluation_inputs(tender=tender) == memo
