@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from common.money import pennies, quantize_score
+from pricing.checks import PriceCheck, shown_figures
 
 # The standard statements every bidder makes. Keys are stored in the bid (and so in the
 # receipt digest); the wording is what the provider ticks.
@@ -220,6 +221,17 @@ def submission_problems(
     if missing:
         problems.append(Problem("declarations", "Confirm every declaration."))
     return problems
+
+
+def provider_check_message(check: PriceCheck, package_hours: Decimal | None = None) -> str:
+    """`provider_price_message` for a price check, from its figures as people see them (`shown_figures`):
+    the bid pages and the API's `bidder_message` word a check the same way."""
+    shown = shown_figures(check)
+    return provider_price_message(
+        status=check.status.value, per_contact_hour=shown["price_per_contact_hour"],
+        model_minimum=shown["model_minimum"], statutory_floor=shown["statutory_floor"],
+        gap_amount=shown["gap_amount"], gap_percent=shown["gap_percent"], package_hours=package_hours,
+    )
 
 
 def provider_price_message(

@@ -9,12 +9,11 @@ from typing import TYPE_CHECKING, Any
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from common.money import pennies
 from notifications.selectors import notifications_for as notifications_for  # re-exported for the portal pages
 from notifications.selectors import unread_notification_count as unread_notification_count  # and the header
 from pricing import conversion
 from pricing.conversion import MinuteBasis
-from tenders.bidding_rules import provider_price_message
+from tenders.bidding_rules import provider_check_message
 from tenders.models import (
     Amendment,
     Bid,
@@ -179,17 +178,7 @@ def lot_package_check(*, lot: Lot, package_price: Decimal) -> dict[str, Any] | N
 def _bidder_check(check: Callable[[], Any], package_hours: Decimal | None = None) -> dict[str, Any] | None:
     try:
         result = check()
-        figures = {
-            name: pennies(getattr(result, name))
-            for name in ("price_per_contact_hour", "model_minimum", "statutory_floor")
-        }
-        gap = figures["price_per_contact_hour"] - figures["model_minimum"]
-        status = str(getattr(result.status, "value", result.status))
-        message = provider_price_message(
-            status=status, per_contact_hour=figures["price_per_contact_hour"], model_minimum=figures["model_minimum"],
-            statutory_floor=figures["statutory_floor"], gap_amount=gap, gap_percent=gap / figures["model_minimum"] * 100,
-            package_hours=package_hours,
-        )
+        message = provider_check_message(result, package_hours)
     except Exception:  # noqa: BLE001 - a missing preset or a bad figure must not break the bid page
         return None
-    return {"status": status, "message": message, "needs_clarification": bool(getattr(result, "needs_clarification", False))}
+    return {"status": result.status.value, "message": message, "needs_clarification": result.needs_clarification}

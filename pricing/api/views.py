@@ -25,10 +25,9 @@ from pricing.api.serializers import (
     breakdown_data,
     price_check_data,
 )
-from pricing.checks import shown_figures
 from pricing.conversion import MinuteBasis, contact_hour_price, convert
 from pricing.models import RatePreset
-from tenders.bidding_rules import provider_price_message
+from tenders.bidding_rules import provider_check_message
 from tenders.models import Lot
 from tenders.selectors import tender_list
 from zones.models import Zone
@@ -99,14 +98,8 @@ class PriceCheckView(APIView):
         package = "package_price" in q
         check = (selectors.lot_package_price_check(lot=lot, package_price=q["package_price"]) if package
                  else selectors.lot_price_check(lot=lot, price=q["price"]))
-        shown = shown_figures(check)
         # The bidder's wording, once, on the server: static/js/bid_price_check.js shows it as they type.
-        bidder_message = provider_price_message(
-            status=check.status.value, per_contact_hour=shown["price_per_contact_hour"],
-            model_minimum=shown["model_minimum"], statutory_floor=shown["statutory_floor"],
-            gap_amount=shown["gap_amount"], gap_percent=shown["gap_percent"],
-            package_hours=lot.package_hours if package else None,
-        )
+        bidder_message = provider_check_message(check, lot.package_hours if package else None)
         return Response({"lot": lot.pk, "tender": lot.tender.reference, **price_check_data(check),
                          "bidder_message": bidder_message,
                          "package_price": str(pennies(q["package_price"])) if package else None})
