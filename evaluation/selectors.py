@@ -446,27 +446,22 @@ def lot_package_check(*, lot: Lot, package_price: Any, models: dict[int, Any] | 
 
 
 def _lot_model(lot: Lot, models: dict[int, Any] | None) -> Any:
-    """The lot's cost model from the memo (worked out on first use), or None to let pricing work it out."""
-    if models is None:
-        return None
-    if lot.pk not in models:
-        from pricing.selectors import lot_benchmark as benchmark
+    """The lot's cost model, the figure its prices are checked against (visit-mix cost when the tender
+    has a mix): from the memo when one is given (worked out on first use)."""
+    from pricing.selectors import lot_benchmark as benchmark  # pricing owns the model
 
+    if models is None:
+        return benchmark(lot=lot)
+    if lot.pk not in models:
         models[lot.pk] = benchmark(lot=lot)
     return models[lot.pk]
 
 
-def lot_benchmark(*, lot: Lot) -> str | None:
+def lot_benchmark(*, lot: Lot, models: dict[int, Any] | None = None) -> str | None:
     """The lot's cost-of-care model minimum per contact hour (the banded formula's benchmark)."""
     if lot.tender.rate_preset_id is None:
         return None
-    try:  # the figure prices are checked against (visit-mix cost when the tender has a mix)
-        from pricing.selectors import lot_benchmark as benchmark
-    except ImportError:  # pragma: no cover - older pricing module
-        from pricing.selectors import lot_cost_of_care as benchmark
-
-    cost = benchmark(lot=lot)
-    return None if cost is None else str(getattr(cost, "total", cost))
+    return str(_lot_model(lot, models).total)
 
 
 def _assessment_dict(assessment: BidAssessment | None) -> dict[str, Any]:
@@ -602,7 +597,7 @@ def evaluation_inputs(*, tender: Tender) -> dict[str, Any]:
                 "zone": lot.zone.code,
                 "zone_name": lot.zone.name,
                 "hours_per_week": str(lot.hours_per_week),
-                "cost_of_care_benchmark": lot_benchmark(lot=lot),
+                "cost_of_care_benchmark": lot_benchmark(lot=lot, models=models),
                 "ceiling_price": None if lot.ceiling_price is None else str(lot.ceiling_price),
                 "package_hours": None if lot.package_hours is None else str(lot.package_hours),
                 "package_price_weight": str(lot.package_price_weight),
