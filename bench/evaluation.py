@@ -159,6 +159,21 @@ def _locations(work: Workload) -> tuple[dict[str, Any], dict[str, list[Any]]]:
     return records, by_provider
 
 
+def _median(scores: list[int]) -> int:
+    """The consensus of an odd panel, as the benchmark takes it: the middle score."""
+    return sorted(scores)[len(scores) // 2]
+
+
+def _cqc_check(work: Workload, locations: tuple[dict[str, Any], dict[str, list[Any]]], bid: int) -> Any:
+    """The provider-wide CQC gate on one bid: the locations it names and every one listed under its provider."""
+    from cqc.gate import Scope, assess_bidder
+
+    records, by_provider = locations
+    provider, named = work.provider_ids[bid], work.bid_locations[bid]
+    found = {loc: records[loc] for loc in named if loc in records}
+    return assess_bidder(provider, named, found, by_provider.get(provider, []), "flag", Scope.PROVIDER_WIDE)
+
+
 def system_rules() -> Any:
     from evaluation.scoring import TenderRules
 
@@ -182,12 +197,11 @@ def system_evaluation(work: Workload, locations: tuple[dict[str, Any], dict[str,
 
 
 def _system_evaluation(work: Workload, locations: tuple[dict[str, Any], dict[str, list[Any]]]) -> Any:
-    from cqc.gate import Outcome, Scope, assess_bidder
+    from cqc.gate import Outcome
     from evaluation.assemble import is_above_ceiling, money_text, score_spread
     from evaluation.scoring import BidInput, ConsensusScores, Eligibility, LotInput, Question, evaluate_tender
     from pricing.conversion import MinuteBasis, per_contact_hour
 
-    records, by_provider = locations
     size = work.size
     basis = MinuteBasis(CONTACT_MINUTES, TRAVEL_MINUTES)
     rules = system_rules()
@@ -208,13 +222,11 @@ def _system_evaluation(work: Workload, locations: tuple[dict[str, Any], dict[str
         medians = {}
         for j, key in enumerate(keys):
             scores = individual[i][j]
-            medians[key] = Decimal(sorted(scores)[len(scores) // 2])  # the median of an odd panel
+            medians[key] = Decimal(_median(scores))
             divergent += score_spread(scores)[1]
         consensus = ConsensusScores(medians, f"bid {i}")
         provider = work.provider_ids[i]
-        named = work.bid_locations[i]
-        found = {loc: records[loc] for loc in named if loc in records}
-        check = assess_bidder(provider, named, found, by_provider.get(provider, []), "flag", Scope.PROVIDER_WIDE)
+        check = _cqc_check(work, locations, i)
         excluded = check.outcome is Outcome.EXCLUDED
         for lot in range(size.lots):
             hourly = Decimal(prices[i][lot]).scaleb(-2)
@@ -243,17 +255,15 @@ def _system_evaluation(work: Workload, locations: tuple[dict[str, Any], dict[str
 def stored_inputs(work: Workload, locations: tuple[dict[str, Any], dict[str, list[Any]]]) -> dict[str, Any]:
     """The workload as an evaluation run stores its inputs (`evaluation.assemble`, schema 1): what the
     service hands `results_from_inputs`, which scores the tender and renders the stored result."""
-    from cqc.gate import Outcome, Scope, assess_bidder
+    from cqc.gate import Outcome
 
-    records, by_provider = locations
     size = work.size
     keys = [f"Q{j + 1}" for j in range(size.questions)]
     individual, prices = work.individual.tolist(), work.price_pennies.tolist()
     bids = []
     for i in range(size.bids):
         provider, named = work.provider_ids[i], work.bid_locations[i]
-        found = {loc: records[loc] for loc in named if loc in records}
-        check = assess_bidder(provider, named, found, by_provider.get(provider, []), "flag", Scope.PROVIDER_WIDE)
+        check = _cqc_check(work, locations, i)
         bids.append({
             "bid_ref": f"B{i:04d}", "provider": provider, "provider_id": i, "cqc_provider_id": provider,
             "version": 1, "digest": hashlib.sha256(provider.encode()).hexdigest(),
@@ -262,7 +272,7 @@ def stored_inputs(work: Workload, locations: tuple[dict[str, Any], dict[str, lis
                     "stage": "evaluation", "assessed_at": "2025-10-20T09:00:00+00:00", "location_ids": named,
                     "evidence": []},
             "price_check": None, "clarification": None,
-            "consensus": {key: {"score": str(sorted(individual[i][j])[len(individual[i][j]) // 2]),
+            "consensus": {key: {"score": str(_median(individual[i][j])),
                                 "rationale": f"Consensus on {key}.", "feedback": f"Feedback on {key}.",
                                 "moderator": "moderator", "recorded_at": "2025-10-15T09:00:00+00:00",
                                 "changed_after_lock": False, "change_reason": ""}

@@ -259,6 +259,9 @@ def _ref(key: str | None) -> str | None:
     return None if key is None else key.rsplit("@", 1)[0]
 
 
+_NO_CONSENSUS = ConsensusScores()  # an excluded bid is never scored (read-only, so one will do)
+
+
 def tender_result_from_inputs(inputs: Mapping[str, Any]) -> TenderResult:
     """The scoring module's result for a stored snapshot of inputs."""
     with collector_paused():  # 20,000 BidInputs and no reference cycles (issue 17)
@@ -305,7 +308,7 @@ def _tender_result_from_inputs(inputs: Mapping[str, Any]) -> TenderResult:
         weight = to_decimal(lot.get("package_price_weight") or "0")
         for bid in lot["bids"]:
             status, reason, unresolved = _price_status(bid, lot, above_ceiling)
-            scores = ConsensusScores() if status is Eligibility.EXCLUDED else consensus(bid)
+            scores = _NO_CONSENSUS if status is Eligibility.EXCLUDED else consensus(bid)
             bids.append(
                 BidInput(
                     bid_ref=entry_key(bid["bid_ref"], lot["key"]),
