@@ -86,7 +86,8 @@ def test_a_provider_signs_in_bids_and_gets_a_receipt(live_server, page, bidder, 
 
 
 def test_a_provider_sees_the_cost_of_care_check_on_a_package_price_as_they_type(live_server, page, bidder):
-    """Reablement lots priced per package: the package price is checked over its hours, live, like an hourly one."""
+    """Reablement lots priced per package: the package price is checked over its hours, live, like an hourly one,
+    and the check page repeats the warning."""
     from tenders import services
 
     tender = open_tender(lots=1, questions=1, package_lot=True)
@@ -106,3 +107,8 @@ def test_a_provider_sees_the_cost_of_care_check_on_a_package_price_as_they_type(
     page.get_by_role("button", name="Save and continue").click()
     expect(page.get_by_text("Your lots and prices have been saved.")).to_be_visible()
     assert BidVersion.objects.get(bid=bid).lot_prices.get().package_price == 200
+    # The check page repeats the package warning before the bid can be submitted.
+    page.get_by_role("link", name="Check and submit your bid").click()
+    expect(page.get_by_role("heading", name="Price warnings")).to_be_visible()
+    expect(page.get_by_text("this package price (£8.00 per contact hour over its 30 hours) is below")).to_be_visible()
+    assert_accessible(page)
