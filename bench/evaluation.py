@@ -199,7 +199,7 @@ def system_evaluation(work: Workload, locations: tuple[dict[str, Any], dict[str,
 def _system_evaluation(work: Workload, locations: tuple[dict[str, Any], dict[str, list[Any]]]) -> Any:
     from cqc.gate import Outcome
     from evaluation.assemble import is_above_ceiling, money_text, score_spread
-    from evaluation.scoring import BidInput, ConsensusScores, Eligibility, LotInput, Question, evaluate_tender
+    from evaluation.scoring import ConsensusScores, Eligibility, LotBids, Question, evaluate_tender
     from pricing.conversion import MinuteBasis, per_contact_hour
 
     size = work.size
@@ -211,44 +211,42 @@ def _system_evaluation(work: Workload, locations: tuple[dict[str, Any], dict[str
     individual = work.individual.tolist()
     prices = work.price_pennies.tolist()
     ceilings = [Decimal(int(c)).scaleb(-2) for c in work.ceiling_pennies]
-    per_lot: list[list[BidInput]] = [[] for _ in range(size.lots)]
     divergent = 0
-    # As evaluation.assemble does: each distinct price converted once, a bid's scores checked once.
+    # As evaluation.assemble does: what a bid brings to every lot (its scores, checked once, and its
+    # CQC outcome) is one column the lots share; each distinct price is converted once.
     contact_hour_price = cache(lambda hourly: per_contact_hour(hourly, basis))
     above_ceiling = cache(is_above_ceiling)
     no_scores = ConsensusScores()
-    lot_keys = [f"L{lot + 1:02d}" for lot in range(size.lots)]  # one string per lot, as the inputs' lot["key"]
+    scores: list[ConsensusScores] = []
+    statuses: list[Eligibility] = []
+    reasons: list[str] = []
     for i in range(size.bids):
         medians = {}
         for j, key in enumerate(keys):
-            scores = individual[i][j]
-            medians[key] = Decimal(_median(scores))
-            divergent += score_spread(scores)[1]
-        consensus = ConsensusScores(medians, f"bid {i}")
-        provider = work.provider_ids[i]
+            panel = individual[i][j]
+            medians[key] = Decimal(_median(panel))
+            divergent += score_spread(panel)[1]
         check = _cqc_check(work, locations, i)
         excluded = check.outcome is Outcome.EXCLUDED
-        for lot in range(size.lots):
-            hourly = Decimal(prices[i][lot]).scaleb(-2)
-            status, reason = Eligibility.ELIGIBLE, ""
-            if excluded:
-                status, reason = Eligibility.EXCLUDED, check.reason
-            elif above_ceiling(hourly, ceilings[lot]):
-                status = Eligibility.ABOVE_CEILING
-                reason = f"priced above the lot's published ceiling: £{money_text(hourly)} per billed hour"
-            per_lot[lot].append(
-                BidInput(
-                    bid_ref=bid_ref(i, lot), provider_key=provider, lot_key=lot_keys[lot],
-                    status=status, reason=reason,
-                    price_per_contact_hour=contact_hour_price(hourly),
-                    consensus_scores=no_scores if excluded else consensus,
-                    submitted_at=work.submitted_at[i],
-                )
+        scores.append(no_scores if excluded else ConsensusScores(medians, f"bid {i}"))
+        statuses.append(Eligibility.EXCLUDED if excluded else Eligibility.ELIGIBLE)
+        reasons.append(check.reason if excluded else "")
+    lots = []
+    for lot in range(size.lots):
+        hourly = [Decimal(row[lot]).scaleb(-2) for row in prices]
+        lot_statuses, lot_reasons = list(statuses), list(reasons)
+        for i, price in enumerate(hourly):
+            if statuses[i] is Eligibility.ELIGIBLE and above_ceiling(price, ceilings[lot]):
+                lot_statuses[i] = Eligibility.ABOVE_CEILING
+                lot_reasons[i] = f"priced above the lot's published ceiling: £{money_text(price)} per billed hour"
+        lots.append(
+            LotBids(
+                lot_key=f"L{lot + 1:02d}", hours_per_week=Decimal(int(work.hours[lot])),
+                bid_refs=[bid_ref(i, lot) for i in range(size.bids)], provider_keys=work.provider_ids,
+                prices=list(map(contact_hour_price, hourly)), consensus_scores=scores,
+                statuses=lot_statuses, reasons=lot_reasons, submitted_at=work.submitted_at,
             )
-    lots = [
-        LotInput(lot_key=lot_keys[lot], hours_per_week=Decimal(int(work.hours[lot])), bids=per_lot[lot])
-        for lot in range(size.lots)
-    ]
+        )
     return evaluate_tender(rules, questions, lots)
 
 

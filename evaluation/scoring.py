@@ -80,7 +80,7 @@ import math
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import (
     ROUND_CEILING,
@@ -98,7 +98,7 @@ from enum import StrEnum
 from hashlib import sha256
 from operator import attrgetter, eq, itemgetter, mul
 from types import MappingProxyType
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -111,10 +111,12 @@ __all__ = [
     "AwardRecommendation",
     "BidInput",
     "BidResult",
+    "BidResults",
     "ConsensusScores",
     "Eligibility",
     "CeilingRule",
     "LotAward",
+    "LotBids",
     "LotInput",
     "LotResult",
     "LotSensitivity",
@@ -457,17 +459,8 @@ class BidInput:
             raise ValueError("a bid needs a bid_ref and a provider_key")
         if type(status) is not Eligibility:
             status = Eligibility(status)
-        if package_price_per_contact_hour is not None:
-            package_price_per_contact_hour = _dec(package_price_per_contact_hour, f"bid {bid_ref} package price")
-            if package_price_per_contact_hour <= 0:
-                raise ValueError(f"bid {bid_ref}: the package price must be positive")
-        price = price_per_contact_hour
-        if price is not None:
-            # A finite Decimal is what _dec would return for it; anything else is coerced or refused.
-            if type(price) is not Decimal or not price.is_finite():
-                price = _dec(price, f"bid {bid_ref} price_per_contact_hour")
-            if price <= 0:
-                raise ValueError(f"bid {bid_ref}: price per contact hour must be positive")
+        package_price_per_contact_hour = _package_price(bid_ref, package_price_per_contact_hour)
+        price = _bid_price(bid_ref, price_per_contact_hour)
         if type(consensus_scores) is ConsensusScores:
             scores: Mapping[str, Decimal] = consensus_scores  # checked when it was made, and read-only
         else:
@@ -511,6 +504,140 @@ class LotInput:
                 raise ValueError(f"lot {self.lot_key}: cost-of-care benchmark must be positive")
             object.__setattr__(self, "cost_of_care_benchmark", benchmark)
         object.__setattr__(self, "bids", tuple(self.bids))
+
+    def columns(self) -> LotBids:
+        """The lot as columns, which is what scoring works on."""
+        for bid in self.bids:
+            if bid.lot_key != self.lot_key:
+                raise ValueError(f"bid {bid.bid_ref} is for lot {bid.lot_key}, listed under {self.lot_key}")
+        bids = self.bids
+        return LotBids(
+            lot_key=self.lot_key,
+            hours_per_week=self.hours_per_week,
+            bid_refs=[b.bid_ref for b in bids],
+            provider_keys=[b.provider_key for b in bids],
+            prices=[b.price_per_contact_hour for b in bids],
+            consensus_scores=[b.consensus_scores for b in bids],
+            statuses=[b.status for b in bids],
+            reasons=[b.reason for b in bids],
+            submitted_at=[b.submitted_at for b in bids],
+            unresolved=[b.needs_clarification_unresolved for b in bids],
+            package_prices=[b.package_price_per_contact_hour for b in bids],
+            cost_of_care_benchmark=self.cost_of_care_benchmark,
+            package_weight=self.package_weight,
+        )
+
+
+@dataclass(frozen=True, init=False)
+class LotBids:
+    """A lot and its bids as columns: position i of every column is one bid for this lot.
+
+    Why (issue 17): a tender of 1,000 bids over 20 lots is 20,000 bid-lots, and an object for each
+    was most of an evaluation's time. What a bid brings to every lot it prices (its provider,
+    consensus scores, submission time) can be the very same list for every lot; only the
+    references, prices and statuses need be the lot's own. The meaning and the checks are those
+    of a `LotInput` of `BidInput`s (scoring turns one into this): prices per contact hour, a
+    reference unique across the tender, a `ConsensusScores` (or mapping) per bid. Left out,
+    `statuses` are all eligible, `reasons` empty, `submitted_at` and `package_prices` None and
+    `unresolved` (an open price clarification) False.
+    """
+
+    lot_key: str
+    hours_per_week: Decimal
+    bid_refs: tuple[str, ...]
+    provider_keys: tuple[str, ...]
+    prices: tuple[Decimal | None, ...]
+    consensus_scores: tuple[ConsensusScores, ...]
+    statuses: tuple[Eligibility, ...]
+    reasons: tuple[str, ...]
+    submitted_at: tuple[datetime | None, ...]
+    unresolved: tuple[bool, ...]
+    package_prices: tuple[Decimal | None, ...]
+    cost_of_care_benchmark: Decimal | None
+    package_weight: Decimal
+
+    def __init__(
+        self,
+        lot_key: str,
+        hours_per_week: Decimal,
+        bid_refs: Sequence[str],
+        provider_keys: Sequence[str],
+        prices: Sequence[Decimal | None],
+        consensus_scores: Sequence[Mapping[str, Decimal]],
+        statuses: Sequence[Eligibility | str] | None = None,
+        reasons: Sequence[str] | None = None,
+        submitted_at: Sequence[datetime | None] | None = None,
+        unresolved: Sequence[bool] | None = None,
+        package_prices: Sequence[Decimal | None] | None = None,
+        cost_of_care_benchmark: Decimal | None = None,
+        package_weight: Decimal = ZERO,
+    ) -> None:
+        lot = LotInput(lot_key, hours_per_week, cost_of_care_benchmark, (), package_weight)  # the lot's own checks
+        refs = tuple(bid_refs)
+        n = len(refs)
+
+        def column(values: Sequence[Any] | None, name: str, default: Any = None) -> tuple[Any, ...]:
+            if values is None:
+                return (default,) * n
+            values = tuple(values)
+            if len(values) != n:
+                raise ValueError(f"lot {lot_key}: {n} bid references but {len(values)} {name}")
+            return values
+
+        providers = column(provider_keys, "provider keys")
+        if not (all(refs) and all(providers)):
+            raise ValueError("a bid needs a bid_ref and a provider_key")
+        checked_statuses = column(statuses, "statuses", Eligibility.ELIGIBLE)
+        if not all(type(status) is Eligibility for status in checked_statuses):
+            checked_statuses = tuple(map(Eligibility, checked_statuses))
+        checked_prices = column(prices, "prices")
+        if not all(type(price) is Decimal and price.is_finite() and price > 0 for price in checked_prices):
+            checked_prices = tuple(_bid_price(ref, price) for ref, price in zip(refs, checked_prices, strict=True))
+        scores = column(consensus_scores, "sets of consensus scores")
+        if not all(type(s) is ConsensusScores for s in scores):
+            scores = tuple(
+                s if type(s) is ConsensusScores else ConsensusScores(s, f"bid {ref}")
+                for ref, s in zip(refs, scores, strict=True)
+            )
+        packages = column(package_prices, "package prices")
+        if any(price is not None for price in packages):
+            packages = tuple(_package_price(ref, price) for ref, price in zip(refs, packages, strict=True))
+        object.__setattr__(self, "__dict__", {
+            "lot_key": lot.lot_key,
+            "hours_per_week": lot.hours_per_week,
+            "bid_refs": refs,
+            "provider_keys": providers,
+            "prices": checked_prices,
+            "consensus_scores": scores,
+            "statuses": checked_statuses,
+            "reasons": column(reasons, "reasons", ""),
+            "submitted_at": column(submitted_at, "submission times"),
+            "unresolved": column(unresolved, "clarification flags", False),
+            "package_prices": packages,
+            "cost_of_care_benchmark": lot.cost_of_care_benchmark,
+            "package_weight": lot.package_weight,
+        })
+
+
+def _bid_price(bid_ref: str, price: object) -> Decimal | None:
+    """A bid's price per contact hour, checked: None (an excluded bid needs none) or positive."""
+    if price is None:
+        return None
+    # A finite Decimal is what _dec would return for it; anything else is coerced or refused.
+    checked = price if type(price) is Decimal and price.is_finite() else _dec(price, f"bid {bid_ref} price_per_contact_hour")
+    if checked <= 0:
+        raise ValueError(f"bid {bid_ref}: price per contact hour must be positive")
+    return checked
+
+
+def _package_price(bid_ref: str, price: object) -> Decimal | None:
+    """A bid's package price per contact hour, checked: None or positive."""
+    if price is None:
+        return None
+    checked = _dec(price, f"bid {bid_ref} package price")
+    if checked <= 0:
+        raise ValueError(f"bid {bid_ref}: the package price must be positive")
+    return checked
 
 
 # --------------------------------------------------------------------------
@@ -562,6 +689,108 @@ class BidResult:
             "above_ceiling": self.above_ceiling,
             "package_price_per_contact_hour": _display_money(self.package_price_per_contact_hour),
         }
+
+
+class BidResults(Sequence[BidResult]):
+    """A lot's bid results in result order (ranked ones by rank, then failed, above the ceiling,
+    rejected, excluded), each made from the evaluation's columns when it is first read.
+
+    Why (issue 17): a tender's 20,000 results were a large part of the evaluation's time, and
+    most callers read a few of them (the awards, a lot's winner) or render them all to rows.
+    Every figure is worked out by the evaluation; only the objects wait. Reads like a tuple.
+    """
+
+    __slots__ = ("_work", "_recommended", "_made")
+
+    def __init__(self, work: _LotWork, recommended: frozenset[int] = frozenset()) -> None:
+        self._work = work
+        self._recommended = recommended  # ranked indices (rank - 1)
+        self._made: list[BidResult | None] = [None] * (len(work.ranked) + len(work.unranked))
+
+    def __len__(self) -> int:
+        return len(self._made)
+
+    @overload
+    def __getitem__(self, index: int) -> BidResult: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[BidResult, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> BidResult | tuple[BidResult, ...]:
+        if isinstance(index, slice):
+            return tuple(self[i] for i in range(*index.indices(len(self))))
+        made = self._made
+        if index < 0:
+            index += len(made)
+        if not 0 <= index < len(made):
+            raise IndexError("bid result index out of range")
+        result = made[index]
+        if result is None:
+            result = made[index] = self._make(index)
+        return result
+
+    def __iter__(self) -> Iterator[BidResult]:
+        for index in range(len(self._made)):
+            yield self[index]
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (BidResults, tuple, list)):
+            return tuple(self) == tuple(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
+
+    def __repr__(self) -> str:
+        return f"BidResults({tuple(self)!r})"
+
+    def _make(self, index: int) -> BidResult:
+        """Result `index`, as BidResult(...) would build it: BidResult is frozen and has no
+        __post_init__, so filling its __dict__ gives the very same object, without the generated
+        __init__ setting each of its 15 fields through object.__setattr__."""
+        work = self._work
+        lot, ranked = work.lot, work.ranked
+        result = object.__new__(BidResult)
+        if index < len(ranked):
+            position = ranked.positions[index]
+            fields = {
+                "bid_ref": lot.bid_refs[position],
+                "provider_key": lot.provider_keys[position],
+                "lot_key": lot.lot_key,
+                "status": ResultStatus.RANKED,
+                "reason": "",
+                "price_per_contact_hour": ranked.prices[index],
+                "submitted_at": lot.submitted_at[position],
+                "quality_score": ranked.figures[index].score,
+                "price_score": ranked.price_scores[index],
+                "total": ranked.totals[index],
+                "rank": index + 1,
+                "recommended": index in self._recommended,
+                "clarification_unresolved": lot.unresolved[position],
+                "above_ceiling": ranked.above[index],
+                "package_price_per_contact_hour": lot.package_prices[position],
+            }
+        else:
+            status, position, reason, quality = work.unranked[index - len(ranked)]
+            fields = {
+                "bid_ref": lot.bid_refs[position],
+                "provider_key": lot.provider_keys[position],
+                "lot_key": lot.lot_key,
+                "status": status,
+                "reason": reason,
+                "price_per_contact_hour": lot.prices[position],
+                "submitted_at": lot.submitted_at[position],
+                "quality_score": quality,
+                "price_score": None,
+                "total": None,
+                "rank": None,
+                "recommended": False,
+                "clarification_unresolved": lot.unresolved[position],
+                "above_ceiling": False,
+                "package_price_per_contact_hour": lot.package_prices[position],
+            }
+        object.__setattr__(result, "__dict__", fields)
+        return result
 
 
 @dataclass(frozen=True)
@@ -673,7 +902,7 @@ class LotResult:
 
     lot_key: str
     hours_per_week: Decimal
-    bids: tuple[BidResult, ...]
+    bids: Sequence[BidResult]  # a BidResults when evaluate_tender made it
     provisional: bool
     unresolved_clarifications: tuple[str, ...]
     lowest_acceptable_price: Decimal | None
@@ -880,15 +1109,14 @@ def _float_ratio(numerator: Decimal, denominator: Decimal) -> float:
     return n / d
 
 
-def _float_ratios(numerators: list[Decimal], denominators: list[Decimal]) -> list[float]:
+def _float_ratios(numerators: list[Decimal], denominators: list[Decimal]) -> npt.NDArray[np.float64]:
     """`_float_ratio` of each pair, vectorised."""
     n = np.fromiter(map(float, numerators), dtype=np.float64, count=len(numerators))
     d = np.fromiter(map(float, denominators), dtype=np.float64, count=len(denominators))
     held = (d >= _FLOAT_MIN_NORMAL) & (d <= _FLOAT_MAX) & (n >= 0.0) & (n <= _FLOAT_MAX)
     with np.errstate(all="ignore"):
-        ratios = np.where(held, n / d, math.nan)
-    result: list[float] = ratios.tolist()
-    return result
+        ratios: npt.NDArray[np.float64] = np.where(held, n / d, math.nan)
+    return ratios
 
 
 def _float_order(
@@ -952,22 +1180,21 @@ class _QualityModel:
         self.max_scores = tuple(m for _, _, m in items)
         self.keys = frozenset(keys)
 
-    def numerator(self, bid: BidInput) -> tuple[Decimal, list[str]]:
+    def numerator(self, scores: Mapping[str, Decimal], bid_ref: str) -> tuple[Decimal, list[str]]:
         """Exact weighted-score numerator and the questions scored 0. Call in _EXACT."""
-        scores = bid.consensus_scores
         try:
             values = [scores[key] for key in self.key_order]
         except KeyError as exc:
-            raise ValueError(f"bid {bid.bid_ref}: no consensus score for question {exc.args[0]}") from None
+            raise ValueError(f"bid {bid_ref}: no consensus score for question {exc.args[0]}") from None
         if len(scores) != len(values):
             unknown = sorted(set(scores) - self.keys)
-            raise ValueError(f"bid {bid.bid_ref}: scores for unknown questions {unknown}")
+            raise ValueError(f"bid {bid_ref}: scores for unknown questions {unknown}")
         zeros: list[str] = []
         for key, value, max_score in zip(self.key_order, values, self.max_scores, strict=True):
             if not ZERO < value <= max_score:
                 if value:  # negative or above the scale
                     raise ValueError(
-                        f"bid {bid.bid_ref}: score {value} for question {key} is outside 0-{max_score}"
+                        f"bid {bid_ref}: score {value} for question {key} is outside 0-{max_score}"
                     )
                 zeros.append(key)
         return sum(map(mul, self.coefficients, values), ZERO), zeros
@@ -1008,24 +1235,23 @@ class _Qualities:
             itemgetter(*keys) if len(keys) > 1 else lambda scores: (scores[keys[0]],)
         )
 
-    def of(self, bid: BidInput) -> _BidQuality:
-        """The bid's quality figures. Call in _EXACT."""
+    def of(self, scores: Mapping[str, Decimal], bid_ref: str) -> _BidQuality:
+        """The quality figures of bid `bid_ref`, scored `scores`. Call in _EXACT."""
         model = self.model
-        scores = bid.consensus_scores
         try:
             values = self.values_of(scores)
         except KeyError as exc:
-            raise ValueError(f"bid {bid.bid_ref}: no consensus score for question {exc.args[0]}") from None
+            raise ValueError(f"bid {bid_ref}: no consensus score for question {exc.args[0]}") from None
         if len(scores) != len(values):
             unknown = sorted(set(scores) - model.keys)
-            raise ValueError(f"bid {bid.bid_ref}: scores for unknown questions {unknown}")
+            raise ValueError(f"bid {bid_ref}: scores for unknown questions {unknown}")
         ids = tuple(map(id, values))
         seen = self._seen.get(ids)
         if seen is not None:
             if type(scores) is ConsensusScores:
                 self._by_object[id(scores)] = (scores, seen[1])
             return seen[1]
-        qn, zeros = model.numerator(bid)
+        qn, zeros = model.numerator(scores, bid_ref)
         rules = self.rules
         qw, qd, threshold = rules.quality_weight, model.denominator, rules.quality_threshold_percent
         reasons = []
@@ -1098,59 +1324,105 @@ def _price_fraction(rules: TenderRules, price: Decimal, ref: _Reference) -> tupl
 # --------------------------------------------------------------------------
 
 
-@dataclass(slots=True)
-class _Scored:
-    """Working state of a bid that is price-scored and ranked.
+class _Ranked:
+    """A lot's price-scored bids as columns, index k for one bid (issue 17: no object per bid-lot).
 
-    total(a, b) = a x F + b x G = (a qn gd + b gn qd) / (qd gd): exact products and
-    one rounded division per bid and split (see `total`).
+    Built in the order the lot lists its bids; `reorder` then puts every column in rank order at
+    the tender's split, so index k is rank k + 1. `positions` index the lot's own columns.
+
+    total(a, b, k) = a x F + b x G = (a qn gd + b gn qd) / (qd gd): exact products and one rounded
+    division per bid and split.
     """
 
-    bid: BidInput
-    qn: Decimal  # exact quality numerator (over _QualityModel.denominator)
-    neg_fraction: Decimal  # minus the quality fraction F (rounded once), for sorting
-    quality_score: Decimal  # quality_weight x F (rounded once)
-    price: Decimal
-    rules: TenderRules
-    fraction: float  # F as a float (pre-ordering only, see _float_ratio)
-    qd: Decimal  # _QualityModel.denominator
-    above_ceiling: bool = False
-    gn: Decimal = ZERO
-    gd: Decimal = ONE
-    g: float = math.nan  # G as a float (pre-ordering only)
-    _tie: tuple[Any, ...] | None = None
+    __slots__ = ("lot", "rules", "qd", "positions", "figures", "prices", "above", "gn", "gd", "g",
+                 "fractions", "totals", "price_scores", "_ties")
 
-    @property
-    def tie(self) -> tuple[Any, ...]:
+    def __init__(
+        self, lot: LotBids, rules: TenderRules, qd: Decimal, positions: list[int], figures: list[_BidQuality],
+        prices: list[Decimal], above: list[bool],
+    ) -> None:
+        self.lot, self.rules, self.qd = lot, rules, qd
+        self.positions, self.figures, self.prices, self.above = positions, figures, prices, above
+        self.gn: list[Decimal] = []  # price fraction G = gn / gd, exact
+        self.gd: list[Decimal] = []
+        self.g: npt.NDArray[np.float64] = np.empty(0)  # G as a float (pre-ordering only)
+        self.fractions: npt.NDArray[np.float64] = np.empty(0)  # F as a float (pre-ordering only)
+        self.totals: list[Decimal] = []  # the published totals at the tender's split
+        self.price_scores: list[Decimal] = []
+        self._ties: dict[int, tuple[Any, ...]] = {}  # by the lot's position, so reordering keeps it
+
+    def __len__(self) -> int:
+        return len(self.positions)
+
+    def ref(self, k: int) -> str:
+        return self.lot.bid_refs[self.positions[k]]
+
+    def tie(self, k: int) -> tuple[Any, ...]:
         """(published last tie-break key, bid_ref): drawn only when it has to decide something."""
-        if self._tie is None:
-            self._tie = _tie_key(self.bid, self.rules)
-        return self._tie
+        position = self.positions[k]
+        found = self._ties.get(position)
+        if found is None:
+            lot = self.lot
+            found = self._ties[position] = _tie_key(lot.bid_refs[position], lot.submitted_at[position], self.rules)
+        return found
 
-    def total(self, a: Decimal, b: Decimal) -> Decimal:
+    def total(self, a: Decimal, b: Decimal, k: int) -> Decimal:
         """a x F + b x G, one rounded division of exact operands. Call in _EXACT."""
-        gd, qd = self.gd, self.qd
-        return _DIVISION.divide(a * (self.qn * gd) + b * (self.gn * qd), qd * gd)
+        gd, qd = self.gd[k], self.qd
+        return _DIVISION.divide(a * (self.figures[k].qn * gd) + b * (self.gn[k] * qd), qd * gd)
+
+    def key(self, a: Decimal, b: Decimal, k: int) -> tuple[Any, ...]:
+        """Sort key, smaller = better: total desc, quality desc, price asc, time, ref. Call in _EXACT."""
+        return (self.total(a, b, k).copy_negate(), self.figures[k].neg_fraction, self.prices[k], self.tie(k))
+
+    def moved_key(self, a: Decimal, b: Decimal, k: int, gn: Decimal, gd: Decimal, price: Decimal) -> tuple[Any, ...]:
+        """`key` for bid k with its price or price fraction hypothetically moved. Call in _EXACT."""
+        qd = self.qd
+        total = _DIVISION.divide(a * self.figures[k].qn * gd + b * gn * qd, qd * gd)
+        return (total.copy_negate(), self.figures[k].neg_fraction, price, self.tie(k))
+
+    def reorder(self, order: list[int]) -> None:
+        """Put every column in `order` (a permutation of the indices)."""
+        if not order:
+            return
+        take = itemgetter(*order) if len(order) > 1 else lambda column: (column[order[0]],)
+        self.positions, self.figures, self.prices = list(take(self.positions)), list(take(self.figures)), list(
+            take(self.prices))
+        self.above, self.gn, self.gd = list(take(self.above)), list(take(self.gn)), list(take(self.gd))
+        self.totals = list(take(self.totals))
+        self.g, self.fractions = self.g[order], self.fractions[order]
 
 
-def _rank(a: Decimal, b: Decimal, scored: list[_Scored], totals: list[Decimal]) -> list[tuple[Decimal, _Scored]]:
-    """(total, bid) in `_key(a, b, bid)` order, given each bid's total at that split. Call in _EXACT.
+def _by_key_then_tie(
+    pairs: list[tuple[tuple[Any, ...], int]], tie: Callable[[int], tuple[Any, ...]]
+) -> list[tuple[tuple[Any, ...], int]]:
+    """`pairs` (key, k) sorted by key and then by `tie(k)`: what sorting by key + (tie,) gives, with
+    the tie key (a SHA-256 for the drawing of lots) worked out only where the keys are equal."""
+    pairs = sorted(pairs, key=_FIRST)
+    for start, stop in _equal_runs([key for key, _ in pairs]):
+        pairs[start:stop] = sorted(pairs[start:stop], key=lambda pair: tie(pair[1]))
+    return pairs
+
+
+def _rank_order(a: Decimal, b: Decimal, ranked: _Ranked) -> list[int]:
+    """Indices of `ranked` in `ranked.key(a, b, k)` order, given its totals at (a, b). Call in _EXACT.
 
     By float total where floats can hold every figure; runs too close to call (and every tie) by
     the exact key, the tie element drawn only where the rest of it is equal.
     """
-    pairs = list(zip(totals, scored, strict=True))
-    fractions = np.fromiter(map(_FRACTION, scored), dtype=np.float64, count=len(scored))
-    price_fractions = np.fromiter(map(_PRICE_FRACTION, scored), dtype=np.float64, count=len(scored))
-    if np.isnan(fractions).any() or np.isnan(price_fractions).any():
-        runs = [(0, len(pairs))]
+    fractions, g = ranked.fractions, ranked.g
+    if np.isnan(fractions).any() or np.isnan(g).any():
+        index, runs = list(range(len(ranked))), [(0, len(ranked))]
     else:
-        index, runs = _float_order(a, b, fractions, price_fractions)
-        pairs = [pairs[i] for i in index]
+        index, runs = _float_order(a, b, fractions, g)
+    totals, figures, prices = ranked.totals, ranked.figures, ranked.prices
     for start, stop in runs:
-        keyed = _by_key_then_tie([((t.copy_negate(), s.neg_fraction, s.price), s) for t, s in pairs[start:stop]])
-        pairs[start:stop] = [(key[0].copy_negate(), s) for key, s in keyed]
-    return pairs
+        keyed = _by_key_then_tie(
+            [((totals[k].copy_negate(), figures[k].neg_fraction, prices[k]), k) for k in index[start:stop]],
+            ranked.tie,
+        )
+        index[start:stop] = [k for _, k in keyed]
+    return index
 
 
 def _equal_runs(values: Sequence[Any]) -> list[tuple[int, int]]:
@@ -1170,29 +1442,8 @@ def _equal_runs(values: Sequence[Any]) -> list[tuple[int, int]]:
         i = j + 1
 
 
-def _by_key_then_tie(pairs: list[tuple[tuple[Any, ...], _Scored]]) -> list[tuple[tuple[Any, ...], _Scored]]:
-    """`pairs` sorted by key and then by the bids' tie key: what sorting by key + (tie,) gives,
-    with the tie key (a SHA-256 for the drawing of lots) worked out only where the keys are equal."""
-    pairs = sorted(pairs, key=_FIRST)
-    for start, stop in _equal_runs([key for key, _ in pairs]):
-        pairs[start:stop] = sorted(pairs[start:stop], key=lambda pair: pair[1].tie)
-    return pairs
-
-
 _FIRST = itemgetter(0)
-_BID_REF = attrgetter("bid.bid_ref")
-_FRACTION = attrgetter("fraction")
-_PRICE_FRACTION = attrgetter("g")
-_PRICE = attrgetter("price")
 _INPUT_REF = attrgetter("bid_ref")
-
-
-def _package_price(s: _Scored) -> Decimal:
-    """The package price of a bid in a lot that scores it (checked present when the bid was taken in)."""
-    price = s.bid.package_price_per_contact_hour
-    if price is None:
-        raise ValueError(f"bid {s.bid.bid_ref}: no package price")
-    return price
 
 
 def draw_key(seed: str, bid_ref: str) -> str:
@@ -1200,35 +1451,35 @@ def draw_key(seed: str, bid_ref: str) -> str:
     return sha256(f"{seed}\x1f{bid_ref}".encode()).hexdigest()
 
 
-def _tie_key(bid: BidInput, rules: TenderRules) -> tuple[Any, ...]:
+def _tie_key(bid_ref: str, submitted_at: datetime | None, rules: TenderRules) -> tuple[Any, ...]:
     if rules.tie_break is TieBreak.SUBMISSION_TIME:
-        submitted = (1, 0) if bid.submitted_at is None else (0, bid.submitted_at)
-        return (submitted, bid.bid_ref)
-    return ((0, draw_key(rules.tie_break_seed, bid.bid_ref)), bid.bid_ref)
+        submitted = (1, 0) if submitted_at is None else (0, submitted_at)
+        return (submitted, bid_ref)
+    return ((0, draw_key(rules.tie_break_seed, bid_ref)), bid_ref)
 
 
-def _tie_records(rules: TenderRules, ranked: list[tuple[Decimal, _Scored]]) -> tuple[TieRecord, ...]:
-    """Every run of equal totals in `ranked` ((total, bid) in rank order), with what ordered each neighbouring pair."""
+def _tie_records(rules: TenderRules, ranked: _Ranked) -> tuple[TieRecord, ...]:
+    """Every run of equal totals in `ranked` (rank order), with what ordered each neighbouring pair."""
     last_rule = "drawing of lots" if rules.tie_break is TieBreak.QUALITY_PRICE_LOTS else "submission time"
+    figures, prices, tie = ranked.figures, ranked.prices, ranked.tie
     records = []
-    for start, stop in _equal_runs([total for total, _ in ranked]):
-        group = ranked[start:stop]
+    for start, stop in _equal_runs(ranked.totals):
         decided = []
-        for (_, sa), (_, sb) in zip(group, group[1:], strict=False):
-            if sa.neg_fraction != sb.neg_fraction:
+        for k in range(start, stop - 1):
+            if figures[k].neg_fraction != figures[k + 1].neg_fraction:
                 decided.append("quality")
-            elif sa.price != sb.price:
+            elif prices[k] != prices[k + 1]:
                 decided.append("price")
-            elif sa.tie[0] != sb.tie[0]:
+            elif tie(k)[0] != tie(k + 1)[0]:
                 decided.append(last_rule)
             else:
                 decided.append("bid reference")
         draws: tuple[tuple[str, str], ...] = ()
         if rules.tie_break is TieBreak.QUALITY_PRICE_LOTS:
-            draws = tuple((s.bid.bid_ref, s.tie[0][1]) for _, s in group)
+            draws = tuple((ranked.ref(k), tie(k)[0][1]) for k in range(start, stop))
         records.append(
             TieRecord(
-                bids=tuple(s.bid.bid_ref for _, s in group),
+                bids=tuple(ranked.ref(k) for k in range(start, stop)),
                 decided_by=tuple(decided),
                 seed=rules.tie_break_seed,
                 draws=draws,
@@ -1237,191 +1488,121 @@ def _tie_records(rules: TenderRules, ranked: list[tuple[Decimal, _Scored]]) -> t
     return tuple(records)
 
 
-def _key(a: Decimal, b: Decimal, s: _Scored) -> tuple[Any, ...]:
-    """Sort key, smaller = better: total desc, quality desc, price asc, time, ref. Call in _EXACT."""
-    return (s.total(a, b).copy_negate(), s.neg_fraction, s.price, s.tie)
-
-
-def _moved_key(
-    a: Decimal, b: Decimal, qd: Decimal, s: _Scored, gn: Decimal, gd: Decimal, price: Decimal
-) -> tuple[Any, ...]:
-    """`_key` for a bid whose price or price fraction is hypothetically moved. Call in _EXACT."""
-    return (_DIVISION.divide(a * s.qn * gd + b * gn * qd, qd * gd).copy_negate(), s.neg_fraction, price, s.tie)
-
-
-def _unscored(bid: BidInput, status: ResultStatus, reason: str, quality: Decimal | None = None) -> BidResult:
-    """The BidResult of a bid that is not ranked (built as `_ranked_result` explains)."""
-    result = object.__new__(BidResult)
-    object.__setattr__(result, "__dict__", {
-        "bid_ref": bid.bid_ref,
-        "provider_key": bid.provider_key,
-        "lot_key": bid.lot_key,
-        "status": status,
-        "reason": reason,
-        "price_per_contact_hour": bid.price_per_contact_hour,
-        "submitted_at": bid.submitted_at,
-        "quality_score": quality,
-        "price_score": None,
-        "total": None,
-        "rank": None,
-        "recommended": False,
-        "clarification_unresolved": bid.needs_clarification_unresolved,
-        "above_ceiling": False,
-        "package_price_per_contact_hour": bid.package_price_per_contact_hour,
-    })
-    return result
-
-
-def _ranked_result(s: _Scored, lot_key: str, price_score: Decimal, total: Decimal, rank: int) -> BidResult:
-    """The BidResult of a ranked bid, as BidResult(...) would build it.
-
-    BidResult is frozen and has no __post_init__, so filling its __dict__ gives the very same
-    object; the generated __init__ sets each of its 15 fields through object.__setattr__, which
-    was a tenth of the evaluation's time at 18,000 ranked bid-lots.
-    """
-    bid = s.bid
-    result = object.__new__(BidResult)
-    object.__setattr__(result, "__dict__", {
-        "bid_ref": bid.bid_ref,
-        "provider_key": bid.provider_key,
-        "lot_key": lot_key,
-        "status": ResultStatus.RANKED,
-        "reason": "",
-        "price_per_contact_hour": s.price,
-        "submitted_at": bid.submitted_at,
-        "quality_score": s.quality_score,
-        "price_score": price_score,
-        "total": total,
-        "rank": rank,
-        "recommended": False,
-        "clarification_unresolved": bid.needs_clarification_unresolved,
-        "above_ceiling": s.above_ceiling,
-        "package_price_per_contact_hour": bid.package_price_per_contact_hour,
-    })
-    return result
+# An unranked bid-lot: (its status, its position in the lot's columns, why, its quality score if shown).
+_Unranked = tuple[ResultStatus, int, str, "Decimal | None"]
 
 
 @dataclass(slots=True)
 class _LotWork:
-    """A lot's ranked bids and price references, kept so its sensitivity can be redone alone."""
+    """What scoring one lot found, kept as columns: its results are made from it when read."""
 
-    ordered: list[_Scored]
-    ref: _Reference | None
+    lot: LotBids
+    ranked: _Ranked  # in rank order
+    unranked: list[_Unranked]  # in result order
+    ref: _Reference | None  # for the price-move sensitivity (None where it would mislead)
+    lowest: Decimal | None
+    mean: Decimal | None
+    ties: tuple[TieRecord, ...]
+    unresolved: tuple[str, ...]
 
 
 _NO_SENSITIVITY = LotSensitivity(winner=None, runner_up=None, splits=())
 
 
-def _evaluate_lot(
-    rules: TenderRules, quality: _QualityModel, lot: LotInput, qualities: _Qualities, work: list[_LotWork],
-) -> LotResult:
-    """Score and rank one lot. `qualities` shares each bid's quality across lots; `work` receives the
-    lot's ranked bids and references, for its `_sensitivity`, which the caller makes once the awards
-    are known (the result's `sensitivity` is a placeholder until then)."""
+def _evaluate_lot(rules: TenderRules, quality: _QualityModel, lot: LotBids, qualities: _Qualities) -> _LotWork:
+    """Score and rank one lot. `qualities` shares each bid's quality across lots."""
     qw, pw, qd = rules.quality_weight, rules.price_weight, quality.denominator
-    unranked: list[BidResult] = []
-    scored: list[_Scored] = []
+    refs, statuses, all_scores, prices, reasons = lot.bid_refs, lot.statuses, lot.consensus_scores, lot.prices, lot.reasons
+    package = lot.package_weight
+    ranked_above = rules.ceiling_rule is CeilingRule.RANKED_NOT_RECOMMENDED
+    eligible, above_ceiling = Eligibility.ELIGIBLE, Eligibility.ABOVE_CEILING
+    # The quality cache's hit path, inlined (scores already seen, as the same object); anything
+    # else, including every error, goes through `qualities.of`.
+    quality_of, object_get = qualities.of, qualities.object_get
+    unranked: list[_Unranked] = []
+    positions: list[int] = []
+    figures: list[_BidQuality] = []
+    kept_prices: list[Decimal] = []
+    above: list[bool] = []
     ties: tuple[TieRecord, ...] = ()
-    # The quality cache's hit path, inlined (a bid-lot whose scores are the objects already seen);
-    # anything else, including every error, goes through `qualities.of`.
-    quality_of, values_of, seen_get = qualities.of, qualities.values_of, qualities.seen_get
-    object_get = qualities.object_get
-    n_questions = len(quality.key_order)
     with localcontext(_EXACT):
-        for bid in lot.bids:
-            if bid.lot_key != lot.lot_key:
-                raise ValueError(f"bid {bid.bid_ref} is for lot {bid.lot_key}, listed under {lot.lot_key}")
-            if bid.status is Eligibility.EXCLUDED:
-                unranked.append(_unscored(bid, ResultStatus.EXCLUDED, bid.reason or "excluded"))
-                continue
-            if bid.status is Eligibility.REJECTED_PRICE:
-                # Quality is shown when it was scored, for the assessment summary.
-                q = qualities.of(bid).score if bid.consensus_scores else None
-                reason = bid.reason or "abnormally low price rejected after clarification"
-                unranked.append(_unscored(bid, ResultStatus.REJECTED_PRICE, reason, q))
-                continue
-            above_ceiling = bid.status is Eligibility.ABOVE_CEILING
-            if above_ceiling and rules.ceiling_rule is CeilingRule.NOT_RANKED:
-                q = qualities.of(bid).score if bid.consensus_scores else None
-                reason = bid.reason or "priced above the lot's published ceiling: non-compliant, not ranked"
-                unranked.append(_unscored(bid, ResultStatus.ABOVE_CEILING, reason, q))
-                continue
-            scores = bid.consensus_scores
-            known = object_get(id(scores)) if type(scores) is ConsensusScores else None
-            hit = None
-            if known is None and len(scores) == n_questions:
-                try:
-                    hit = seen_get(tuple(map(id, values_of(scores))))
-                except KeyError:
-                    pass
-            figures = known[1] if known is not None else quality_of(bid) if hit is None else hit[1]
-            if figures.fails:
-                unranked.append(_unscored(bid, ResultStatus.FAILED_QUALITY, figures.fails, figures.score))
-                continue
-            if bid.price_per_contact_hour is None:
-                raise ValueError(f"bid {bid.bid_ref}: an eligible bid needs a price per contact hour")
-            if lot.package_weight and bid.package_price_per_contact_hour is None:
-                raise ValueError(f"bid {bid.bid_ref}: lot {lot.lot_key} scores package prices and the bid has none")
-            scored.append(  # bid, qn, neg_fraction, quality_score, price, rules, fraction, qd, above_ceiling
-                _Scored(bid, figures.qn, figures.neg_fraction, figures.score, bid.price_per_contact_hour, rules,
-                        figures.fraction, qd, above_ceiling)
-            )
+        for i, status in enumerate(statuses):
+            if status is eligible or (ranked_above and status is above_ceiling):
+                scores = all_scores[i]
+                known = object_get(id(scores))
+                bid_quality = known[1] if known is not None else quality_of(scores, refs[i])
+                if bid_quality.fails:
+                    unranked.append((ResultStatus.FAILED_QUALITY, i, bid_quality.fails, bid_quality.score))
+                    continue
+                price = prices[i]
+                if price is None:
+                    raise ValueError(f"bid {refs[i]}: an eligible bid needs a price per contact hour")
+                if package and lot.package_prices[i] is None:
+                    raise ValueError(f"bid {refs[i]}: lot {lot.lot_key} scores package prices and the bid has none")
+                positions.append(i)
+                figures.append(bid_quality)
+                kept_prices.append(price)
+                above.append(status is not eligible)
+            elif status is Eligibility.EXCLUDED:
+                unranked.append((ResultStatus.EXCLUDED, i, reasons[i] or "excluded", None))
+            else:
+                # Rejected price, or above the ceiling and not ranked: quality is shown when it was
+                # scored, for the assessment summary.
+                scores = all_scores[i]
+                q = quality_of(scores, refs[i]).score if scores else None
+                if status is Eligibility.REJECTED_PRICE:
+                    reason = reasons[i] or "abnormally low price rejected after clarification"
+                    unranked.append((ResultStatus.REJECTED_PRICE, i, reason, q))
+                else:
+                    reason = reasons[i] or "priced above the lot's published ceiling: non-compliant, not ranked"
+                    unranked.append((ResultStatus.ABOVE_CEILING, i, reason, q))
 
-        if rules.price_formula is PriceFormula.BANDED_COST_OF_CARE and lot.cost_of_care_benchmark is None and scored:
+        if rules.price_formula is PriceFormula.BANDED_COST_OF_CARE and lot.cost_of_care_benchmark is None and positions:
             raise ValueError(f"lot {lot.lot_key}: the banded formula needs a cost-of-care benchmark")
+        ranked = _Ranked(lot, rules, qd, positions, figures, kept_prices, above)
         ref: _Reference | None = None
         lowest = mean = None
-        if scored:
-            prices = [s.price for s in scored]
-            lowest = min(prices)
-            price_sum = sum(prices, ZERO)  # exact, so order does not matter
-            mean = _DIVISION.divide(price_sum, Decimal(len(prices)))
-            ref = _Reference(lowest, price_sum, Decimal(len(prices)), lot.cost_of_care_benchmark)
-            w = lot.package_weight
-            package_ref = None
-            if w:
-                package_prices = [_package_price(s) for s in scored]
-                package_ref = _Reference(
-                    min(package_prices), sum(package_prices, ZERO), Decimal(len(package_prices)),
-                    lot.cost_of_care_benchmark,
-                )
-            for s in scored:
-                gn, gd = _price_fraction(rules, s.price, ref)
-                if package_ref is not None:
+        if positions:
+            lowest = min(kept_prices)
+            price_sum = sum(kept_prices, ZERO)  # exact, so order does not matter
+            count = Decimal(len(kept_prices))
+            mean = _DIVISION.divide(price_sum, count)
+            ref = _Reference(lowest, price_sum, count, lot.cost_of_care_benchmark)
+            if rules.price_formula is PriceFormula.RELATIVE_TO_LOWEST and not package:
+                gn, gd = [lowest] * len(kept_prices), list(kept_prices)
+            else:
+                fractions = [_price_fraction(rules, p, ref) for p in kept_prices]
+                if package:
+                    package_prices: list[Decimal] = [lot.package_prices[i] for i in positions]  # type: ignore[misc]
+                    package_ref = _Reference(
+                        min(package_prices), sum(package_prices, ZERO), Decimal(len(package_prices)),
+                        lot.cost_of_care_benchmark,
+                    )
                     # G = (100 - w)% G_hourly + w% G_package, kept as one exact fraction.
-                    pn, pd = _price_fraction(rules, _package_price(s), package_ref)
-                    gn, gd = (HUNDRED - w) * gn * pd + w * pn * gd, HUNDRED * gd * pd
-                s.gn, s.gd = gn, gd
-            for s, g in zip(scored, _float_ratios([s.gn for s in scored], [s.gd for s in scored]), strict=True):
-                s.g = g
+                    combined = []
+                    for (hn, hd), package_price in zip(fractions, package_prices, strict=True):
+                        pn, pd = _price_fraction(rules, package_price, package_ref)
+                        combined.append(((HUNDRED - package) * hn * pd + package * pn * hd, HUNDRED * hd * pd))
+                    fractions = combined
+                gn, gd = [n for n, _ in fractions], [d for _, d in fractions]
+            ranked.gn, ranked.gd = gn, gd
+            ranked.g = _float_ratios(gn, gd)
+            ranked.fractions = np.fromiter(map(_FRACTION, figures), dtype=np.float64, count=len(figures))
+            divide = _DIVISION.divide
+            ranked.totals = [
+                divide(qw * (f.qn * d) + pw * (n * qd), qd * d) for f, n, d in zip(figures, gn, gd, strict=True)
+            ]
+            ranked.reorder(_rank_order(qw, pw, ranked))
+            ranked.price_scores = [divide(pw * n, d) for n, d in zip(ranked.gn, ranked.gd, strict=True)]
+            ties = _tie_records(rules, ranked)
 
-        # The published totals, and the bids in `_key` order at the tender's split.
-        divide = _DIVISION.divide
-        ranked = _rank(qw, pw, scored, [s.total(qw, pw) for s in scored])
-        ordered = [s for _, s in ranked]
-        ranked_results = [
-            _ranked_result(s, lot.lot_key, divide(pw * s.gn, s.gd), total, rank)
-            for rank, (total, s) in enumerate(ranked, start=1)
-        ]
-        # Price-move sensitivity models the hourly price alone; with a package weight it would mislead.
-        work.append(_LotWork(ordered, ref if not lot.package_weight else None))
-        ties = _tie_records(rules, ranked)
+    unranked.sort(key=lambda u: (_UNRANKED_ORDER[u[0]], refs[u[1]]))
+    unresolved = tuple(sorted(refs[i] for i in positions if lot.unresolved[i]))
+    # Price-move sensitivity models the hourly price alone; with a package weight it would mislead.
+    return _LotWork(lot, ranked, unranked, None if package else ref, lowest, mean, ties, unresolved)
 
-    unranked.sort(key=lambda r: (_UNRANKED_ORDER[r.status], r.bid_ref))
-    unresolved = tuple(sorted([s.bid.bid_ref for s in scored if s.bid.needs_clarification_unresolved]))
-    return LotResult(
-        lot_key=lot.lot_key,
-        hours_per_week=lot.hours_per_week,
-        bids=tuple(ranked_results) + tuple(unranked),
-        provisional=bool(unresolved),
-        unresolved_clarifications=unresolved,
-        lowest_acceptable_price=lowest,
-        mean_acceptable_price=mean,
-        cost_of_care_benchmark=lot.cost_of_care_benchmark,
-        sensitivity=_NO_SENSITIVITY,
-        ties=ties,
-        package_weight=lot.package_weight,
-    )
+
+_FRACTION = attrgetter("fraction")
 
 
 # --------------------------------------------------------------------------
@@ -1459,50 +1640,48 @@ def _lowest_true(pred: Callable[[int], bool], start: int, limit: int) -> int | N
     return hi
 
 
-def _lowest_excluding(bids: list[_Scored], bid: _Scored) -> Decimal:
-    """The lowest price among the other bids (the first such in `bids` order: what a stable sort gives)."""
-    position = next(i for i, s in enumerate(bids) if s is bid)  # near the top: the winner or runner-up
-    others = bids[:position] + bids[position + 1:]
+def _lowest_excluding(prices: list[Decimal], k: int) -> Decimal:
+    """The lowest price among the other bids (the first such in rank order: what a stable sort gives)."""
+    others = prices[:k] + prices[k + 1:]
     if not others:
         raise AssertionError("needs at least two price-scored bids")
-    lowest: Decimal = min(map(_PRICE, others))
-    return lowest
+    return min(others)
 
 
-def _cheapest_at_each_quality(ordered: list[_Scored], winner: _Scored) -> list[_Scored]:
+def _cheapest_at_each_quality(ranked: _Ranked, candidates: list[int], winner: int) -> list[int]:
     """The bids other than the winner priced lowest among those of the same quality (all of them where
     several share that price). Only these can be on the quality/price frontier: a dearer bid of the
     same quality comes after them in (quality, price) order and is never strictly cheaper. Issue 17:
     sorting a short list instead of every bid in the lot."""
-    cheapest: dict[Decimal, list[_Scored]] = {}
-    for s in ordered:
-        if s is winner:
+    figures, prices = ranked.figures, ranked.prices
+    cheapest: dict[Decimal, list[int]] = {}
+    for k in candidates:
+        if k == winner:
             continue
-        group = cheapest.get(s.neg_fraction)
+        group = cheapest.get(figures[k].neg_fraction)
         if group is None:
-            cheapest[s.neg_fraction] = [s]
-        elif s.price < group[0].price:
-            group[:] = [s]
-        elif s.price == group[0].price:
-            group.append(s)
-    return [s for group in cheapest.values() for s in group]
+            cheapest[figures[k].neg_fraction] = [k]
+        elif prices[k] < prices[group[0]]:
+            group[:] = [k]
+        elif prices[k] == prices[group[0]]:
+            group.append(k)
+    return [k for group in cheapest.values() for k in group]
 
 
 def _split_ranking(
-    a: Decimal, b: Decimal, ordered: list[_Scored], refs: list[str],
+    a: Decimal, b: Decimal, ranked: _Ranked, candidates: list[int], refs: list[str],
     fractions: npt.NDArray[np.float64], price_fractions: npt.NDArray[np.float64],
 ) -> tuple[str, ...]:
-    """The references of `ordered` (`refs`, same positions) in `_key(a, b, s)` order: by float total,
-    runs too close to call by `_key`. Call in _EXACT."""
+    """The references of `candidates` (`refs`, same positions) in `ranked.key(a, b, k)` order: by float
+    total, runs too close to call by the exact key. Call in _EXACT."""
     index, runs = _float_order(a, b, fractions, price_fractions)
     for start, stop in runs:
-        index[start:stop] = sorted(index[start:stop], key=lambda i: _key(a, b, ordered[i]))
+        index[start:stop] = sorted(index[start:stop], key=lambda i: ranked.key(a, b, candidates[i]))
     return tuple(map(refs.__getitem__, index))
 
 
 def _sensitivity(
-    rules: TenderRules, qd: Decimal, ordered: list[_Scored], ref: _Reference | None,
-    skip: frozenset[str] = frozenset(),
+    rules: TenderRules, ranked: _Ranked, ref: _Reference | None, skip: frozenset[str] = frozenset(),
 ) -> LotSensitivity:
     """Rankings at other splits and the price moves that would change the winner. Call in _EXACT.
 
@@ -1510,19 +1689,19 @@ def _sensitivity(
     ceiling); the analysis is then about the bid actually recommended and the ones that could
     displace it, while every acceptable price still sets the price references.
     """
-    everyone = ordered
+    candidates = list(range(len(ranked)))
+    fractions, price_fractions = ranked.fractions, ranked.g
     if skip:
-        ordered = [s for s in ordered if s.bid.bid_ref not in skip]
+        candidates = [k for k in candidates if ranked.ref(k) not in skip]
+        fractions, price_fractions = fractions[candidates], price_fractions[candidates]
     qw, pw = rules.quality_weight, rules.price_weight
     own = (qw, pw)
-    refs = list(map(_BID_REF, ordered))
+    refs = [ranked.ref(k) for k in candidates]
     base = tuple(refs)
     winner = base[0] if base else None
     splits = [own] + [split for split in rules.sensitivity_splits if split != own]
     outcomes = []
     seen: set[tuple[Decimal, Decimal]] = set()
-    fractions = np.fromiter(map(_FRACTION, ordered), dtype=np.float64, count=len(ordered))
-    price_fractions = np.fromiter(map(_PRICE_FRACTION, ordered), dtype=np.float64, count=len(ordered))
     floats = not (np.isnan(fractions).any() or np.isnan(price_fractions).any())
     for a, b in splits:
         if (a, b) in seen:
@@ -1531,9 +1710,9 @@ def _sensitivity(
         if (a, b) == own:
             ranking = base
         elif floats:
-            ranking = _split_ranking(a, b, ordered, refs, fractions, price_fractions)
+            ranking = _split_ranking(a, b, ranked, candidates, refs, fractions, price_fractions)
         else:
-            ranking = tuple(map(_BID_REF, sorted(ordered, key=lambda s: _key(a, b, s))))
+            ranking = tuple(ranked.ref(k) for k in sorted(candidates, key=lambda k: ranked.key(a, b, k)))
         outcomes.append(
             SplitOutcome(
                 quality_weight=a,
@@ -1545,64 +1724,68 @@ def _sensitivity(
                 ranking_changed=ranking != base,
             )
         )
-    if len(ordered) < 2 or ref is None:
+    if len(candidates) < 2 or ref is None:
         return LotSensitivity(winner=winner, runner_up=None, splits=tuple(outcomes))
 
-    w, r = ordered[0], ordered[1]
+    w, r = candidates[0], candidates[1]
+    prices = ranked.prices
+    w_price, r_price = prices[w], prices[r]
 
     # Runner-up cuts its price to c pennies; only it and the winner matter,
     # because a cut can only lower the winner's score.
-    lowest_without_r = _lowest_excluding(everyone, r)
+    lowest_without_r = _lowest_excluding(prices, r)
 
     def runner_up_wins(c: int) -> bool:
         price = Decimal(c).scaleb(-2)
-        moved = _Reference(min(lowest_without_r, price), ref.total - r.price + price, ref.count, ref.benchmark)
+        moved = _Reference(min(lowest_without_r, price), ref.total - r_price + price, ref.count, ref.benchmark)
         rn, rd = _price_fraction(rules, price, moved)
-        wn, wd = _price_fraction(rules, w.price, moved)
-        return _moved_key(qw, pw, qd, r, rn, rd, price) < _moved_key(qw, pw, qd, w, wn, wd, w.price)
+        wn, wd = _price_fraction(rules, w_price, moved)
+        return ranked.moved_key(qw, pw, r, rn, rd, price) < ranked.moved_key(qw, pw, w, wn, wd, w_price)
 
-    highest_penny_below = int((r.price * HUNDRED).to_integral_value(rounding=ROUND_CEILING)) - 1
+    highest_penny_below = int((r_price * HUNDRED).to_integral_value(rounding=ROUND_CEILING)) - 1
     c = _highest_true(runner_up_wins, 1, highest_penny_below)
     price_to_win = cut = None
     if c is not None:
         price_to_win = Decimal(c).scaleb(-2)
-        cut = _DIVISION.divide((r.price - price_to_win) * HUNDRED, r.price)
+        cut = _DIVISION.divide((r_price - price_to_win) * HUNDRED, r_price)
 
     # Winner raises its price to c pennies: anyone may overtake it, but the
     # best of the others is always on their quality/price Pareto frontier
     # (a bid no better on quality and no lower on price can never beat the
     # one that is), so only the frontier is checked.
-    frontier: list[_Scored] = []
+    figures = ranked.figures
+    frontier: list[int] = []
     best_price: Decimal | None = None
-    for _, s in _by_key_then_tie([((s.neg_fraction, s.price), s) for s in _cheapest_at_each_quality(ordered, w)]):
-        if best_price is None or s.price < best_price:
-            frontier.append(s)
-            best_price = s.price
-    lowest_without_w = _lowest_excluding(everyone, w)
+    cheapest = _cheapest_at_each_quality(ranked, candidates, w)
+    for _, k in _by_key_then_tie([((figures[k].neg_fraction, prices[k]), k) for k in cheapest], ranked.tie):
+        if best_price is None or prices[k] < best_price:
+            frontier.append(k)
+            best_price = prices[k]
+    lowest_without_w = _lowest_excluding(prices, w)
 
     def winner_loses(c: int) -> bool:
         price = Decimal(c).scaleb(-2)
-        moved = _Reference(min(lowest_without_w, price), ref.total - w.price + price, ref.count, ref.benchmark)
+        moved = _Reference(min(lowest_without_w, price), ref.total - w_price + price, ref.count, ref.benchmark)
         wn, wd = _price_fraction(rules, price, moved)
-        winner_key = _moved_key(qw, pw, qd, w, wn, wd, price)
-        for s in frontier:
-            sn, sd = _price_fraction(rules, s.price, moved)
-            if _moved_key(qw, pw, qd, s, sn, sd, s.price) < winner_key:
+        winner_key = ranked.moved_key(qw, pw, w, wn, wd, price)
+        for k in frontier:
+            sn, sd = _price_fraction(rules, prices[k], moved)
+            if ranked.moved_key(qw, pw, k, sn, sd, prices[k]) < winner_key:
                 return True
         return False
 
-    pennies_now = w.price * HUNDRED
+    pennies_now = w_price * HUNDRED
     start = int(pennies_now.to_integral_value(rounding=ROUND_FLOOR)) + 1
     limit = int(pennies_now.to_integral_value(rounding=ROUND_CEILING)) * _WINNER_RISE_SEARCH_LIMIT
     c = _lowest_true(winner_loses, start, limit)
     price_to_lose = rise = None
     if c is not None:
         price_to_lose = Decimal(c).scaleb(-2)
-        rise = _DIVISION.divide((price_to_lose - w.price) * HUNDRED, w.price)
+        rise = _DIVISION.divide((price_to_lose - w_price) * HUNDRED, w_price)
 
     return LotSensitivity(
         winner=winner,
-        runner_up=r.bid.bid_ref,
+        runner_up=ranked.ref(r),
         splits=tuple(outcomes),
         runner_up_price_to_win=price_to_win,
         runner_up_price_cut_percent=cut,
@@ -1751,7 +1934,7 @@ def _recommend_awards(
 
 
 def evaluate_tender(
-    rules: TenderRules, questions: Sequence[Question], lots: Sequence[LotInput]
+    rules: TenderRules, questions: Sequence[Question], lots: Sequence[LotInput | LotBids]
 ) -> TenderResult:
     """Score, rank, recommend and test sensitivity for every lot of a tender.
 
@@ -1786,19 +1969,20 @@ def collector_paused() -> Iterator[None]:
 
 
 def _evaluate_tender(
-    rules: TenderRules, questions: Sequence[Question], lots: Sequence[LotInput]
+    rules: TenderRules, questions: Sequence[Question], lots: Sequence[LotInput | LotBids]
 ) -> TenderResult:
     """`evaluate_tender` with the collector paused."""
-    lot_keys = [lot.lot_key for lot in lots]
+    columns = [lot if isinstance(lot, LotBids) else lot.columns() for lot in lots]
+    lot_keys = [lot.lot_key for lot in columns]
     if len(set(lot_keys)) != len(lot_keys):
         raise ValueError("lot keys must be unique")
-    refs = [ref for lot in lots for ref in map(_INPUT_REF, lot.bids)]
+    refs = [ref for lot in columns for ref in lot.bid_refs]
     if len(set(refs)) != len(refs):
         raise ValueError("bid references must be unique across the tender")
     quality = _QualityModel(questions)
     qualities = _Qualities(quality, rules)  # a bid's quality once, whatever the number of lots it prices
-    work: list[_LotWork] = []
-    lot_results = [_evaluate_lot(rules, quality, lot, qualities=qualities, work=work) for lot in lots]
+    works = [_evaluate_lot(rules, quality, lot, qualities) for lot in columns]
+    lot_results = [_lot_result(work, BidResults(work)) for work in works]
     awards = _recommend_awards(
         lot_results, rules.max_providers_per_lot, rules.max_lots_per_provider, in_rank_order=True
     )
@@ -1806,19 +1990,31 @@ def _evaluate_tender(
     # passed over (lots cap, ceiling), the lot is analysed without the bids that cannot win it. The
     # ranking and references stand either way, so each lot's analysis is made once, here.
     finished = []
-    for lot_result, award, lot_work in zip(lot_results, awards.lots, work, strict=True):
+    for work, award in zip(works, awards.lots, strict=True):
+        ranked = work.ranked
         skip = frozenset(p.bid_ref for p in award.passed_over)
-        ordered = lot_work.ordered
-        if not (skip and award.recommended and ordered and ordered[0].bid.bid_ref in skip):
+        if not (skip and award.recommended and len(ranked) and ranked.ref(0) in skip):
             skip = frozenset()
         with localcontext(_EXACT):
-            sensitivity = _sensitivity(rules, quality.denominator, ordered, lot_work.ref, skip)
-        bids = lot_result.bids
-        if award.recommended:  # the recommended bids are marked
-            marked = list(bids)
-            for ref in award.recommended:  # ranked, so near the top of the list
-                k = next(k for k, b in enumerate(marked) if b.bid_ref == ref)
-                marked[k] = replace(marked[k], recommended=True)
-            bids = tuple(marked)
-        finished.append(replace(lot_result, bids=bids, sensitivity=sensitivity))
+            sensitivity = _sensitivity(rules, ranked, work.ref, skip)
+        # The recommended bids are ranked, so near the top of the list.
+        recommended = frozenset(next(k for k in range(len(ranked)) if ranked.ref(k) == ref) for ref in award.recommended)
+        finished.append(_lot_result(work, BidResults(work, recommended), sensitivity))
     return TenderResult(rules=rules, lots=tuple(finished), awards=awards)
+
+
+def _lot_result(work: _LotWork, bids: BidResults, sensitivity: LotSensitivity = _NO_SENSITIVITY) -> LotResult:
+    lot = work.lot
+    return LotResult(
+        lot_key=lot.lot_key,
+        hours_per_week=lot.hours_per_week,
+        bids=bids,
+        provisional=bool(work.unresolved),
+        unresolved_clarifications=work.unresolved,
+        lowest_acceptable_price=work.lowest,
+        mean_acceptable_price=work.mean,
+        cost_of_care_benchmark=lot.cost_of_care_benchmark,
+        sensitivity=sensitivity,
+        ties=work.ties,
+        package_weight=lot.package_weight,
+    )

@@ -47,7 +47,7 @@ def exact(value: Any) -> Any:
         return ("Decimal", str(value))
     if isinstance(value, datetime):
         return ("datetime", value.isoformat())
-    if isinstance(value, (tuple, list)):
+    if isinstance(value, (tuple, list, scoring.BidResults)):  # the results of a lot, made as they are read
         return tuple(exact(v) for v in value)
     if isinstance(value, dict):
         return tuple(sorted((k, exact(v)) for k, v in value.items()))
@@ -250,7 +250,7 @@ def test_it_takes_the_exact_path_for_figures_floats_cannot_hold(monkeypatch):
     monkeypatch.setattr(scoring, "_split_ranking", lambda *args: used.append(args[2]) or real(*args))
     result = assert_identical(spec, rendered=False)
     assert any(b.price_per_contact_hour == D("1E+400") for b in result.lots[0].ranked)
-    lots_ordered_by_floats = {s.bid.lot_key for ordered in used for s in ordered}
+    lots_ordered_by_floats = {ranked.lot.lot_key for ranked in used}
     assert lots_ordered_by_floats == {"L1"}  # L0 took the exact path
 
 
@@ -264,8 +264,8 @@ def test_it_takes_the_exact_path_when_the_quality_denominator_is_below_the_float
 def test_the_float_pre_ordering_leaves_only_near_ties_to_the_exact_key(monkeypatch):
     """The point of the change: at the other splits the exact key is worked out for a few bids, not all."""
     calls = []
-    real = scoring._key
-    monkeypatch.setattr(scoring, "_key", lambda a, b, s: calls.append(s) or real(a, b, s))
+    real = scoring._Ranked.key
+    monkeypatch.setattr(scoring._Ranked, "key", lambda ranked, a, b, k: calls.append(k) or real(ranked, a, b, k))
     spec = tender(2, bids=80, lots=3)
     rng = random.Random(2)
     for lot in spec["lots"]:
@@ -311,6 +311,22 @@ def to_reference(value: Any) -> Any:
     """An input of today's module as the reference module's class of the same name."""
     if isinstance(value, Enum):
         return value.value
+    if isinstance(value, scoring.LotBids):  # columns: the reference takes one BidInput per bid-lot
+        return reference.LotInput(
+            value.lot_key, value.hours_per_week, value.cost_of_care_benchmark,
+            [
+                reference.BidInput(
+                    bid_ref=ref, provider_key=provider, lot_key=value.lot_key, status=status.value, reason=reason,
+                    price_per_contact_hour=price, consensus_scores=dict(scores), submitted_at=submitted,
+                    needs_clarification_unresolved=unresolved, package_price_per_contact_hour=package,
+                )
+                for ref, provider, price, scores, status, reason, submitted, unresolved, package in zip(
+                    value.bid_refs, value.provider_keys, value.prices, value.consensus_scores, value.statuses,
+                    value.reasons, value.submitted_at, value.unresolved, value.package_prices, strict=True,
+                )
+            ],
+            package_weight=value.package_weight,
+        )
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         cls = getattr(reference, type(value).__name__)
         return cls(**{f.name: to_reference(getattr(value, f.name)) for f in dataclasses.fields(value)})
@@ -370,3 +386,73 @@ def test_it_leaves_the_garbage_collector_as_it_found_it():
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+# --- A lot as columns (LotBids) and results made as they are read (BidResults) ----------------------
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("package_weight", [NO_PACKAGE, D(30)])
+def test_a_lot_given_as_columns_gives_the_reference_result(seed, package_weight):
+    """`LotBids` is the same tender as the `LotInput` of `BidInput`s it transposes: field for field the reference."""
+    spec = tender(seed, package_weight=package_weight, formula=("relative_to_lowest", "relative_to_mean")[seed % 2])
+    rules, questions, lots = build(scoring, spec, shared_scores=True)
+    columns = [lot.columns() for lot in lots]
+    assert all(isinstance(lot, scoring.LotBids) for lot in columns)
+    actual = scoring.evaluate_tender(rules, questions, columns)
+    expected = reference.evaluate_tender(*build(reference, spec))
+    assert exact(actual) == exact(expected)
+    assert actual.to_dict() == expected.to_dict()
+
+
+def test_columns_a_bid_brings_to_every_lot_can_be_one_list_for_all_lots():
+    """Providers, scores and submission times as one list that every lot shares; prices the lot's own."""
+    providers = ["P1", "P2", "P3"]
+    scores = [scoring.ConsensusScores({"q1": D(5)}), scoring.ConsensusScores({"q1": D(3)}),
+              scoring.ConsensusScores()]
+    statuses = ["eligible", "eligible", "excluded"]
+    lots = [
+        scoring.LotBids(f"L{n}", D(100), [f"B{i}-L{n}" for i in range(3)], providers, prices, scores, statuses)
+        for n, prices in enumerate([[D(20), D(25), None], [D(30), D(15), None]])
+    ]
+    result = scoring.evaluate_tender(scoring.TenderRules(), [scoring.Question("q1", D(1), D(5))], lots)
+    assert [b.bid_ref for b in result.lots[0].ranked] == ["B0-L0", "B1-L0"]  # best quality and cheaper
+    assert result.lots[1].bid("B2-L1").status is scoring.ResultStatus.EXCLUDED
+    assert result.lots[1].bid("B1-L1").price_score == D(40)  # the lowest price in its lot
+    assert result.awards.lot("L0").recommended == ("B0-L0",)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"provider_keys": ["P1"]}, "2 bid references but 1 provider keys"),
+        ({"prices": [D(20), D(0)]}, "bid B2: price per contact hour must be positive"),
+        ({"prices": [D(20), 21.5]}, "must be a Decimal"),
+        ({"statuses": ["eligible", "struck off"]}, "not a valid Eligibility"),
+        ({"bid_refs": ["B1", ""]}, "a bid needs a bid_ref and a provider_key"),
+        ({"consensus_scores": [{"q1": D(5)}, {"q1": "lots"}]}, "bid B2 score for q1"),
+        ({"package_prices": [D(20), D(-1)]}, "bid B2: the package price must be positive"),
+        ({"package_weight": D(101)}, "package_weight must be 0-100"),
+    ],
+)
+def test_columns_are_checked_as_bid_inputs_are(change, message):
+    columns = {"lot_key": "L", "hours_per_week": D(100), "bid_refs": ["B1", "B2"], "provider_keys": ["P1", "P2"],
+               "prices": [D(20), D(21)], "consensus_scores": [{"q1": D(5)}, {"q1": D(4)}]}
+    with pytest.raises((ValueError, TypeError), match=message):
+        scoring.LotBids(**{**columns, **change})
+
+
+def test_bid_results_read_like_a_tuple_and_each_is_made_once():
+    spec = tender(3, bids=25, lots=1)
+    result = scoring.evaluate_tender(*build(scoring, spec))
+    bids = result.lots[0].bids
+    assert isinstance(bids, scoring.BidResults)
+    everything = tuple(bids)
+    n = len(spec["lots"][0]["bids"])
+    assert len(bids) == len(everything) == n > 15
+    assert bids[0] is everything[0] and bids[-1] is everything[-1]  # made when first read, then kept
+    assert bids[2:5] == everything[2:5] and bids == everything and bids == list(everything)
+    assert [b.rank for b in bids[: len(result.lots[0].ranked)]] == list(range(1, len(result.lots[0].ranked) + 1))
+    with pytest.raises(IndexError):
+        bids[n]
+    assert hash(bids) == hash(everything)
