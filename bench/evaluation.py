@@ -198,7 +198,7 @@ def system_evaluation(work: Workload, locations: tuple[dict[str, Any], dict[str,
 
 def _system_evaluation(work: Workload, locations: tuple[dict[str, Any], dict[str, list[Any]]]) -> Any:
     from cqc.gate import Outcome
-    from evaluation.assemble import is_above_ceiling, money_text, score_spread
+    from evaluation.assemble import above_ceiling_test, money_text, score_spread
     from evaluation.scoring import ConsensusScores, Eligibility, LotBids, Question, evaluate_tender
     from pricing.conversion import MinuteBasis, per_contact_hour
 
@@ -209,13 +209,14 @@ def _system_evaluation(work: Workload, locations: tuple[dict[str, Any], dict[str
     questions = [Question(k, Decimal(int(w)), Decimal(int(m))) for k, w, m in zip(keys, work.weights, work.max_scores,
                                                                                     strict=True)]
     individual = work.individual.tolist()
-    prices = work.price_pennies.tolist()
+    price_columns = work.price_pennies.T.tolist()  # per lot, each bid's price in pennies
     ceilings = [Decimal(int(c)).scaleb(-2) for c in work.ceiling_pennies]
     divergent = 0
     # As evaluation.assemble does: what a bid brings to every lot (its scores, checked once, and its
-    # CQC outcome) is one column the lots share; each distinct price is converted once.
+    # CQC outcome) is one column the lots share; each distinct price is converted once, and each lot's
+    # ceiling made into one test for its prices.
+    hourly_price = cache(lambda pennies: Decimal(pennies).scaleb(-2))
     contact_hour_price = cache(lambda hourly: per_contact_hour(hourly, basis))
-    above_ceiling = cache(is_above_ceiling)
     no_scores = ConsensusScores()
     scores: list[ConsensusScores] = []
     statuses: list[Eligibility] = []
@@ -231,18 +232,19 @@ def _system_evaluation(work: Workload, locations: tuple[dict[str, Any], dict[str
         scores.append(no_scores if excluded else ConsensusScores(medians, f"bid {i}"))
         statuses.append(Eligibility.EXCLUDED if excluded else Eligibility.ELIGIBLE)
         reasons.append(check.reason if excluded else "")
+    bids = [f"B{i:04d}" for i in range(size.bids)]  # with the lot's "-Lnn", what bid_ref(i, lot) gives
     lots = []
     for lot in range(size.lots):
-        hourly = [Decimal(row[lot]).scaleb(-2) for row in prices]
+        hourly = list(map(hourly_price, price_columns[lot]))
         lot_statuses, lot_reasons = list(statuses), list(reasons)
-        for i, price in enumerate(hourly):
-            if statuses[i] is Eligibility.ELIGIBLE and above_ceiling(price, ceilings[lot]):
+        for i, above in enumerate(map(above_ceiling_test(ceilings[lot]), hourly)):
+            if above and statuses[i] is Eligibility.ELIGIBLE:
                 lot_statuses[i] = Eligibility.ABOVE_CEILING
-                lot_reasons[i] = f"priced above the lot's published ceiling: £{money_text(price)} per billed hour"
+                lot_reasons[i] = f"priced above the lot's published ceiling: £{money_text(hourly[i])} per billed hour"
         lots.append(
             LotBids(
                 lot_key=f"L{lot + 1:02d}", hours_per_week=Decimal(int(work.hours[lot])),
-                bid_refs=[bid_ref(i, lot) for i in range(size.bids)], provider_keys=work.provider_ids,
+                bid_refs=[f"{bid}-L{lot + 1:02d}" for bid in bids], provider_keys=work.provider_ids,
                 prices=list(map(contact_hour_price, hourly)), consensus_scores=scores,
                 statuses=lot_statuses, reasons=lot_reasons, submitted_at=work.submitted_at,
             )

@@ -94,11 +94,10 @@ from typing import Any
 
 from common.money import pennies, to_decimal
 from evaluation.scoring import (
-    BidInput,
     CeilingRule,
     ConsensusScores,
     Eligibility,
-    LotInput,
+    LotBids,
     PriceFormula,
     Question,
     TenderResult,
@@ -202,18 +201,37 @@ def _basis(tender: Mapping[str, Any]) -> MinuteBasis:
 
 def is_above_ceiling(hourly_price: Decimal | str, ceiling: Decimal | str | None) -> bool:
     """A price per billed unit above the lot's published ceiling (compared to the penny, as both are shown)."""
+    return above_ceiling_test(ceiling)(hourly_price)
+
+
+_HALF_PENNY = Decimal("0.005")
+
+
+def above_ceiling_test(ceiling: Decimal | str | None) -> Callable[[Decimal | str], bool]:
+    """`is_above_ceiling` against one ceiling, for a lot's many prices: one comparison each.
+
+    A price shown to the penny (half up) is above the ceiling shown to the penny exactly when the
+    price is at least half a penny above the rounded ceiling, so the prices need no rounding."""
     if ceiling is None or ceiling == "":
-        return False
-    return pennies(to_decimal(hourly_price)) > pennies(to_decimal(ceiling))
+        return _never
+    limit = pennies(to_decimal(ceiling))
+    if limit < 0:  # no real ceiling is negative; halves round away from zero there, so compare as shown
+        return lambda hourly_price: pennies(to_decimal(hourly_price)) > limit
+    threshold = limit + _HALF_PENNY
+    return lambda hourly_price: to_decimal(hourly_price) >= threshold
+
+
+def _never(hourly_price: Decimal | str) -> bool:
+    return False
 
 
 def _price_status(
     bid: Mapping[str, Any], lot: Mapping[str, Any] | None = None,
-    above_ceiling: Callable[[Any, Any], bool] = is_above_ceiling,
+    above_ceiling: Callable[[Decimal | str], bool] | None = None,
 ) -> tuple[Eligibility, str, bool]:
     """Status on entry to scoring, its reason, and whether a clarification is still open.
 
-    `above_ceiling`: `is_above_ceiling`, or a memo of it for one evaluation's many bid-lots."""
+    `above_ceiling`: the lot's `above_ceiling_test`, made once for its many bids (else made here)."""
     cqc = bid.get("cqc") or {}
     if cqc.get("outcome") == "excluded":
         return Eligibility.EXCLUDED, f"CQC: {cqc.get('reason', '')}".strip(), False
@@ -227,7 +245,7 @@ def _price_status(
         ).strip()
         return Eligibility.REJECTED_PRICE, reason, False
     ceiling = (lot or {}).get("ceiling_price")
-    if above_ceiling(bid["hourly_price"], ceiling):
+    if (above_ceiling or above_ceiling_test(ceiling))(bid["hourly_price"]):
         reason = (
             f"priced above the lot's published ceiling: £{money_text(bid['hourly_price'])} per billed hour "
             f"against a ceiling of £{money_text(ceiling)}"
@@ -264,7 +282,7 @@ _NO_CONSENSUS = ConsensusScores()  # an excluded bid is never scored (read-only,
 
 def tender_result_from_inputs(inputs: Mapping[str, Any]) -> TenderResult:
     """The scoring module's result for a stored snapshot of inputs."""
-    with collector_paused():  # 20,000 BidInputs and no reference cycles (issue 17)
+    with collector_paused():  # 20,000 bid-lots' figures and no reference cycles (issue 17)
         return _tender_result_from_inputs(inputs)
 
 
@@ -290,9 +308,10 @@ def _tender_result_from_inputs(inputs: Mapping[str, Any]) -> TenderResult:
 
     # A bid's scores as one ConsensusScores, the same object in every lot it prices (checked once), and
     # each distinct price converted once: issue 17, a tender's 20,000 bid-lots share far fewer of both.
+    # Each lot goes to scoring as columns (LotBids), with no object per bid-lot.
     consensus_of: dict[tuple[tuple[str, str], ...], ConsensusScores] = {}
     contact_hour_price = cache(lambda text: per_contact_hour(to_decimal(text), basis))
-    above_ceiling = cache(is_above_ceiling)
+    submitted = cache(datetime.fromisoformat)
 
     def consensus(bid: Mapping[str, Any]) -> ConsensusScores:
         signature = tuple((key, str(c["score"])) for key, c in (bid.get("consensus") or {}).items())
@@ -303,38 +322,36 @@ def _tender_result_from_inputs(inputs: Mapping[str, Any]) -> TenderResult:
             )
         return found
 
+    lots: list[LotBids] = []
     for lot in inputs["lots"]:
-        bids = []
         weight = to_decimal(lot.get("package_price_weight") or "0")
-        for bid in lot["bids"]:
-            status, reason, unresolved = _price_status(bid, lot, above_ceiling)
-            scores = _NO_CONSENSUS if status is Eligibility.EXCLUDED else consensus(bid)
-            bids.append(
-                BidInput(
-                    bid_ref=entry_key(bid["bid_ref"], lot["key"]),
-                    provider_key=bid["provider"],
-                    lot_key=lot["key"],
-                    status=status,
-                    reason=reason,
-                    price_per_contact_hour=contact_hour_price(str(bid["hourly_price"])),
-                    consensus_scores=scores,
-                    submitted_at=(
-                        datetime.fromisoformat(bid["submitted_at"]) if bid.get("submitted_at") else None
-                    ),
-                    needs_clarification_unresolved=unresolved,
-                    package_price_per_contact_hour=(
-                        package_per_contact_hour(bid.get("package_price"), lot.get("package_hours"), basis)
-                        if weight else None
-                    ),
-                )
-            )
+        above_ceiling = above_ceiling_test(lot.get("ceiling_price"))
+        bids = lot["bids"]
+        statuses, reasons, unresolved, scores = [], [], [], []
+        for bid in bids:
+            status, reason, open_clarification = _price_status(bid, lot, above_ceiling)
+            statuses.append(status)
+            reasons.append(reason)
+            unresolved.append(open_clarification)
+            scores.append(_NO_CONSENSUS if status is Eligibility.EXCLUDED else consensus(bid))
         benchmark = lot.get("cost_of_care_benchmark")
         lots.append(
-            LotInput(
+            LotBids(
                 lot_key=lot["key"],
                 hours_per_week=to_decimal(lot["hours_per_week"]),
+                bid_refs=[entry_key(bid["bid_ref"], lot["key"]) for bid in bids],
+                provider_keys=[bid["provider"] for bid in bids],
+                prices=[contact_hour_price(str(bid["hourly_price"])) for bid in bids],
+                consensus_scores=scores,
+                statuses=statuses,
+                reasons=reasons,
+                submitted_at=[submitted(bid["submitted_at"]) if bid.get("submitted_at") else None for bid in bids],
+                unresolved=unresolved,
+                package_prices=[
+                    package_per_contact_hour(bid.get("package_price"), lot.get("package_hours"), basis)
+                    for bid in bids
+                ] if weight else None,
                 cost_of_care_benchmark=None if benchmark is None else to_decimal(benchmark),
-                bids=bids,
                 package_weight=weight,
             )
         )

@@ -96,7 +96,8 @@ from decimal import (
 )
 from enum import StrEnum
 from hashlib import sha256
-from operator import attrgetter, eq, itemgetter, mul
+from itertools import compress
+from operator import attrgetter, eq, itemgetter, mul, not_
 from types import MappingProxyType
 from typing import Any, overload
 
@@ -587,14 +588,16 @@ class LotBids:
         providers = column(provider_keys, "provider keys")
         if not (all(refs) and all(providers)):
             raise ValueError("a bid needs a bid_ref and a provider_key")
+        # Each column is checked at C speed where it is already what scoring needs, else item by item.
         checked_statuses = column(statuses, "statuses", Eligibility.ELIGIBLE)
-        if not all(type(status) is Eligibility for status in checked_statuses):
+        if not set(map(type, checked_statuses)) <= {Eligibility}:
             checked_statuses = tuple(map(Eligibility, checked_statuses))
         checked_prices = column(prices, "prices")
-        if not all(type(price) is Decimal and price.is_finite() and price > 0 for price in checked_prices):
+        if not (set(map(type, checked_prices)) <= {Decimal} and all(map(Decimal.is_finite, checked_prices))
+                and (not checked_prices or min(checked_prices) > 0)):
             checked_prices = tuple(_bid_price(ref, price) for ref, price in zip(refs, checked_prices, strict=True))
         scores = column(consensus_scores, "sets of consensus scores")
-        if not all(type(s) is ConsensusScores for s in scores):
+        if not set(map(type, scores)) <= {ConsensusScores}:
             scores = tuple(
                 s if type(s) is ConsensusScores else ConsensusScores(s, f"bid {ref}")
                 for ref, s in zip(refs, scores, strict=True)
@@ -1109,9 +1112,12 @@ def _float_ratio(numerator: Decimal, denominator: Decimal) -> float:
     return n / d
 
 
-def _float_ratios(numerators: list[Decimal], denominators: list[Decimal]) -> npt.NDArray[np.float64]:
-    """`_float_ratio` of each pair, vectorised."""
-    n = np.fromiter(map(float, numerators), dtype=np.float64, count=len(numerators))
+def _float_ratios(numerators: list[Decimal] | Decimal, denominators: list[Decimal]) -> npt.NDArray[np.float64]:
+    """`_float_ratio` of each pair, vectorised (`numerators` one Decimal: the same for every pair)."""
+    if isinstance(numerators, Decimal):
+        n = np.full(len(denominators), float(numerators))
+    else:
+        n = np.fromiter(map(float, numerators), dtype=np.float64, count=len(numerators))
     d = np.fromiter(map(float, denominators), dtype=np.float64, count=len(denominators))
     held = (d >= _FLOAT_MIN_NORMAL) & (d <= _FLOAT_MAX) & (n >= 0.0) & (n <= _FLOAT_MAX)
     with np.errstate(all="ignore"):
@@ -1205,6 +1211,7 @@ class _BidQuality:
     """What a bid's consensus scores give it, the same in every lot it prices."""
 
     qn: Decimal  # exact numerator over _QualityModel.denominator
+    weighted_qn: Decimal  # quality_weight x qn, exact
     zeros: tuple[str, ...]  # questions scored 0
     score: Decimal  # quality_weight x F, one rounded division
     neg_fraction: Decimal  # minus F, one rounded division (a sort key)
@@ -1266,6 +1273,7 @@ class _Qualities:
             )
         figures = _BidQuality(
             qn=qn,
+            weighted_qn=qw * qn,
             zeros=tuple(zeros),
             score=_DIVISION.divide(qw * qn, qd),
             neg_fraction=_DIVISION.divide(qn, qd).copy_negate(),
@@ -1356,6 +1364,10 @@ class _Ranked:
 
     def ref(self, k: int) -> str:
         return self.lot.bid_refs[self.positions[k]]
+
+    def refs(self, indices: Iterable[int]) -> list[str]:
+        bid_refs, positions = self.lot.bid_refs, self.positions
+        return [bid_refs[positions[k]] for k in indices]
 
     def tie(self, k: int) -> tuple[Any, ...]:
         """(published last tie-break key, bid_ref): drawn only when it has to decide something."""
@@ -1520,32 +1532,44 @@ def _evaluate_lot(rules: TenderRules, quality: _QualityModel, lot: LotBids, qual
     # else, including every error, goes through `qualities.of`.
     quality_of, object_get = qualities.of, qualities.object_get
     unranked: list[_Unranked] = []
-    positions: list[int] = []
-    figures: list[_BidQuality] = []
-    kept_prices: list[Decimal] = []
-    above: list[bool] = []
     ties: tuple[TieRecord, ...] = ()
     with localcontext(_EXACT):
-        for i, status in enumerate(statuses):
-            if status is eligible or (ranked_above and status is above_ceiling):
-                scores = all_scores[i]
-                known = object_get(id(scores))
-                bid_quality = known[1] if known is not None else quality_of(scores, refs[i])
-                if bid_quality.fails:
-                    unranked.append((ResultStatus.FAILED_QUALITY, i, bid_quality.fails, bid_quality.score))
+        # Column by column (issue 17): the bids that go on to price scoring, their quality (the cache's
+        # hit path inlined: scores already seen as the same object; anything else, including every
+        # error, through `qualities.of`), and which of them fail it.
+        if ranked_above:
+            candidates = [i for i, status in enumerate(statuses) if status is eligible or status is above_ceiling]
+        else:
+            candidates = [i for i, status in enumerate(statuses) if status is eligible]
+        known = list(map(object_get, map(id, map(all_scores.__getitem__, candidates))))
+        candidate_figures = [
+            found[1] if found is not None else quality_of(all_scores[i], refs[i])
+            for i, found in zip(candidates, known, strict=True)
+        ]
+        positions, figures = candidates, candidate_figures
+        fails = list(map(_FAILS, candidate_figures))
+        if any(fails):
+            passes = list(map(not_, fails))
+            positions, figures = list(compress(candidates, passes)), list(compress(candidate_figures, passes))
+            unranked.extend(
+                (ResultStatus.FAILED_QUALITY, i, bid_quality.fails, bid_quality.score)
+                for i, bid_quality in compress(zip(candidates, candidate_figures, strict=True), fails)
+            )
+        kept_prices: list[Decimal] = [prices[i] for i in positions]  # type: ignore[misc]
+        if not all(kept_prices):  # a None (the prices are checked positive); `None in` would compare each
+            missing = refs[positions[kept_prices.index(None)]]  # type: ignore[arg-type]
+            raise ValueError(f"bid {missing}: an eligible bid needs a price per contact hour")
+        if package and any(lot.package_prices[i] is None for i in positions):
+            missing = next(refs[i] for i in positions if lot.package_prices[i] is None)
+            raise ValueError(f"bid {missing}: lot {lot.lot_key} scores package prices and the bid has none")
+        above = [statuses[i] is not eligible for i in positions] if ranked_above else [False] * len(positions)
+        if len(candidates) < len(statuses):
+            taken = set(candidates)
+            for i in [i for i in range(len(statuses)) if i not in taken]:
+                status = statuses[i]
+                if status is Eligibility.EXCLUDED:
+                    unranked.append((ResultStatus.EXCLUDED, i, reasons[i] or "excluded", None))
                     continue
-                price = prices[i]
-                if price is None:
-                    raise ValueError(f"bid {refs[i]}: an eligible bid needs a price per contact hour")
-                if package and lot.package_prices[i] is None:
-                    raise ValueError(f"bid {refs[i]}: lot {lot.lot_key} scores package prices and the bid has none")
-                positions.append(i)
-                figures.append(bid_quality)
-                kept_prices.append(price)
-                above.append(status is not eligible)
-            elif status is Eligibility.EXCLUDED:
-                unranked.append((ResultStatus.EXCLUDED, i, reasons[i] or "excluded", None))
-            else:
                 # Rejected price, or above the ceiling and not ranked: quality is shown when it was
                 # scored, for the assessment summary.
                 scores = all_scores[i]
@@ -1568,8 +1592,10 @@ def _evaluate_lot(rules: TenderRules, quality: _QualityModel, lot: LotBids, qual
             count = Decimal(len(kept_prices))
             mean = _DIVISION.divide(price_sum, count)
             ref = _Reference(lowest, price_sum, count, lot.cost_of_care_benchmark)
+            price_term = None
             if rules.price_formula is PriceFormula.RELATIVE_TO_LOWEST and not package:
                 gn, gd = [lowest] * len(kept_prices), list(kept_prices)
+                price_term = pw * (lowest * qd)  # every bid's pw gn qd
             else:
                 fractions = [_price_fraction(rules, p, ref) for p in kept_prices]
                 if package:
@@ -1586,14 +1612,26 @@ def _evaluate_lot(rules: TenderRules, quality: _QualityModel, lot: LotBids, qual
                     fractions = combined
                 gn, gd = [n for n, _ in fractions], [d for _, d in fractions]
             ranked.gn, ranked.gd = gn, gd
-            ranked.g = _float_ratios(gn, gd)
+            ranked.g = _float_ratios(lowest if price_term is not None else gn, gd)
             ranked.fractions = np.fromiter(map(_FRACTION, figures), dtype=np.float64, count=len(figures))
             divide = _DIVISION.divide
-            ranked.totals = [
-                divide(qw * (f.qn * d) + pw * (n * qd), qd * d) for f, n, d in zip(figures, gn, gd, strict=True)
-            ]
+            # Each total is qw qn gd + pw gn qd over qd gd. The products are exact, so grouping them
+            # differently (qw qn once per bid; under the default formula gn is the lowest price for
+            # every bid) gives the same Decimal, exponent included.
+            if price_term is not None:
+                ranked.totals = [
+                    divide(f.weighted_qn * d + price_term, qd * d) for f, d in zip(figures, gd, strict=True)
+                ]
+            else:
+                ranked.totals = [
+                    divide(qw * (f.qn * d) + pw * (n * qd), qd * d) for f, n, d in zip(figures, gn, gd, strict=True)
+                ]
             ranked.reorder(_rank_order(qw, pw, ranked))
-            ranked.price_scores = [divide(pw * n, d) for n, d in zip(ranked.gn, ranked.gd, strict=True)]
+            if price_term is not None:
+                price_numerator = pw * lowest
+                ranked.price_scores = [divide(price_numerator, d) for d in ranked.gd]
+            else:
+                ranked.price_scores = [divide(pw * n, d) for n, d in zip(ranked.gn, ranked.gd, strict=True)]
             ties = _tie_records(rules, ranked)
 
     unranked.sort(key=lambda u: (_UNRANKED_ORDER[u[0]], refs[u[1]]))
@@ -1603,6 +1641,7 @@ def _evaluate_lot(rules: TenderRules, quality: _QualityModel, lot: LotBids, qual
 
 
 _FRACTION = attrgetter("fraction")
+_FAILS = attrgetter("fails")
 
 
 # --------------------------------------------------------------------------
@@ -1648,24 +1687,31 @@ def _lowest_excluding(prices: list[Decimal], k: int) -> Decimal:
     return min(others)
 
 
-def _cheapest_at_each_quality(ranked: _Ranked, candidates: list[int], winner: int) -> list[int]:
-    """The bids other than the winner priced lowest among those of the same quality (all of them where
-    several share that price). Only these can be on the quality/price frontier: a dearer bid of the
-    same quality comes after them in (quality, price) order and is never strictly cheaper. Issue 17:
-    sorting a short list instead of every bid in the lot."""
+def _cheapest_at_each_quality(ranked: _Ranked, candidates: list[int]) -> list[int]:
+    """The bids after the first of `candidates` (the winner) priced lowest among those of the same
+    quality (all of them where several share that price). Only these can be on the quality/price
+    frontier: a dearer bid of the same quality comes after them in (quality, price) order and is
+    never strictly cheaper.
+
+    Read off the rank order, without grouping every bid by price (issue 17): among bids of equal
+    quality a lower price never scores less on price (every formula is monotone, and all of a
+    lot's bids share its price reference), and equal totals are ordered by price, so a quality's
+    first bid in rank order is its cheapest, and any others at that price (equal quality and
+    price: equal totals) come straight after it.
+    """
     figures, prices = ranked.figures, ranked.prices
-    cheapest: dict[Decimal, list[int]] = {}
-    for k in candidates:
-        if k == winner:
-            continue
-        group = cheapest.get(figures[k].neg_fraction)
-        if group is None:
-            cheapest[figures[k].neg_fraction] = [k]
-        elif prices[k] < prices[group[0]]:
-            group[:] = [k]
-        elif prices[k] == prices[group[0]]:
-            group.append(k)
-    return [k for group in cheapest.values() for k in group]
+    others = candidates[1:]
+    qualities = [figures[k].neg_fraction for k in others]
+    first_place = dict(zip(reversed(qualities), range(len(others) - 1, -1, -1), strict=True))  # the first wins
+    cheapest = []
+    for place in sorted(first_place.values()):
+        quality, price = qualities[place], prices[others[place]]
+        cheapest.append(others[place])
+        place += 1
+        while place < len(others) and qualities[place] == quality and prices[others[place]] == price:
+            cheapest.append(others[place])
+            place += 1
+    return cheapest
 
 
 def _split_ranking(
@@ -1691,12 +1737,13 @@ def _sensitivity(
     """
     candidates = list(range(len(ranked)))
     fractions, price_fractions = ranked.fractions, ranked.g
+    refs = ranked.refs(candidates)
     if skip:
-        candidates = [k for k in candidates if ranked.ref(k) not in skip]
+        candidates = [k for k, ref in zip(candidates, refs, strict=True) if ref not in skip]
         fractions, price_fractions = fractions[candidates], price_fractions[candidates]
+        refs = ranked.refs(candidates)
     qw, pw = rules.quality_weight, rules.price_weight
     own = (qw, pw)
-    refs = [ranked.ref(k) for k in candidates]
     base = tuple(refs)
     winner = base[0] if base else None
     splits = [own] + [split for split in rules.sensitivity_splits if split != own]
@@ -1756,7 +1803,7 @@ def _sensitivity(
     figures = ranked.figures
     frontier: list[int] = []
     best_price: Decimal | None = None
-    cheapest = _cheapest_at_each_quality(ranked, candidates, w)
+    cheapest = _cheapest_at_each_quality(ranked, candidates)
     for _, k in _by_key_then_tie([((figures[k].neg_fraction, prices[k]), k) for k in cheapest], ranked.tie):
         if best_price is None or prices[k] < best_price:
             frontier.append(k)
