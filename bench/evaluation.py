@@ -221,12 +221,13 @@ def _system_evaluation(work: Workload, locations: tuple[dict[str, Any], dict[str
     scores: list[ConsensusScores] = []
     statuses: list[Eligibility] = []
     reasons: list[str] = []
+    # Each distinct panel of scores worked out once, as the service reads each distinct score text once.
+    consensus_of = cache(lambda panel: (Decimal(_median(panel)), score_spread(panel)[1]))
     for i in range(size.bids):
         medians = {}
-        for j, key in enumerate(keys):
-            panel = individual[i][j]
-            medians[key] = Decimal(_median(panel))
-            divergent += score_spread(panel)[1]
+        for key, panel in zip(keys, map(tuple, individual[i]), strict=True):
+            medians[key], discuss = consensus_of(panel)
+            divergent += discuss
         check = _cqc_check(work, locations, i)
         excluded = check.outcome is Outcome.EXCLUDED
         scores.append(no_scores if excluded else ConsensusScores(medians, f"bid {i}"))

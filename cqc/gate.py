@@ -20,6 +20,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from functools import cache
 from typing import Literal, NamedTuple, Protocol
 
 OVERALL = "Overall"
@@ -81,20 +82,29 @@ def _record_id(record: object, fallback: str) -> str:
     return str(getattr(record, "location_id", fallback) or fallback)
 
 
+@cache
+def _folded(rating: object) -> str:
+    """A rating as compared: spaces and letter case ignored (a handful of distinct values, so kept)."""
+    return str(rating).strip().casefold()
+
+
+_INADEQUATE_FOLDED = _folded(INADEQUATE)
+_RATED_FOLDED = frozenset(map(_folded, RATED_VALUES))
+
+
 def has_inadequate(record: RatedLocation) -> list[Evidence]:
     """Every row of the location rated Inadequate: any service group, any key question or overall."""
     location_id = _record_id(record, "")
     return [
         Evidence(location_id, row[0], row[1], row[2], row[3])
         for row in record.service_ratings
-        if row[2] is not None and str(row[2]).strip().casefold() == INADEQUATE.casefold()
+        if row[2] is not None and _folded(row[2]) == _INADEQUATE_FOLDED
     ]
 
 
 def is_unrated(record: RatedLocation) -> bool:
     """True when no row carries one of the four ratings (no rows, or all Not Rated / blank)."""
-    rated = {v.casefold() for v in RATED_VALUES}
-    return not any(row[2] is not None and str(row[2]).strip().casefold() in rated for row in record.service_ratings)
+    return not any(row[2] is not None and _folded(row[2]) in _RATED_FOLDED for row in record.service_ratings)
 
 
 def _where(evidence: Iterable[Evidence]) -> str:
