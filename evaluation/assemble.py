@@ -90,10 +90,12 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from decimal import Decimal
 from functools import cache
+from operator import itemgetter
 from typing import Any
 
 from common.money import pennies, to_decimal
 from evaluation.scoring import (
+    BidResults,
     CeilingRule,
     ConsensusScores,
     Eligibility,
@@ -277,7 +279,8 @@ def _ref(key: str | None) -> str | None:
     return None if key is None else key.rsplit("@", 1)[0]
 
 
-_NO_CONSENSUS = ConsensusScores()  # an excluded bid is never scored (read-only, so one will do)
+_NO_CONSENSUS = ConsensusScores()
+_SCORE = itemgetter("score")  # an excluded bid is never scored (read-only, so one will do)
 
 
 def tender_result_from_inputs(inputs: Mapping[str, Any]) -> TenderResult:
@@ -309,16 +312,17 @@ def _tender_result_from_inputs(inputs: Mapping[str, Any]) -> TenderResult:
     # A bid's scores as one ConsensusScores, the same object in every lot it prices (checked once), and
     # each distinct price converted once: issue 17, a tender's 20,000 bid-lots share far fewer of both.
     # Each lot goes to scoring as columns (LotBids), with no object per bid-lot.
-    consensus_of: dict[tuple[tuple[str, str], ...], ConsensusScores] = {}
+    consensus_of: dict[tuple[tuple[str, ...], tuple[str, ...]], ConsensusScores] = {}
     contact_hour_price = cache(lambda text: per_contact_hour(to_decimal(text), basis))
     submitted = cache(datetime.fromisoformat)
 
     def consensus(bid: Mapping[str, Any]) -> ConsensusScores:
-        signature = tuple((key, str(c["score"])) for key, c in (bid.get("consensus") or {}).items())
+        given = bid.get("consensus") or {}
+        signature = (tuple(given), tuple(map(str, map(_SCORE, given.values()))))  # questions, score texts
         found = consensus_of.get(signature)
         if found is None:
             found = consensus_of[signature] = ConsensusScores(
-                {key: score(text) for key, text in signature}, f"bid {bid['bid_ref']}"
+                {key: score(text) for key, text in zip(*signature, strict=True)}, f"bid {bid['bid_ref']}"
             )
         return found
 
@@ -473,6 +477,7 @@ def _results_from_inputs(inputs: Mapping[str, Any]) -> dict[str, Any]:
         return rows
 
     provider_of = {bid["bid_ref"]: bid["provider"] for lot in inputs["lots"] for bid in lot["bids"]}
+    price_text = cache(money_text)  # each distinct price text rendered once
     awards = _awards_with_refs(result.awards.to_dict())
     basis = _basis(inputs["tender"])
     lots_out = []
@@ -481,17 +486,17 @@ def _results_from_inputs(inputs: Mapping[str, Any]) -> dict[str, Any]:
         award.pop("lot_key", None)
         award.pop("hours_per_week", None)
         award.pop("provisional", None)
-        in_lot = {bid["bid_ref"]: bid for bid in lot_in["bids"]}  # the bid's entry for this lot
         passed = {p["bid_ref"]: p["reason"] for p in award["passed_over"]}
         bids_out = []
-        for scored in lot_result.bids:
-            bid = in_lot[_ref(scored.bid_ref)]
-            row = scored.to_dict()
+        results = lot_result.bids
+        assert isinstance(results, BidResults)  # what evaluate_tender makes: rows straight from its columns
+        for position, row in zip(results.positions(), results.rows(), strict=True):
+            bid = lot_in["bids"][position]  # the bid's entry for this lot, as scored
             row.pop("lot_key", None)
             row.pop("provider_key", None)
             row.pop("bid_ref", None)
             row.pop("package_price_per_contact_hour", None)  # shown for every bid below, weighted or not
-            is_excluded = scored.status == "excluded"
+            is_excluded = row["status"] == "excluded"
             bids_out.append(
                 {
                     "bid_ref": bid["bid_ref"],
@@ -501,7 +506,7 @@ def _results_from_inputs(inputs: Mapping[str, Any]) -> dict[str, Any]:
                     "passed_over": passed.get(bid["bid_ref"], ""),
                     "version": bid.get("version"),
                     "digest": bid.get("digest", ""),
-                    "hourly_price": money_text(bid["hourly_price"]),
+                    "hourly_price": price_text(bid["hourly_price"]),
                     "package_price": money_text(bid.get("package_price")),
                     "package_price_per_contact_hour": money_text(
                         package_per_contact_hour(bid.get("package_price"), lot_in.get("package_hours"), basis)

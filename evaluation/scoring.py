@@ -747,6 +747,86 @@ class BidResults(Sequence[BidResult]):
     def __repr__(self) -> str:
         return f"BidResults({tuple(self)!r})"
 
+    def positions(self) -> list[int]:
+        """Where each result's bid stands in the lot's columns (the LotBids it was scored from), in result order."""
+        return list(self._work.ranked.positions) + [position for _, position, _, _ in self._work.unranked]
+
+    def rows(self) -> list[dict[str, Any]]:
+        """`[result.to_dict() for result in self]`, made from the columns without the objects (issue 17:
+        a stored run renders 20,000): one rendering context, and each price, quality score and time
+        rendered once per object (a bid's figures are the same objects in every lot it prices)."""
+        work = self._work
+        lot, ranked = work.lot, work.ranked
+        rendered: dict[int, str] = {}  # id of a Decimal or datetime alive in the columns -> its text
+
+        def money(value: Decimal | None) -> str | None:
+            if value is None:
+                return None
+            text = rendered.get(id(value))
+            if text is None:
+                text = rendered[id(value)] = str(pennies(value))
+            return text
+
+        def score(value: Decimal | None) -> str | None:
+            if value is None:
+                return None
+            text = rendered.get(id(value))
+            if text is None:
+                text = rendered[id(value)] = str(quantize_score(value))
+            return text
+
+        def time(value: datetime | None) -> str | None:
+            if value is None:
+                return None
+            text = rendered.get(id(value))
+            if text is None:
+                text = rendered[id(value)] = value.isoformat()
+            return text
+
+        rows = []
+        refs, providers, submitted = lot.bid_refs, lot.provider_keys, lot.submitted_at
+        unresolved, packages, lot_key = lot.unresolved, lot.package_prices, lot.lot_key
+        recommended = self._recommended
+        ranked_status = str(ResultStatus.RANKED)
+        with localcontext(_DISPLAY):
+            for k, position in enumerate(ranked.positions):
+                rows.append({
+                    "bid_ref": refs[position],
+                    "provider_key": providers[position],
+                    "lot_key": lot_key,
+                    "status": ranked_status,
+                    "reason": "",
+                    "price_per_contact_hour": money(ranked.prices[k]),
+                    "submitted_at": time(submitted[position]),
+                    "quality_score": score(ranked.figures[k].score),
+                    "price_score": str(quantize_score(ranked.price_scores[k])),
+                    "total": str(quantize_score(ranked.totals[k])),
+                    "rank": k + 1,
+                    "recommended": k in recommended,
+                    "clarification_unresolved": unresolved[position],
+                    "above_ceiling": ranked.above[k],
+                    "package_price_per_contact_hour": money(packages[position]),
+                })
+            for status, position, reason, quality in work.unranked:
+                rows.append({
+                    "bid_ref": refs[position],
+                    "provider_key": providers[position],
+                    "lot_key": lot_key,
+                    "status": str(status),
+                    "reason": reason,
+                    "price_per_contact_hour": money(lot.prices[position]),
+                    "submitted_at": time(submitted[position]),
+                    "quality_score": score(quality),
+                    "price_score": None,
+                    "total": None,
+                    "rank": None,
+                    "recommended": False,
+                    "clarification_unresolved": unresolved[position],
+                    "above_ceiling": False,
+                    "package_price_per_contact_hour": money(packages[position]),
+                })
+        return rows
+
     def _make(self, index: int) -> BidResult:
         """Result `index`, as BidResult(...) would build it: BidResult is frozen and has no
         __post_init__, so filling its __dict__ gives the very same object, without the generated
@@ -936,7 +1016,10 @@ class LotResult:
             "lowest_acceptable_price": _display_money(self.lowest_acceptable_price),
             "mean_acceptable_price": _display_money(self.mean_acceptable_price),
             "cost_of_care_benchmark": _display_money(self.cost_of_care_benchmark),
-            "bids": [b.to_dict() for b in self.bids] if with_bids else None,
+            "bids": (
+                (self.bids.rows() if isinstance(self.bids, BidResults) else [b.to_dict() for b in self.bids])
+                if with_bids else None
+            ),
             "sensitivity": self.sensitivity.to_dict(),
             "ties": [t.to_dict() for t in self.ties],
             "package_weight": str(self.package_weight),

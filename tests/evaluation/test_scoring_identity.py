@@ -456,3 +456,5 @@ def test_bid_results_read_like_a_tuple_and_each_is_made_once():
     with pytest.raises(IndexError):
         bids[n]
     assert hash(bids) == hash(everything)
+    assert bids.rows() == [b.to_dict() for b in everything]  # rendered from the columns, the same rows
+    assert [spec["lots"][0]["bids"][p]["bid_ref"] for p in bids.positions()] == [b.bid_ref for b in everything]
