@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from functools import cache
+from itertools import compress
 from typing import Any
 
 import numpy as np
@@ -233,19 +234,20 @@ def _system_evaluation(work: Workload, locations: tuple[dict[str, Any], dict[str
         scores.append(no_scores if excluded else ConsensusScores(medians, f"bid {i}"))
         statuses.append(Eligibility.EXCLUDED if excluded else Eligibility.ELIGIBLE)
         reasons.append(check.reason if excluded else "")
-    bids = [f"B{i:04d}" for i in range(size.bids)]  # with the lot's "-Lnn", what bid_ref(i, lot) gives
+    bids = [f"B{i:04d}-L" for i in range(size.bids)]  # with the lot's number, what bid_ref(i, lot) gives
     lots = []
     for lot in range(size.lots):
         hourly = list(map(hourly_price, price_columns[lot]))
+        lot_number = f"{lot + 1:02d}"
         lot_statuses, lot_reasons = list(statuses), list(reasons)
-        for i, above in enumerate(map(above_ceiling_test(ceilings[lot]), hourly)):
-            if above and statuses[i] is Eligibility.ELIGIBLE:
+        for i in compress(range(size.bids), map(above_ceiling_test(ceilings[lot]), hourly)):
+            if statuses[i] is Eligibility.ELIGIBLE:
                 lot_statuses[i] = Eligibility.ABOVE_CEILING
                 lot_reasons[i] = f"priced above the lot's published ceiling: £{money_text(hourly[i])} per billed hour"
         lots.append(
             LotBids(
                 lot_key=f"L{lot + 1:02d}", hours_per_week=Decimal(int(work.hours[lot])),
-                bid_refs=[f"{bid}-L{lot + 1:02d}" for bid in bids], provider_keys=work.provider_ids,
+                bid_refs=[bid + lot_number for bid in bids], provider_keys=work.provider_ids,
                 prices=list(map(contact_hour_price, hourly)), consensus_scores=scores,
                 statuses=lot_statuses, reasons=lot_reasons, submitted_at=work.submitted_at,
             )
