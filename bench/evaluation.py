@@ -11,7 +11,8 @@ lots-per-provider cap) and sensitivity (rankings at three other splits, the pric
 needs to win, the price at which the winner loses), all in exact Decimal arithmetic (since issue
 17 the bids are pre-ordered by float totals and every near-tie is decided by the exact key, which
 gives the same order: see "Pre-ordering in floats" in evaluation/scoring.py). A few bids are exact
-copies of another bidder's scores and prices, so real ties are drawn.
+copies of another bidder's scores and prices, so real ties are drawn. The lots go in as columns
+(`evaluation.scoring.LotBids`), as `evaluation.assemble` sends them (issue 17, sixth session).
 
 Baseline: the same arithmetic in float with numpy/pandas over the raw arrays, vectorised
 across bids and lots (the sensitivity searches as vectorised bisections). It is checked against

@@ -2,7 +2,9 @@
 
 Why a pure module: the arithmetic that decides who is awarded public money must
 be testable without a database and reproducible from the published rules alone.
-Nothing here imports Django; callers convert models to the input dataclasses.
+Nothing here imports Django; callers convert models to the input dataclasses: a
+lot's bids as columns (`LotBids`, what the service sends: no object per bid-lot), or as
+one `BidInput` each (`LotInput`, turned into columns here).
 
 Quality (per bid)
     quality = quality_weight x sum(w_i x s_i / max_i) / sum(w_i)
@@ -1546,7 +1548,6 @@ def _equal_runs(values: Sequence[Any]) -> list[tuple[int, int]]:
 
 
 _FIRST = itemgetter(0)
-_INPUT_REF = attrgetter("bid_ref")
 
 
 def draw_key(seed: str, bid_ref: str) -> str:
@@ -1592,7 +1593,7 @@ def _tie_records(rules: TenderRules, ranked: _Ranked) -> tuple[TieRecord, ...]:
 
 
 # An unranked bid-lot: (its status, its position in the lot's columns, why, its quality score if shown).
-_Unranked = tuple[ResultStatus, int, str, "Decimal | None"]
+_Unranked = tuple[ResultStatus, int, str, Decimal | None]
 
 
 @dataclass(slots=True)
