@@ -138,19 +138,24 @@ def assess_locations(
     if not wanted:
         return Assessment(Outcome.FLAGGED, "the bid names no CQC location, so no rating could be checked")
 
-    index = {str(k).strip().casefold(): v for k, v in locations.items()}
+    index: dict[str, RatedLocation] | None = None  # by folded ID, made only if an exact lookup misses
     bid_provider = str(bid_provider_id or "").strip()
+    bid_provider_folded = bid_provider.casefold()
     exclusions: list[str] = []
     evidence: list[Evidence] = []
     unrated: list[str] = []
     unrated_evidence: list[Evidence] = []
     for location_id in wanted:
-        record = locations.get(location_id) or index.get(location_id.casefold())
+        record = locations.get(location_id)
+        if record is None:
+            if index is None:
+                index = {str(k).strip().casefold(): v for k, v in locations.items()}
+            record = index.get(location_id.casefold())
         if record is None:
             exclusions.append(f"location {location_id} not found in CQC data")
             continue
         record_provider = str(record.provider_id or "").strip()
-        if record_provider.casefold() != bid_provider.casefold():
+        if record_provider.casefold() != bid_provider_folded:
             exclusions.append(
                 f"location {location_id} is registered to CQC provider {record_provider or '(none)'}, "
                 f"not the bidder's {bid_provider or '(none)'}"

@@ -1727,7 +1727,7 @@ def _evaluate_lot(rules: TenderRules, quality: _QualityModel, lot: LotBids, qual
             ties = _tie_records(rules, ranked)
 
     unranked.sort(key=lambda u: (_UNRANKED_ORDER[u[0]], refs[u[1]]))
-    unresolved = tuple(sorted(refs[i] for i in positions if lot.unresolved[i]))
+    unresolved = tuple(sorted(map(refs.__getitem__, compress(positions, map(lot.unresolved.__getitem__, positions)))))
     # Price-move sensitivity models the hourly price alone; with a package weight it would mislead.
     return _LotWork(lot, ranked, unranked, None if package else ref, lowest, mean, ties, unresolved)
 
