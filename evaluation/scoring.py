@@ -759,32 +759,23 @@ class BidResults(Sequence[BidResult]):
         rendered once per object (a bid's figures are the same objects in every lot it prices)."""
         work = self._work
         lot, ranked = work.lot, work.ranked
-        rendered: dict[int, str] = {}  # id of a Decimal or datetime alive in the columns -> its text
 
-        def money(value: Decimal | None) -> str | None:
-            if value is None:
-                return None
-            text = rendered.get(id(value))
-            if text is None:
-                text = rendered[id(value)] = str(pennies(value))
-            return text
+        def rendered_once(render: Callable[[Any], str]) -> Callable[[Any], str | None]:
+            """`render`, kept by the id of each object it is given (all alive in the columns meanwhile)."""
+            texts: dict[int, str] = {}
 
-        def score(value: Decimal | None) -> str | None:
-            if value is None:
-                return None
-            text = rendered.get(id(value))
-            if text is None:
-                text = rendered[id(value)] = str(quantize_score(value))
-            return text
+            def text_of(value: Any) -> str | None:
+                if value is None:
+                    return None
+                text = texts.get(id(value))
+                if text is None:
+                    text = texts[id(value)] = render(value)
+                return text
+            return text_of
 
-        def time(value: datetime | None) -> str | None:
-            if value is None:
-                return None
-            text = rendered.get(id(value))
-            if text is None:
-                text = rendered[id(value)] = value.isoformat()
-            return text
-
+        money = rendered_once(lambda value: str(pennies(value)))
+        score = rendered_once(lambda value: str(quantize_score(value)))
+        time = rendered_once(datetime.isoformat)
         rows = []
         refs, providers, submitted = lot.bid_refs, lot.provider_keys, lot.submitted_at
         unresolved, packages, lot_key = lot.unresolved, lot.package_prices, lot.lot_key
