@@ -279,8 +279,8 @@ def _ref(key: str | None) -> str | None:
     return None if key is None else key.rsplit("@", 1)[0]
 
 
-_NO_CONSENSUS = ConsensusScores()
-_SCORE = itemgetter("score")  # an excluded bid is never scored (read-only, so one will do)
+_NO_CONSENSUS = ConsensusScores()  # an excluded bid is never scored (read-only, so one will do)
+_SCORE = itemgetter("score")
 
 
 def tender_result_from_inputs(inputs: Mapping[str, Any]) -> TenderResult:
