@@ -108,6 +108,16 @@ def conflicted_user_ids(*, tender: Tender, provider: Provider | int) -> set[int]
     )
 
 
+def conflicted_user_ids_by_provider(*, tender: Tender) -> dict[int, set[int]]:
+    """`conflicted_user_ids` for every provider at once (one query, for a run's inputs over every bid)."""
+    conflicted: defaultdict[int, set[int]] = defaultdict(set)
+    for provider_id, user_id in ConflictDeclaration.objects.filter(
+        assignment__tender=tender, has_conflict=True
+    ).values_list("provider_id", "assignment__user_id"):
+        conflicted[provider_id].add(user_id)
+    return conflicted
+
+
 def evaluator_may_read(*, user: User | AnonymousUser, tender: Tender | None, provider: Provider | int | None) -> bool:
     """Whether a panel member may open this provider's bid (the rule lives in `accounts.permissions.panel_may_read`).
 
@@ -206,10 +216,11 @@ def scoring_gaps(*, tender: Tender, hidden: set[int] | frozenset[int] = frozense
     scored = set(
         IndividualScore.objects.filter(bid__in=bids).values_list("evaluator_id", "bid_id", "question_id")
     )
+    conflicts = conflicted_user_ids_by_provider(tender=tender)
     for bid in bids:
         if bid.provider_id in hidden:
             continue
-        conflicted = conflicted_user_ids(tender=tender, provider=bid.provider_id)
+        conflicted = conflicts.get(bid.provider_id, set())
         able = [m for m in members if m.user_id not in conflicted]
         if not able:
             gaps.append(f"No evaluator without a conflict of interest can score {bid.reference}.")
@@ -273,8 +284,9 @@ def moderation_board(*, tender: Tender, user: User | AnonymousUser) -> list[Boar
         scores[(s.bid_id, s.question_id)].append(s)
     consensus = {(c.bid_id, c.question_id): c for c in ConsensusScore.objects.filter(bid__in=bids).select_related("moderator")}
     rows = []
+    conflicts = conflicted_user_ids_by_provider(tender=tender)
     for bid in bids:
-        conflicted = conflicted_user_ids(tender=tender, provider=bid.provider_id)
+        conflicted = conflicts.get(bid.provider_id, set())
         cells = []
         for q in questions:
             individual = [s for s in scores[(bid.pk, q.pk)] if s.evaluator_id not in conflicted]
@@ -535,7 +547,8 @@ def evaluation_inputs(*, tender: Tender) -> dict[str, Any]:
             "changed_after_lock": c.changed_after_lock,
             "change_reason": c.change_reason,
         }
-    conflicted = {b.pk: conflicted_user_ids(tender=tender, provider=b.provider_id) for b in bids}
+    conflicts = conflicted_user_ids_by_provider(tender=tender)  # one query, not one per bid
+    conflicted = {b.pk: conflicts.get(b.provider_id, set()) for b in bids}
     individual: dict[int, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
     for s in (
         IndividualScore.objects.filter(bid__in=bids)

@@ -29,6 +29,7 @@ from evaluation.assemble import results_from_inputs
 from evaluation.models import EvaluationRun
 from tests.evaluation.helpers import (
     cqc_location,
+    declare,
     extra_evaluator,
     moderate,
     opened_tender,
@@ -185,3 +186,45 @@ def test_the_inputs_work_out_each_lots_cost_model_once_for_all_its_bids(evaluate
     real_model = selectors._lot_model
     monkeypatch.setattr(selectors, "_lot_model", lambda lot, models: real_model(lot, None))  # worked out each time
     assert selectors.evaluation_inputs(tender=tender) == memo
+
+
+def test_a_runs_inputs_take_the_same_queries_however_many_bids(evaluated, evaluator, moderator):
+    """Reading a run's inputs (also each time a page asks whether the run is stale) makes a fixed set of
+    queries: six more bids, one of them with a declared conflict, add none (issue 17: the conflicts
+    were read once per bid)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from evaluation import selectors
+
+    tender, _bids, _run = evaluated
+    with CaptureQueriesContext(connection) as before:
+        inputs = selectors.evaluation_inputs(tender=tender)
+    assert sum(len(lot["bids"]) for lot in inputs["lots"]) == 5
+    more = [submit_bid(tender, ProviderFactory(), prices={1: f"3{n}.00"}) for n in range(6)]
+    declare(tender, evaluator, conflicts=more[:1])
+    declare(tender, moderator)
+    with CaptureQueriesContext(connection) as after:
+        inputs = selectors.evaluation_inputs(tender=tender)
+    assert sum(len(lot["bids"]) for lot in inputs["lots"]) == 11
+    assert len(after.captured_queries) == len(before.captured_queries), [q["sql"] for q in after.captured_queries]
+
+
+def test_an_evaluator_who_declares_a_conflict_after_scoring_is_left_out_of_the_inputs(commissioner, evaluator):
+    from evaluation import selectors
+
+    tender = opened_tender()
+    alpha, bravo = (submit_bid(tender, ProviderFactory(), prices={1: price}) for price in ("30.00", "31.00"))
+    second = extra_evaluator("euan")
+    panel(tender, commissioner, evaluator, second)
+    for bid in (alpha, bravo):
+        score_all(bid, evaluator, (4, 4, 8))
+        score_all(bid, second, (3, 3, 6))
+    declare(tender, evaluator, conflicts=[alpha.provider])  # found later, before moderation
+
+    def scorers(bid):
+        entry = next(b for b in selectors.evaluation_inputs(tender=tender)["lots"][0]["bids"] if b["bid_ref"] == bid.reference)
+        return {s["evaluator"] for row in entry["individual_scores"].values() for s in row}
+
+    assert scorers(alpha) == {"euan"}
+    assert scorers(bravo) == {evaluator.username, "euan"}
