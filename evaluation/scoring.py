@@ -1802,9 +1802,19 @@ def _split_ranking(
     fractions: npt.NDArray[np.float64], price_fractions: npt.NDArray[np.float64],
 ) -> tuple[str, ...]:
     """The references of `candidates` (`refs`, same positions) in `ranked.key(a, b, k)` order: by float
-    total, runs too close to call by the exact key. Call in _EXACT."""
+    total, runs too close to call by the exact key. Call in _EXACT.
+
+    A run of bids equal in quality and price (copies) is left as it is: their totals are equal at
+    every split, so the tie key alone orders them, and they already stand in that order (`candidates`
+    is in rank order, where it did, and a stable sort of equal floats keeps it)."""
     index, runs = _float_order(a, b, fractions, price_fractions)
+    figures, prices = ranked.figures, ranked.prices
     for start, stop in runs:
+        first = candidates[index[start]]
+        quality, price = figures[first].neg_fraction, prices[first]
+        if all(figures[candidates[i]].neg_fraction == quality and prices[candidates[i]] == price
+               for i in index[start + 1:stop]):
+            continue
         index[start:stop] = sorted(index[start:stop], key=lambda i: ranked.key(a, b, candidates[i]))
     return tuple(map(refs.__getitem__, index))
 
