@@ -5,7 +5,7 @@
     python -m bench --smoke              # tiny sizes: checks they run, measures nothing useful
     python -m bench --json out.json      # also write every figure as JSON
 
-Names: evaluation, burst, pdf, cqc, api, submission. The in-process benchmarks use a SQLite file in a
+Names: evaluation, run, burst, pdf, cqc, api, submission. The in-process benchmarks use a SQLite file in a
 temporary directory, or a fresh PostgreSQL database made (and dropped) on the server
 DATABASE_URL points at, or BENCH_DATABASE_URL as it is. The deadline burst makes and drops
 its own PostgreSQL database on 127.0.0.1 (BENCH_PG_URL, default
@@ -25,6 +25,12 @@ def _evaluation(smoke: bool) -> Result:
     from bench import evaluation
 
     return evaluation.run(evaluation.SMOKE if smoke else evaluation.FULL)
+
+
+def _evaluation_run(smoke: bool) -> Result:
+    from bench import evaluation_run
+
+    return evaluation_run.run(evaluation_run.SMOKE if smoke else evaluation_run.FULL)
 
 
 def _burst(smoke: bool) -> Result:
@@ -59,6 +65,7 @@ def _submission(smoke: bool) -> Result:
 
 BENCHMARKS: dict[str, Callable[[bool], Result]] = {
     "evaluation": _evaluation,
+    "run": _evaluation_run,
     "burst": _burst,
     "pdf": _pdf,
     "cqc": _cqc,

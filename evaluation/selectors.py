@@ -519,47 +519,53 @@ def evaluation_inputs(*, tender: Tender) -> dict[str, Any]:
     questions = list(tender.questions.order_by("number"))
     lots = list(tender.lots.select_related("zone").order_by("number"))
     bids = list(submitted_bids(tender=tender))
+    # Rows as the run needs them (issue 17, measured by bench/evaluation_run.py): not a version's frozen
+    # content, which a price row joined to its version would decode once per lot, and scores as tuples.
     versions = {
         v.bid_id: v
-        for v in BidVersion.objects.filter(bid__in=bids, status=BidVersionStatus.SUBMITTED)
+        for v in BidVersion.objects.filter(bid__in=bids, status=BidVersionStatus.SUBMITTED).only(
+            "bid", "number", "digest", "submitted_at"
+        )
     }
+    bid_of_version = {v.pk: bid_id for bid_id, v in versions.items()}
     prices: defaultdict[int, dict[int, BidLotPrice]] = defaultdict(dict)
-    for p in BidLotPrice.objects.filter(version__in=list(versions.values())).select_related("version"):
-        prices[p.lot_id][p.version.bid_id] = p
+    for p in BidLotPrice.objects.filter(version__in=list(versions.values())):
+        prices[p.lot_id][bid_of_version[p.version_id]] = p
     assessments = latest_assessments(bids=bids)
     clar = {(c.bid_id, c.lot_id): c for c in PriceClarification.objects.filter(bid__in=bids).select_related("decided_by")}
     consensus: defaultdict[int, dict[str, dict[str, Any]]] = defaultdict(dict)
-    for c in ConsensusScore.objects.filter(bid__in=bids).select_related("moderator", "question", "change_approved_by"):
+    for (bid_id, number, score, rationale, feedback, moderator, recorded_at, changed_after_lock, change_reason,
+         approver) in ConsensusScore.objects.filter(bid__in=bids).values_list(
+            "bid_id", "question__number", "score", "rationale", "feedback_to_bidder", "moderator__username",
+            "recorded_at", "changed_after_lock", "change_reason", "change_approved_by__username",
+    ):
         late = {}
-        if c.changed_after_lock and c.change_approved_by is not None:
+        if changed_after_lock and approver is not None:
             # Four eyes (issue 13): who proposed the change after lock and who approved it, for the award report.
             # Only present on changed scores, so the digest of inputs without late changes is as before.
-            late = {"change_proposed_by": c.moderator.get_username(),
-                    "change_approved_by": c.change_approved_by.get_username()}
-        consensus[c.bid_id][f"Q{c.question.number}"] = {
+            late = {"change_proposed_by": moderator, "change_approved_by": approver}
+        consensus[bid_id][f"Q{number}"] = {
             **late,
-            "score": c.score,
-            "rationale": c.rationale,
+            "score": score,
+            "rationale": rationale,
             # What the bidder is told (Procurement Regulations 2024 reg 31); the rationale stays internal.
-            "feedback": c.feedback_to_bidder,
-            "moderator": c.moderator.get_username(),
-            "recorded_at": _iso(c.recorded_at),
-            "changed_after_lock": c.changed_after_lock,
-            "change_reason": c.change_reason,
+            "feedback": feedback,
+            "moderator": moderator,
+            "recorded_at": _iso(recorded_at),
+            "changed_after_lock": changed_after_lock,
+            "change_reason": change_reason,
         }
     conflicts = conflicted_user_ids_by_provider(tender=tender)  # one query, not one per bid
     conflicted = {b.pk: conflicts.get(b.provider_id, set()) for b in bids}
     individual: dict[int, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
-    for s in (
+    for bid_id, evaluator_id, evaluator_name, number, score, comment in (
         IndividualScore.objects.filter(bid__in=bids)
-        .select_related("evaluator", "question")
         .order_by("question__number", "evaluator__username")
+        .values_list("bid_id", "evaluator_id", "evaluator__username", "question__number", "score", "comment")
     ):
-        if s.evaluator_id in conflicted[s.bid_id]:
+        if evaluator_id in conflicted[bid_id]:
             continue
-        individual[s.bid_id][f"Q{s.question.number}"].append(
-            {"evaluator": s.evaluator.get_username(), "score": s.score, "comment": s.comment}
-        )
+        individual[bid_id][f"Q{number}"].append({"evaluator": evaluator_name, "score": score, "comment": comment})
 
     lots_out = []
     models: dict[int, Any] = {}  # each lot's cost model, worked out once for all its bids

@@ -673,7 +673,9 @@ def _raise_clarifications(tender: Tender, now: datetime, user: User | None) -> l
     existing = set(PriceClarification.objects.filter(bid__in=bids).values_list("bid_id", "lot_id"))
     prices = BidLotPrice.objects.filter(
         version__bid__in=bids, version__status="submitted"
-    ).select_related("version__bid__provider", "lot__zone")
+    ).select_related("version__bid__provider", "lot__zone").defer(  # not each version's frozen content, per lot
+        "version__content", "version__declarations", "version__cqc_location_ids"
+    )
     models: dict[int, Any] = {}  # each lot's cost model, worked out once for all its prices
     for price in prices:
         bid = price.version.bid
@@ -810,7 +812,10 @@ def evaluation_run(*, tender: Tender, user: User | None = None) -> EvaluationRun
         results = results_from_inputs(inputs)
     except ValueError as exc:
         raise RuleViolation(f"The evaluation cannot run: {exc}.") from None
-    previous = EvaluationRun.objects.select_for_update().filter(tender=tender).order_by("-number").first()
+    previous = (  # its number and digest, not its stored inputs and results (megabytes for a large tender)
+        EvaluationRun.objects.select_for_update().filter(tender=tender).order_by("-number")
+        .only("number", "inputs_digest").first()
+    )
     EvaluationRun.objects.filter(tender=tender, is_current=True).update(is_current=False)
     run = EvaluationRun.objects.create(
         tender=tender,

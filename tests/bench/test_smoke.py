@@ -10,7 +10,7 @@ from urllib.parse import quote
 import pytest
 from django.conf import settings
 
-from bench import api_list, award_pdf, cqc_import, deadline_burst, evaluation, submission_cost
+from bench import api_list, award_pdf, cqc_import, deadline_burst, evaluation, evaluation_run, submission_cost
 from bench.common import Result, table
 
 
@@ -31,6 +31,17 @@ def test_it_runs_the_evaluation_benchmark_and_the_baseline_agrees_with_the_exact
     assert result.figures["drawn_ties"] > 0
     assert result.figures["figures_compared"] > 1000
     assert result.figures["stored_run_cpu_seconds"] > 0
+
+
+@pytest.mark.django_db
+def test_it_runs_the_end_to_end_evaluation_run_benchmark_and_stores_what_the_pure_run_gives():
+    result = evaluation_run.run(evaluation_run.SMOKE)
+    _ran(result)
+    assert result.met is None  # no target: only a wrong or stale stored result would fail it
+    assert result.figures["stored_result_same_as_pure"] is True
+    assert result.figures["excluded_bids"] > 0  # a provider rated Inadequate, found by the CQC check at opening
+    assert result.figures["bid_lots"] == evaluation_run.SMOKE.bids * evaluation_run.SMOKE.lots
+    assert 0 < result.figures["inputs_queries"] < 20
 
 
 def test_the_stored_inputs_of_the_evaluation_benchmark_score_as_the_pure_path_does():
