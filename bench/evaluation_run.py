@@ -214,6 +214,7 @@ def run(size: Size = FULL) -> Result:
     from evaluation import selectors, services
     from evaluation.assemble import results_from_inputs
     from evaluation.models import EvaluationRun
+    from tenders.receipts import canonical_json
 
     started = time.perf_counter()
     setup = build(size)
@@ -234,6 +235,8 @@ def run(size: Size = FULL) -> Result:
     excluded = len(run_row.results["excluded"])
     same = run_row.results == json.loads(json.dumps(results_from_inputs(inputs), cls=DjangoJSONEncoder))
     ratio = whole.wall / pure.wall
+    stored_mb = {name: round(len(canonical_json(document).encode()) / 1e6, 1)
+                 for name, document in (("inputs", run_row.inputs), ("results", run_row.results))}
     outcome = Result(
         name="evaluation run",
         workload=f"{size.bids:,} bids x {size.lots} lots x {size.questions} questions x {EVALUATORS} evaluators, "
@@ -249,6 +252,7 @@ def run(size: Size = FULL) -> Result:
             "stale_check_queries": stale_queries, "pure_cpu_seconds": round(pure.cpu, 3),
             "run_cpu_seconds": round(whole.cpu, 3), "stored_result_same_as_pure": same,
             "build_seconds": round(built, 1),
+            "stored_inputs_mb": stored_mb["inputs"], "stored_results_mb": stored_mb["results"],
         },
     )
     outcome.notes.append(
@@ -258,6 +262,7 @@ def run(size: Size = FULL) -> Result:
     )
     outcome.notes.append(
         f"each evaluation page's stale check: {check.wall:.2f} s, {stale_queries} queries; "
-        f"the stored result {'is' if same else 'IS NOT'} the pure run's; data built in {built:.1f} s"
+        f"the stored result {'is' if same else 'IS NOT'} the pure run's; stored documents: inputs "
+        f"{stored_mb['inputs']} MB, results {stored_mb['results']} MB of canonical JSON; data built in {built:.1f} s"
     )
     return outcome

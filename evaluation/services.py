@@ -669,32 +669,34 @@ def quality_lock(*, tender: Tender, user: User) -> TenderEvaluation:
 def _raise_clarifications(tender: Tender, now: datetime, user: User | None) -> list[PriceClarification]:
     """Open a clarification for every abnormally low price of a scorable bid that has none."""
     raised = []
-    bids = selectors.scorable_bids(tender=tender)
-    existing = set(PriceClarification.objects.filter(bid__in=bids).values_list("bid_id", "lot_id"))
-    prices = BidLotPrice.objects.filter(
-        version__bid__in=bids, version__status="submitted"
-    ).select_related("version__bid__provider", "lot__zone").defer(  # not each version's frozen content, per lot
-        "version__content", "version__declarations", "version__cqc_location_ids"
-    )
+    bids = {bid.pk: bid for bid in selectors.scorable_bids(tender=tender)}
+    existing = set(PriceClarification.objects.filter(bid__in=list(bids.values())).values_list("bid_id", "lot_id"))
+    lots = {lot.pk: lot for lot in tender.lots.select_related("zone")}
+    for lot in lots.values():
+        lot.tender = tender
     models: dict[int, Any] = {}  # each lot's cost model, worked out once for all its prices
-    for price in prices:
-        bid = price.version.bid
-        if (bid.pk, price.lot_id) in existing:
+    # Each price as plain values: a large tender has 20,000, and a run checks them every time (issue 17).
+    prices = BidLotPrice.objects.filter(
+        version__bid__in=list(bids.values()), version__status="submitted"
+    ).values_list("version__bid_id", "lot_id", "hourly_price", "package_price")
+    for bid_id, lot_id, hourly_price, package_price in prices:
+        if (bid_id, lot_id) in existing:
             continue
-        price.lot.tender = tender
-        check = selectors.lot_price_check(lot=price.lot, price=price.hourly_price, models=models)
+        lot = lots[lot_id]
+        check = selectors.lot_price_check(lot=lot, price=hourly_price, models=models)
         if not check or not check["needs_clarification"]:
             # An abnormally low package price needs explaining as much as an hourly one (issue 15).
-            check = selectors.lot_package_check(lot=price.lot, package_price=price.package_price, models=models)
+            check = selectors.lot_package_check(lot=lot, package_price=package_price, models=models)
         if not check or not check["needs_clarification"]:
             continue
+        bid = bids[bid_id]
         clarification = PriceClarification.objects.create(
-            bid=bid, lot=price.lot, hourly_price=price.hourly_price, check_status=check["status"],
+            bid=bid, lot=lot, hourly_price=hourly_price, check_status=check["status"],
             price_check=check, raised_at=now,
         )
         audit_record(
             actor=user or "system", action="evaluation.clarification_raised", obj=clarification,
-            after={"bid": bid.reference, "lot": price.lot.number, "hourly_price": price.hourly_price,
+            after={"bid": bid.reference, "lot": lot.number, "hourly_price": hourly_price,
                    "check": check["message"]},
             at=now,
         )
