@@ -677,23 +677,30 @@ class BidResult:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready, scores as 2-place strings rounded half up."""
-        return {
-            "bid_ref": self.bid_ref,
-            "provider_key": self.provider_key,
-            "lot_key": self.lot_key,
-            "status": str(self.status),
-            "reason": self.reason,
-            "price_per_contact_hour": _display_money(self.price_per_contact_hour),
-            "submitted_at": None if self.submitted_at is None else self.submitted_at.isoformat(),
-            "quality_score": display_score(self.quality_score),
-            "price_score": display_score(self.price_score),
-            "total": display_score(self.total),
-            "rank": self.rank,
-            "recommended": self.recommended,
-            "clarification_unresolved": self.clarification_unresolved,
-            "above_ceiling": self.above_ceiling,
-            "package_price_per_contact_hour": _display_money(self.package_price_per_contact_hour),
-        }
+        return _bid_row(vars(self), money=_display_money, quality=display_score, score=display_score, time=_iso)
+
+
+def _iso(value: datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _bid_row(
+    fields: Mapping[str, Any], *, money: Callable[[Any], str | None], quality: Callable[[Any], str | None],
+    score: Callable[[Any], str | None], time: Callable[[Any], str | None],
+) -> dict[str, Any]:
+    """A bid result's fields as `BidResult.to_dict` gives them, rendered by `money`, `quality` (the
+    quality score), `score` (price score and total) and `time`: one object's renderers, or those
+    `BidResults.rows` shares across a lot."""
+    return {
+        **fields,
+        "status": str(fields["status"]),
+        "price_per_contact_hour": money(fields["price_per_contact_hour"]),
+        "submitted_at": time(fields["submitted_at"]),
+        "quality_score": quality(fields["quality_score"]),
+        "price_score": score(fields["price_score"]),
+        "total": score(fields["total"]),
+        "package_price_per_contact_hour": money(fields["package_price_per_contact_hour"]),
+    }
 
 
 class BidResults(Sequence[BidResult]):
@@ -757,8 +764,6 @@ class BidResults(Sequence[BidResult]):
         """`[result.to_dict() for result in self]`, made from the columns without the objects (issue 17:
         a stored run renders 20,000): one rendering context, and each price, quality score and time
         rendered once per object (a bid's figures are the same objects in every lot it prices)."""
-        work = self._work
-        lot, ranked = work.lot, work.ranked
 
         def rendered_once(render: Callable[[Any], str]) -> Callable[[Any], str | None]:
             """`render`, kept by the id of each object it is given (all alive in the columns meanwhile)."""
@@ -774,59 +779,30 @@ class BidResults(Sequence[BidResult]):
             return text_of
 
         money = rendered_once(lambda value: str(pennies(value)))
-        score = rendered_once(lambda value: str(quantize_score(value)))
+        quality = rendered_once(lambda value: str(quantize_score(value)))
         time = rendered_once(datetime.isoformat)
-        rows = []
-        refs, providers, submitted = lot.bid_refs, lot.provider_keys, lot.submitted_at
-        unresolved, packages, lot_key = lot.unresolved, lot.package_prices, lot.lot_key
-        recommended = self._recommended
-        ranked_status = str(ResultStatus.RANKED)
+
+        def score(value: Decimal | None) -> str | None:  # every bid-lot's own: nothing to share
+            return None if value is None else str(quantize_score(value))
+
         with localcontext(_DISPLAY):
-            for k, position in enumerate(ranked.positions):
-                rows.append({
-                    "bid_ref": refs[position],
-                    "provider_key": providers[position],
-                    "lot_key": lot_key,
-                    "status": ranked_status,
-                    "reason": "",
-                    "price_per_contact_hour": money(ranked.prices[k]),
-                    "submitted_at": time(submitted[position]),
-                    "quality_score": score(ranked.figures[k].score),
-                    "price_score": str(quantize_score(ranked.price_scores[k])),
-                    "total": str(quantize_score(ranked.totals[k])),
-                    "rank": k + 1,
-                    "recommended": k in recommended,
-                    "clarification_unresolved": unresolved[position],
-                    "above_ceiling": ranked.above[k],
-                    "package_price_per_contact_hour": money(packages[position]),
-                })
-            for status, position, reason, quality in work.unranked:
-                rows.append({
-                    "bid_ref": refs[position],
-                    "provider_key": providers[position],
-                    "lot_key": lot_key,
-                    "status": str(status),
-                    "reason": reason,
-                    "price_per_contact_hour": money(lot.prices[position]),
-                    "submitted_at": time(submitted[position]),
-                    "quality_score": score(quality),
-                    "price_score": None,
-                    "total": None,
-                    "rank": None,
-                    "recommended": False,
-                    "clarification_unresolved": unresolved[position],
-                    "above_ceiling": False,
-                    "package_price_per_contact_hour": money(packages[position]),
-                })
-        return rows
+            return [
+                _bid_row(self._fields(index), money=money, quality=quality, score=score, time=time)
+                for index in range(len(self))
+            ]
 
     def _make(self, index: int) -> BidResult:
         """Result `index`, as BidResult(...) would build it: BidResult is frozen and has no
         __post_init__, so filling its __dict__ gives the very same object, without the generated
         __init__ setting each of its 15 fields through object.__setattr__."""
+        result = object.__new__(BidResult)
+        object.__setattr__(result, "__dict__", self._fields(index))
+        return result
+
+    def _fields(self, index: int) -> dict[str, Any]:
+        """Result `index`'s fields, from the columns."""
         work = self._work
         lot, ranked = work.lot, work.ranked
-        result = object.__new__(BidResult)
         if index < len(ranked):
             position = ranked.positions[index]
             fields = {
@@ -865,8 +841,7 @@ class BidResults(Sequence[BidResult]):
                 "above_ceiling": False,
                 "package_price_per_contact_hour": lot.package_prices[position],
             }
-        object.__setattr__(result, "__dict__", fields)
-        return result
+        return fields
 
 
 @dataclass(frozen=True)
@@ -1262,20 +1237,9 @@ class _QualityModel:
         self.max_scores = tuple(m for _, _, m in items)
         self.keys = frozenset(keys)
 
-    def numerator(
-        self, scores: Mapping[str, Decimal], bid_ref: str, values: Sequence[Decimal] | None = None
-    ) -> tuple[Decimal, list[str]]:
-        """Exact weighted-score numerator and the questions scored 0. Call in _EXACT.
-
-        `values`: the scores in `key_order`, where the caller has already read and counted them."""
-        if values is None:
-            try:
-                values = [scores[key] for key in self.key_order]
-            except KeyError as exc:
-                raise ValueError(f"bid {bid_ref}: no consensus score for question {exc.args[0]}") from None
-            if len(scores) != len(values):
-                unknown = sorted(set(scores) - self.keys)
-                raise ValueError(f"bid {bid_ref}: scores for unknown questions {unknown}")
+    def numerator(self, values: Sequence[Decimal], bid_ref: str) -> tuple[Decimal, list[str]]:
+        """Exact weighted-score numerator and the questions scored 0, from a bid's scores in `key_order`
+        (read and counted by `_Qualities.of`). Call in _EXACT."""
         if min(values) > ZERO and all(map(le, values, self.max_scores)):
             # Every score on its scale and none 0: the usual case, checked at C speed.
             return sum(map(mul, self.coefficients, values), ZERO), []
@@ -1296,7 +1260,6 @@ class _BidQuality:
 
     qn: Decimal  # exact numerator over _QualityModel.denominator
     weighted_qn: Decimal  # quality_weight x qn, exact
-    zeros: tuple[str, ...]  # questions scored 0
     score: Decimal  # quality_weight x F, one rounded division
     neg_fraction: Decimal  # minus F, one rounded division (a sort key)
     fails: str  # why it fails the published quality thresholds ("; "-joined), or ""
@@ -1306,18 +1269,18 @@ class _BidQuality:
 class _Qualities:
     """Each bid's quality worked out once per tender rather than once per lot it prices.
 
-    A bid sends the same consensus scores for every lot; when they are the very same
-    Decimal objects (the caller builds them once per bid), the lot reuses the figures
-    already computed. Keyed by the objects' ids, kept alive with the entry, so a hit is
-    the identical computation. Each bid-lot is still checked for missing or unknown
-    questions under its own reference.
+    A bid sends the same `ConsensusScores` to every lot, and a read-only object always gives
+    the same figures: scoring finds them by the object (`object_get`). Scores that are other
+    objects holding the very same Decimal objects (the caller builds them once per bid) are
+    found by those. Both memos are keyed by ids and keep the objects alive, so a hit is the
+    identical computation. Missing or unknown questions are refused when a set of scores is
+    first seen, under the reference of the bid-lot that brought it.
     """
 
     def __init__(self, quality: _QualityModel, rules: TenderRules) -> None:
         self.model = quality
         self.rules = rules
         self._seen: dict[tuple[int, ...], tuple[tuple[Decimal, ...], _BidQuality]] = {}
-        self.seen_get = self._seen.get
         # A ConsensusScores is read-only, so the same object always gives the same figures.
         self._by_object: dict[int, tuple[ConsensusScores, _BidQuality]] = {}
         self.object_get = self._by_object.get
@@ -1326,7 +1289,7 @@ class _Qualities:
             itemgetter(*keys) if len(keys) > 1 else lambda scores: (scores[keys[0]],)
         )
 
-    def of(self, scores: Mapping[str, Decimal], bid_ref: str) -> _BidQuality:
+    def of(self, scores: ConsensusScores, bid_ref: str) -> _BidQuality:
         """The quality figures of bid `bid_ref`, scored `scores`. Call in _EXACT."""
         model = self.model
         try:
@@ -1339,10 +1302,9 @@ class _Qualities:
         ids = tuple(map(id, values))
         seen = self._seen.get(ids)
         if seen is not None:
-            if type(scores) is ConsensusScores:
-                self._by_object[id(scores)] = (scores, seen[1])
+            self._by_object[id(scores)] = (scores, seen[1])
             return seen[1]
-        qn, zeros = model.numerator(scores, bid_ref, values)
+        qn, zeros = model.numerator(values, bid_ref)
         rules = self.rules
         qw, qd, threshold = rules.quality_weight, model.denominator, rules.quality_threshold_percent
         reasons = []
@@ -1358,15 +1320,13 @@ class _Qualities:
         figures = _BidQuality(
             qn=qn,
             weighted_qn=qw * qn,
-            zeros=tuple(zeros),
             score=_DIVISION.divide(qw * qn, qd),
             neg_fraction=_DIVISION.divide(qn, qd).copy_negate(),
             fails="; ".join(reasons),
             fraction=_float_ratio(qn, qd),
         )
         self._seen[ids] = (values, figures)
-        if type(scores) is ConsensusScores:
-            self._by_object[id(scores)] = (scores, figures)
+        self._by_object[id(scores)] = (scores, figures)
         return figures
 
 
