@@ -235,11 +235,11 @@ def _system_evaluation(work: Workload, locations: tuple[dict[str, Any], dict[str
         scores.append(no_scores if excluded else ConsensusScores(medians, f"bid {i}"))
         statuses.append(Eligibility.EXCLUDED if excluded else Eligibility.ELIGIBLE)
         reasons.append(check.reason if excluded else "")
-    bids = [f"B{i:04d}-L" for i in range(size.bids)]  # with the lot's number, what bid_ref(i, lot) gives
+    bids = [f"B{i:04d}-" for i in range(size.bids)]  # with the lot's key, what bid_ref(i, lot) gives
     lots = []
     for lot in range(size.lots):
         hourly = list(map(hourly_price, price_columns[lot]))
-        lot_number = f"{lot + 1:02d}"
+        lot_key = f"L{lot + 1:02d}"
         lot_statuses, lot_reasons = list(statuses), list(reasons)
         for i in compress(range(size.bids), map(above_ceiling_test(ceilings[lot]), hourly)):
             if statuses[i] is Eligibility.ELIGIBLE:
@@ -247,8 +247,8 @@ def _system_evaluation(work: Workload, locations: tuple[dict[str, Any], dict[str
                 lot_reasons[i] = f"priced above the lot's published ceiling: £{money_text(hourly[i])} per billed hour"
         lots.append(
             LotBids(
-                lot_key=f"L{lot + 1:02d}", hours_per_week=Decimal(int(work.hours[lot])),
-                bid_refs=[bid + lot_number for bid in bids], provider_keys=work.provider_ids,
+                lot_key=lot_key, hours_per_week=Decimal(int(work.hours[lot])),
+                bid_refs=[bid + lot_key for bid in bids], provider_keys=work.provider_ids,
                 prices=list(map(contact_hour_price, hourly)), consensus_scores=scores,
                 statuses=lot_statuses, reasons=lot_reasons, submitted_at=work.submitted_at,
             )

@@ -58,6 +58,7 @@ def build(size: Size, prefix: str = "RUN") -> Setup:
     from cqc.models import CQCLocation
     from evaluation import services
     from evaluation.models import ConflictDeclaration, ConsensusScore, EvaluatorAssignment, IndividualScore
+    from evaluation.selectors import scorable_bids
     from pricing.models import RatePreset
     from providers.models import Provider, ProviderStatus
     from tenders.models import (
@@ -136,50 +137,46 @@ def build(size: Size, prefix: str = "RUN") -> Setup:
             batch_size=2000,
         )
         published = now.date() - timedelta(days=400)
-        CQCLocation.objects.bulk_create(
-            (
-                CQCLocation(
-                    location_id=f"1-{700000000 + i}", provider_id=p.cqc_provider_id, location_name=f"Location {i}",
-                    provider_name=p.name, overall_rating="Good", safe=("Inadequate" if i % 50 == 7 else "Good"),
-                    effective="Good", caring="Good", responsive="Good", well_led="Good", publication_date=published,
-                    rating_rows=[["Overall", d, "Inadequate" if (i % 50 == 7 and d == "Safe") else "Good",
-                                  published.isoformat()]
-                                 for d in ("Overall", "Safe", "Effective", "Caring", "Responsive", "Well-led")],
-                    is_inadequate=i % 50 == 7, is_unrated=False, content_digest=f"{slug}-{i}", updated_at=now,
-                )
-                for i, p in enumerate(providers)
-            ),
-            batch_size=2000,
-        )
+
+        def location(i: int, provider: Provider) -> CQCLocation:
+            """Provider i's one location: rated Good, but Inadequate on Safe for one provider in fifty."""
+            safe = "Inadequate" if i % 50 == 7 else "Good"
+            return CQCLocation(
+                location_id=f"1-{700000000 + i}", provider_id=provider.cqc_provider_id, location_name=f"Location {i}",
+                provider_name=provider.name, overall_rating="Good", safe=safe, effective="Good", caring="Good",
+                responsive="Good", well_led="Good", publication_date=published,
+                rating_rows=[["Overall", d, safe if d == "Safe" else "Good", published.isoformat()]
+                             for d in ("Overall", "Safe", "Effective", "Caring", "Responsive", "Well-led")],
+                is_inadequate=safe == "Inadequate", is_unrated=False, content_digest=f"{slug}-{i}", updated_at=now,
+            )
+
+        CQCLocation.objects.bulk_create((location(i, p) for i, p in enumerate(providers)), batch_size=2000)
         assignments = EvaluatorAssignment.objects.bulk_create(
             EvaluatorAssignment(tender=tender, user=user, is_moderator=name == "moderator",
                                 assigned_by=staff["commissioner"], assigned_at=now)
             for name, user in staff.items() if name != "commissioner"
         )
+        # One evaluator declares a conflict with one provider: that evaluator never scores its bid.
+        conflicted_evaluator, conflicted_provider = staff["evaluator1"], providers[3]
+
+        def declaration(assignment: EvaluatorAssignment, provider: Provider) -> ConflictDeclaration:
+            conflict = assignment.user == conflicted_evaluator and provider == conflicted_provider
+            return ConflictDeclaration(assignment=assignment, provider=provider, has_conflict=conflict,
+                                       details="Former employer." if conflict else "", declared_at=now)
+
         ConflictDeclaration.objects.bulk_create(
-            (
-                ConflictDeclaration(
-                    assignment=a, provider=p, has_conflict=(a.user.username == f"{slug}-evaluator1" and i == 3),
-                    details="Former employer." if (a.user.username == f"{slug}-evaluator1" and i == 3) else "",
-                    declared_at=now,
-                )
-                for a in assignments for i, p in enumerate(providers)
-            ),
-            batch_size=2000,
+            (declaration(a, p) for a in assignments for p in providers), batch_size=2000
         )
     services.bids_assess_cqc(tender=tender, user=staff["commissioner"])  # at opening: a few bids excluded
-    from evaluation.selectors import scorable_bids
-
     scorable = scorable_bids(tender=tender)
     evaluators = [staff[f"evaluator{n}"] for n in range(1, EVALUATORS + 1)]
-    conflicted = bids[3].pk
     with transaction.atomic():
         IndividualScore.objects.bulk_create(
             (
                 IndividualScore(bid=b, question=q, evaluator=e, score=1 + (i * 7 + q.number * 3 + n) % 5,
                                 comment="Scored against the descriptors.", submitted_at=now)
                 for i, b in enumerate(scorable) for q in questions for n, e in enumerate(evaluators)
-                if not (b.pk == conflicted and n == 0)
+                if not (e == conflicted_evaluator and b.provider_id == conflicted_provider.pk)
             ),
             batch_size=5000,
         )

@@ -669,15 +669,16 @@ def quality_lock(*, tender: Tender, user: User) -> TenderEvaluation:
 def _raise_clarifications(tender: Tender, now: datetime, user: User | None) -> list[PriceClarification]:
     """Open a clarification for every abnormally low price of a scorable bid that has none."""
     raised = []
-    bids = {bid.pk: bid for bid in selectors.scorable_bids(tender=tender)}
-    existing = set(PriceClarification.objects.filter(bid__in=list(bids.values())).values_list("bid_id", "lot_id"))
+    scorable = selectors.scorable_bids(tender=tender)
+    bids = {bid.pk: bid for bid in scorable}
+    existing = set(PriceClarification.objects.filter(bid__in=scorable).values_list("bid_id", "lot_id"))
     lots = {lot.pk: lot for lot in tender.lots.select_related("zone")}
     for lot in lots.values():
         lot.tender = tender
     models: dict[int, Any] = {}  # each lot's cost model, worked out once for all its prices
     # Each price as plain values: a large tender has 20,000, and a run checks them every time (issue 17).
     prices = BidLotPrice.objects.filter(
-        version__bid__in=list(bids.values()), version__status="submitted"
+        version__bid__in=scorable, version__status="submitted"
     ).values_list("version__bid_id", "lot_id", "hourly_price", "package_price")
     for bid_id, lot_id, hourly_price, package_price in prices:
         if (bid_id, lot_id) in existing:

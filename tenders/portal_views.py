@@ -206,14 +206,13 @@ def _lots_priced(count: int) -> str:
     return "No lots chosen yet" if count == 0 else f"{count} lot{'' if count == 1 else 's'} priced"
 
 
-def _price_rows(
-    tender: Tender, lots: list[Lot], prices: dict[int, Any], packages: dict[int, Any] | None = None
-) -> list[dict[str, Any]]:
-    """Server-side price checks for re-rendered pages (the live ones come from bid_price_check.js)."""
+def _price_rows(tender: Tender, lots: list[Lot], prices: dict[int, tuple[Any, Any]]) -> list[dict[str, Any]]:
+    """Server-side price checks for re-rendered pages (the live ones come from bid_price_check.js).
+
+    `prices`: each lot's (hourly price, package price), either of them None."""
     rows = []
     for lot in lots:
-        price = prices.get(lot.pk)
-        package = (packages or {}).get(lot.pk)
+        price, package = prices.get(lot.pk, (None, None))
         rows.append({
             "lot": lot,
             "per_contact_hour": sel.contact_hour_price(tender=tender, price=price) if price else None,
@@ -246,10 +245,7 @@ def bid_prices(request: AuthenticatedHttpRequest, reference: str) -> HttpRespons
     shown = {lot_id: (p.hourly_price, p.package_price) for lot_id, p in saved.items()}
     if form.is_bound:  # re-rendered with errors: check the prices just typed, not the saved ones
         shown = getattr(form, "cleaned_data", {}).get("prices", {})
-    checks = {row["lot"].pk: row for row in _price_rows(
-        tender, lots, {lot_id: hourly for lot_id, (hourly, _) in shown.items()},
-        {lot_id: package for lot_id, (_, package) in shown.items()},
-    )}
+    checks = {row["lot"].pk: row for row in _price_rows(tender, lots, shown)}
     rows = [{**row, **checks[row["lot"].pk]} for row in form.rows()]
     return _page(request, "bidding/prices.html", {
         **_bid_context(request, bid), "form": form, "rows": rows, "errors": error_list(form),
