@@ -14,6 +14,10 @@ Baseline: the same burst, same server, against a bare DRF endpoint (same middlew
 token authentication) that inserts one row. The target (issue 17) is a p99 within 1.5x the
 bare insert's under the same burst, with nothing lost or duplicated.
 
+The probe: the same burst against bench/raw_submit.py, the submission written as nine hand-written
+SQL statements on its own tender (what "hand-written SQL for the hot path" would buy; not a target,
+a price for the people choosing how to meet one), checked for lost, duplicated and digests the same way.
+
 The edge run: a third tender's deadline is moved to EDGE_LEAD_SECONDS after the moment the
 same burst is released at it, so the queue drains across the deadline. Every request is
 sent well before the deadline; the benchmark counts those sent at least 1 s before it but
@@ -150,11 +154,13 @@ def burst(port: int, calls: list[Call], spread_seconds: float = 0.0) -> float:
     return time.perf_counter() - start
 
 
-def _calls(bidders: list[dict[str, str]], size: Size, bare: bool, run: str = "") -> list[Call]:
+def _calls(bidders: list[dict[str, str]], size: Size, bare: bool, run: str = "", raw: bool = False) -> list[Call]:
+    """The burst's requests: the real submission, the bare insert, or (raw) the hand-written SQL probe."""
     calls = []
     for i, bidder in enumerate(bidders):
         key = f"{run}{'bare' if bare else 'bid'}-{i:04d}"
-        path = "/bench/bare-insert/" if bare else f"/api/bids/{bidder['reference']}/submit/"
+        path = ("/bench/bare-insert/" if bare else f"/bench/raw-submit/{bidder['reference']}/" if raw
+                else f"/api/bids/{bidder['reference']}/submit/")
         body = json.dumps({"key": key}).encode() if bare else b"{}"
         copies = 2 if i % size.racing_every == 0 else 1
         calls.extend(Call(i, key, path, bidder["token"], body) for _ in range(copies))
@@ -199,7 +205,7 @@ def run(size: Size = FULL, pg_url: str = PG_URL) -> Result:
         _run([python, "manage.py", "migrate", "--noinput", "-v", "0"], env)
         fixture = json.loads(_run([python, "-m", "bench.burst_fixture", "create", "--providers", str(size.providers),
                                    "--deadline-minutes", "60", "--prefix", "BURST", "--prefix", "RUSH",
-                                   "--prefix", "EDGE"], env))
+                                   "--prefix", "EDGE", "--prefix", "RAW"], env))
         port = _free_port()
         server = subprocess.Popen(
             [gunicorn, "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(size.workers),
@@ -226,6 +232,9 @@ def run(size: Size = FULL, pg_url: str = PG_URL) -> Result:
         bare_seconds = burst(port, bare_calls)
         bid_calls = _calls(bidders, size, bare=False)
         bid_seconds = burst(port, bid_calls)
+        raw_bidders = fixture["RAW"]["bidders"]
+        raw_calls = _calls(raw_bidders, size, bare=False, raw=True)
+        raw_seconds = burst(port, raw_calls)
         log(f"  arriving over {size.rush_seconds:g} s ...")
         rush_bare = _calls(rush_bidders, size, bare=True, run="rush-")
         burst(port, rush_bare, size.rush_seconds)
@@ -242,6 +251,8 @@ def run(size: Size = FULL, pg_url: str = PG_URL) -> Result:
         burst(port, edge_calls)
         state = json.loads(_run([python, "-m", "bench.burst_fixture", "verify", "--tender", fixture["BURST"]["tender"]],
                                 env))
+        raw_state = json.loads(_run([python, "-m", "bench.burst_fixture", "verify", "--tender",
+                                     fixture["RAW"]["tender"]], env))
         rush_state = json.loads(_run([python, "-m", "bench.burst_fixture", "verify", "--tender",
                                       fixture["RUSH"]["tender"]], env))
     finally:
@@ -266,6 +277,22 @@ def run(size: Size = FULL, pg_url: str = PG_URL) -> Result:
         "lost": rush_lost, "duplicated": rush_duplicated, "failed": rush_failed, "seconds": size.rush_seconds,
     }
     result.figures["rush"] = rush
+    raw_lost, raw_duplicated = _check(raw_bidders, raw_calls, raw_state)
+    raw_p99 = percentile([c.ms for c in raw_calls], 99)
+    bare_p99 = result.figures["bare_p99_ms"]
+    raw = {
+        "p50_ms": round(percentile([c.ms for c in raw_calls], 50), 1), "p99_ms": round(raw_p99, 1),
+        "ratio_to_bare": round(raw_p99 / bare_p99, 2), "burst_seconds": round(raw_seconds, 2),
+        "lost": raw_lost, "duplicated": raw_duplicated, "bad_digests": raw_state["bad_digests"],
+        "failed": sum(1 for c in raw_calls if c.error or c.status not in (200, 201)),
+    }
+    result.figures["hand_written_sql"] = raw
+    result.notes.append(
+        f"the same burst against the hand-written SQL probe (bench/raw_submit.py, what option 2 would buy): p99 "
+        f"{raw['p99_ms']:.0f} ms = {raw['ratio_to_bare']:.2f}x the bare insert, p50 {raw['p50_ms']:.0f} ms, whole burst "
+        f"{raw_seconds:.2f} s; lost {raw_lost}, duplicated {raw_duplicated}, failed {raw['failed']}, "
+        f"digests that do not recompute {raw['bad_digests']}"
+    )
     edge = _edge(edge_calls, edge_deadline)
     result.figures["edge"] = edge
     result.notes.append(

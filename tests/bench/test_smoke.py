@@ -137,6 +137,10 @@ def test_it_runs_the_deadline_burst_benchmark_through_gunicorn():
     assert figures["lost"] == figures["duplicated"] == figures["failed_requests"] == figures["bad_digests"] == 0
     assert figures["rush"]["lost"] == figures["rush"]["duplicated"] == figures["rush"]["failed"] == 0
     assert figures["audit_chain_ok"]
+    # The hand-written SQL probe, measured under the same burst, stores every bid once with a digest that recomputes.
+    probe = figures["hand_written_sql"]
+    assert probe["lost"] == probe["duplicated"] == probe["failed"] == probe["bad_digests"] == 0
+    assert probe["ratio_to_bare"] > 0
     # The edge run: sent well before the deadline, judged at arrival, so none refused however long it queued.
     edge = figures["edge"]
     assert edge["sent_early"] > 0
