@@ -6,7 +6,8 @@ the two requests' own costs. This measures those costs directly, in-process and 
 as CPU time of this process (Django's test Client runs the whole request in it: middleware, token
 authentication, DRF, the service), alternating the two endpoints. It also prices single ORM
 statements of the kind a submission cannot do without, in the same run, so the budget the 1.5x
-target leaves (half a bare insert) can be set against them.
+target leaves (half a bare insert) can be set against them, and measures the hand-written SQL probe
+(bench/raw_submit.py) the same way, alternated with the other two.
 
 Data: `bench.burst_data.burst_tender`, the burst's own providers with complete drafts and tokens.
 """
@@ -59,6 +60,10 @@ def _run(size: Size) -> Result:
     setup = burst_tender(providers=size.providers + 1, deadline=timezone.now() + timedelta(hours=1),
                          prefix="COST", tokens=True)
     warm, bidders = setup.bidders[0], setup.bidders[1:]
+    # The hand-written SQL probe (bench/raw_submit.py) submits the same drafts of its own tender.
+    probe_setup = burst_tender(providers=size.providers + 1, deadline=timezone.now() + timedelta(hours=1),
+                               prefix="COSTRAW", tokens=True)
+    probe_warm, probe_bidders = probe_setup.bidders[0], probe_setup.bidders[1:]
     client = Client()
 
     def submit(reference: str, token: str, key: str) -> None:
@@ -71,13 +76,21 @@ def _run(size: Size) -> Result:
                                HTTP_AUTHORIZATION=f"Token {token}")
         assert response.status_code == 201, (response.status_code, response.content[:300])
 
+    def probe(reference: str, token: str, key: str) -> None:
+        response = client.post(f"/bench/raw-submit/{reference}/", data="{}", content_type="application/json",
+                               HTTP_AUTHORIZATION=f"Token {token}", HTTP_IDEMPOTENCY_KEY=key)
+        assert response.status_code == 201, (response.status_code, response.content[:300])
+
     submit(warm.reference, warm.token, "warm")  # first requests pay for imports and caches
     bare(warm.token, "warm")
+    probe(probe_warm.reference, probe_warm.token, "warm")
     submit_ms: list[float] = []
     bare_ms: list[float] = []
-    for n, bidder in enumerate(bidders):
+    probe_ms: list[float] = []
+    for n, (bidder, prober) in enumerate(zip(bidders, probe_bidders, strict=True)):
         submit_ms.append(_cpu_ms(lambda b=bidder, n=n: submit(b.reference, b.token, f"cost-{n}")))
         bare_ms.append(_cpu_ms(lambda b=bidder, n=n: bare(b.token, f"cost-{n}")))
+        probe_ms.append(_cpu_ms(lambda b=prober, n=n: probe(b.reference, b.token, f"cost-{n}")))
 
     references = [b.reference for b in bidders]
 
@@ -103,7 +116,7 @@ def _run(size: Size) -> Result:
         "raw_sql_bid_id_ms": each(raw_lookup),
     }
 
-    submit_p50, bare_p50 = percentile(submit_ms, 50), percentile(bare_ms, 50)
+    submit_p50, bare_p50, probe_p50 = percentile(submit_ms, 50), percentile(bare_ms, 50), percentile(probe_ms, 50)
     budget = (TARGET_RATIO - 1) * bare_p50
     result = Result(
         name="submission cost",
@@ -118,12 +131,17 @@ def _run(size: Size) -> Result:
             "submit_cpu_p50_ms": round(submit_p50, 2), "submit_cpu_p90_ms": round(percentile(submit_ms, 90), 2),
             "bare_cpu_p50_ms": round(bare_p50, 2), "bare_cpu_p90_ms": round(percentile(bare_ms, 90), 2),
             "budget_beyond_bare_ms": round(budget, 2),
+            "hand_written_sql_cpu_p50_ms": round(probe_p50, 2), "hand_written_sql_ratio": round(probe_p50 / bare_p50, 2),
             **{name: round(value, 3) for name, value in statements.items()},
         },
     )
     result.notes.append(
         f"CPU per request, p50: submission {submit_p50:.2f} ms, bare insert {bare_p50:.2f} ms "
         f"({submit_p50 / bare_p50:.1f}x); the {TARGET_RATIO}x target leaves {budget:.2f} ms beyond the bare insert"
+    )
+    result.notes.append(
+        f"the hand-written SQL probe (bench/raw_submit.py), CPU p50 {probe_p50:.2f} ms ({probe_p50 / bare_p50:.1f}x the "
+        "bare insert): what the same reads and writes cost without the ORM"
     )
     result.notes.append(
         "single statements, CPU p50: ORM bid with tender and provider "
