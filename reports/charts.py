@@ -55,7 +55,7 @@ _LEGEND = (
 )
 MINIMUM_COLOUR = "#d4351c"
 CEILING_COLOUR = "#0b0c0c"
-FONT = "Liberation Sans, Arial, Helvetica, sans-serif"
+FONT = "Report Sans, Liberation Sans, Arial, Helvetica, sans-serif"  # Report Sans: the shipped face (reports/pdf.py)
 
 WIDTH = Decimal(680)  # px at 96 dpi: the 180 mm text width of an A4 page with 15 mm margins
 LABEL_RIGHT = Decimal(214)

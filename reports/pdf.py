@@ -26,16 +26,20 @@ input, so rendering the same context twice gives the same bytes (tested).
 Safety: Django autoescapes every value, so HTML or script in a bidder's text is printed as
 text. The URL fetcher only allows data: URIs: a document can never fetch a file or a web
 address (no local file disclosure, no server-side requests), and the stylesheet is inlined
-from templates/reports/pdf.css. Fonts are the system's Liberation Sans / DejaVu Sans.
+from templates/reports/pdf.css. The only other thing it serves is the fonts shipped in
+reports/fonts (Liberation Sans, DejaVu Sans Mono), so pages and bytes do not depend on the
+fonts a server happens to have installed.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import os
 from collections.abc import Callable, Mapping
 from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
 from typing import Any
 
 from django.template.loader import render_to_string
@@ -65,10 +69,40 @@ def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _fetcher() -> Any:  # weasyprint.URLFetcher, imported lazily
-    from weasyprint import URLFetcher
+# The faces every PDF is set in, shipped with the app (reports/fonts, with their licences): a report laid out
+# on any server, with or without these fonts installed, has the same pages and the same bytes.
+FONTS_DIR = Path(__file__).resolve().parent / "fonts"
+FONT_SCHEME = "report-font"  # url(report-font:<file>) in templates/reports/pdf.css
 
-    return URLFetcher(allowed_protocols={"data"}, allow_redirects=False)
+
+@functools.cache
+def font_bytes(name: str) -> bytes:
+    """A shipped font file by its name; nothing outside reports/fonts can be named."""
+    shipped = {path.name: path for path in FONTS_DIR.glob("*.ttf")}
+    if name not in shipped:
+        raise ValueError(f"no shipped font {name!r}")
+    return shipped[name].read_bytes()
+
+
+@functools.cache
+def _fetcher_class() -> type:
+    from weasyprint import URLFetcher
+    from weasyprint.urls import URLFetcherResponse
+
+    class ReportFetcher(URLFetcher):  # type: ignore[misc]  # weasyprint is untyped
+        """data: URIs and the shipped fonts; no file, no web address."""
+
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            scheme, _, name = url.partition(":")
+            if scheme == FONT_SCHEME:
+                return URLFetcherResponse(url, font_bytes(name), {"Content-Type": "font/ttf"})
+            return super().fetch(url, headers)
+
+    return ReportFetcher
+
+
+def _fetcher() -> Any:  # a weasyprint.URLFetcher, imported lazily
+    return _fetcher_class()(allowed_protocols={"data"}, allow_redirects=False)
 
 
 def render_html(template_name: str, context: Mapping[str, Any]) -> str:
