@@ -98,6 +98,17 @@ def sign_in(page: Any, base_url: str, username: str, password: str, next_url: st
     page.get_by_role("button", name="Sign in").click()
 
 
+def follow(page: Any, link: Any) -> None:
+    """Click a link and wait until its page has loaded.
+
+    A click returns once it is done, not once the next page is there: axe run straight after it could
+    start on the old document and fail when the new one replaces it (seen once in a full run).
+    """
+    before = page.url
+    link.click()
+    page.wait_for_url(lambda url: url != before)
+
+
 def assert_accessible(page: Any) -> None:
     """Run axe-core on the page as it stands; fail on any serious or critical violation."""
     from axe_playwright_python.sync_playwright import Axe

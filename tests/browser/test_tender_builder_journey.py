@@ -9,7 +9,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from tenders.models import Tender
-from tests.browser.conftest import assert_accessible, assert_fits_width, sign_in
+from tests.browser.conftest import assert_accessible, assert_fits_width, follow, sign_in
 from tests.factories import PASSWORD, ZoneFactory
 
 
@@ -48,7 +48,7 @@ def test_a_commissioner_builds_and_publishes_a_crisis_tender_and_a_provider_find
     _check(page)  # the task list
 
     # Lots: the first try guarantees more hours than the lot buys.
-    page.get_by_role("link", name="Lots").click()
+    follow(page, page.get_by_role("link", name="Lots"))
     _check(page)
     page.get_by_role("link", name="Add a lot").click()
     page.get_by_label("Zone").select_option(label="North")
@@ -82,7 +82,7 @@ def test_a_commissioner_builds_and_publishes_a_crisis_tender_and_a_provider_find
 
     # Dates: GOV.UK date inputs (Day, Month, Year; and Hour, Minute in UK time for the deadlines).
     deadline = timezone.localtime(timezone.now() + timedelta(days=30)).replace(hour=12, minute=0)
-    page.get_by_role("link", name="Dates").click()
+    follow(page, page.get_by_role("link", name="Dates"))
     _check(page)
     _fill_date(page, "Clarification deadline", deadline - timedelta(days=10))
     _fill_date(page, "Submission deadline", deadline)
@@ -100,7 +100,7 @@ def test_a_commissioner_builds_and_publishes_a_crisis_tender_and_a_provider_find
     expect(page.get_by_text("Dates saved.")).to_be_visible()
 
     for section in ("Evaluation rules", "Cost-of-care model", "Specification documents"):
-        page.get_by_role("link", name=section, exact=True).click()
+        follow(page, page.get_by_role("link", name=section, exact=True))
         _check(page)
         page.go_back()
 
