@@ -44,7 +44,7 @@
     if (!lot || !target) { return; }
     var timer = null;
     var sequence = 0;
-    input.addEventListener("input", function () {
+    function check() {
       window.clearTimeout(timer);
       var price = clean(input.value);
       if (!/^\d+(\.\d{1,2})?$/.test(price) || Number(price) <= 0) { show(target, null); return; }
@@ -62,7 +62,10 @@
           if (mine === sequence) { show(target, null); }
         });
       }, DELAY);
-    });
+    }
+    input.addEventListener("input", check);
+    // Typed before this (deferred) script ran, e.g. on a slow connection: that input event was missed.
+    if (input.value !== input.defaultValue) { check(); }
   }
 
   var inputs = form.querySelectorAll("input[data-price-check-lot]");

@@ -112,3 +112,29 @@ def test_a_provider_sees_the_cost_of_care_check_on_a_package_price_as_they_type(
     expect(page.get_by_role("heading", name="Price warnings")).to_be_visible()
     expect(page.get_by_text("this package price (£8.00 per contact hour over its 30 hours) is below")).to_be_visible()
     assert_accessible(page)
+
+
+def test_a_price_typed_before_the_page_script_has_loaded_is_still_checked(live_server, page, bidder):
+    """On a slow connection a provider can type before the deferred check script runs: that keystroke's input
+    event has no listener yet, so the script checks any price that differs from the page's own when it starts.
+    (A full run once failed here: Playwright typed before the script had loaded.)"""
+    from tenders import services
+
+    tender = open_tender(lots=1, questions=1)
+    lot = tender.lots.get()
+    bid = services.bid_start(tender=tender, user=bidder)
+    held = []
+
+    def hold(route):  # the script's request waits until released below
+        held.append(route)
+
+    page.route("**/js/bid_price_check.js*", hold)
+
+    sign_in(page, live_server.url, bidder.username, PASSWORD, next_url=f"/portal/bids/{bid.reference}/prices/")
+    page.get_by_label(f"Lot 1: {lot.zone.name}").check()
+    page.get_by_label("Hourly price for lot 1").fill("18.50")
+    page.wait_for_timeout(600)  # longer than the script's 400 ms debounce: nothing is checking yet
+    expect(page.locator(f"#id_hourly_{lot.pk}-check")).to_be_empty()
+    assert len(held) == 1
+    held[0].continue_()
+    expect(page.locator(f"#id_hourly_{lot.pk}-check")).to_contain_text("£22.20 per contact hour")
