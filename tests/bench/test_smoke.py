@@ -103,6 +103,10 @@ def test_it_prices_a_submission_against_the_bare_insert_and_single_statements():
 
     submitted = BidVersion.objects.filter(bid__tender__reference="COST-TENDER", status="submitted").count()
     assert submitted == submission_cost.SMOKE.providers + 1  # every submission was accepted and stored
+    # So was every submission through the hand-written SQL probe, measured the same way.
+    assert figures["hand_written_sql_cpu_p50_ms"] > 0
+    probed = BidVersion.objects.filter(bid__tender__reference="COSTRAW-TENDER", status="submitted").count()
+    assert probed == submission_cost.SMOKE.providers + 1
 
 
 @pytest.mark.skipif(bool(award_pdf.pango_missing()), reason="WeasyPrint needs Pango (libpango-1.0-0)")
