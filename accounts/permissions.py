@@ -223,19 +223,26 @@ def has_conflict(user: User | AnonymousUser, tender: Tender, provider: Provider 
     return _provider_id(provider) in conflicted_provider_ids(user, tender)
 
 
-def panel_may_read(user: User | AnonymousUser, tender: Tender, provider: Provider | int | None) -> bool:
-    """A panel member may open this provider's bid: assigned, bids opened, every bidder declared, no conflict here."""
+def panel_readable_provider_ids(user: User | AnonymousUser, tender: Tender) -> set[int]:
+    """The bidders whose bids a panel member may open: assigned, bids opened, every bidder declared, no conflict.
+
+    `panel_may_read` asks about one bidder; a page listing every bid asks this once (three queries, not
+    three per bid).
+    """
     if is_sealed(tender) or tender.status not in _READABLE_STATUSES:
-        return False
+        return set()
     assignment = panel_assignment(user, tender)
     if assignment is None:
-        return False
-    declarations = {d.provider_id: d for d in assignment.declarations.all()}
-    if not _bidding_provider_ids(tender) <= set(declarations):
-        return False
-    provider_id = _provider_id(provider)
-    own = declarations.get(provider_id) if provider_id is not None else None
-    return own is not None and not own.has_conflict
+        return set()
+    conflict_by_provider = {d.provider_id: d.has_conflict for d in assignment.declarations.all()}
+    if not _bidding_provider_ids(tender) <= set(conflict_by_provider):
+        return set()
+    return {provider_id for provider_id, conflict in conflict_by_provider.items() if not conflict}
+
+
+def panel_may_read(user: User | AnonymousUser, tender: Tender, provider: Provider | int | None) -> bool:
+    """A panel member may open this provider's bid (`panel_readable_provider_ids`)."""
+    return _provider_id(provider) in panel_readable_provider_ids(user, tender)
 
 
 def _sees_provider(user: User | AnonymousUser, tender: Tender, provider: Provider | int | None) -> bool:

@@ -346,6 +346,9 @@ class EvaluationRun(models.Model):
     `inputs` and `results` shapes are documented in `evaluation.assemble`.
     """
 
+    # The stored documents: megabytes each on a large tender, so lists and page headers defer them.
+    DOCUMENTS = ("inputs", "results")
+
     tender = models.ForeignKey("tenders.Tender", on_delete=models.PROTECT, related_name="evaluation_runs")
     number = models.PositiveIntegerField()
     run_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
+from django.db.models.fields.json import KeyTransform
 
 from accounts import permissions
 from evaluation.assemble import SCHEMA, score_spread
@@ -181,8 +182,9 @@ def bids_for_reader(*, user: User, tender: Tender) -> list[dict[str, Any]]:
     for bid_id in IndividualScore.objects.filter(bid__tender=tender, evaluator=user).values_list("bid_id", flat=True):
         mine[bid_id] += 1
     rows = []
+    readable = permissions.panel_readable_provider_ids(user, tender)  # once for every bid
     for bid in scorable_bids(tender=tender):
-        may = evaluator_may_read(user=user, tender=tender, provider=bid.provider)
+        may = bid.provider_id in readable
         rows.append(
             {
                 "bid": bid,
@@ -200,6 +202,15 @@ def my_scores(*, user: User, bid: Bid) -> dict[int, IndividualScore]:
     """The user's own scores of a bid, by question id (never anyone else's)."""
     scores = IndividualScore.objects.filter(bid=bid, evaluator=user).select_related("question", "evaluator")
     return {s.question_id: s for s in scores}
+
+
+def my_scores_by_bid(*, user: User, tender: Tender) -> defaultdict[int, dict[int, IndividualScore]]:
+    """`my_scores` of every bid of the tender in one query: bid id -> question id -> score."""
+    by_bid: defaultdict[int, dict[int, IndividualScore]] = defaultdict(dict)
+    scores = IndividualScore.objects.filter(bid__tender=tender, evaluator=user).select_related("question", "evaluator")
+    for score in scores:
+        by_bid[score.bid_id][score.question_id] = score
+    return by_bid
 
 
 def scoring_gaps(*, tender: Tender, hidden: set[int] | frozenset[int] = frozenset()) -> list[str]:
@@ -270,31 +281,31 @@ class BoardRow:
         return all(c.consensus is not None for c in self.cells)
 
 
-def moderation_board(*, tender: Tender, user: User | AnonymousUser) -> list[BoardRow]:
-    """Individual and consensus scores per bid and question, divergence marked.
+def moderation_board(*, tender: Tender, user: User | AnonymousUser, bid: Bid | None = None) -> list[BoardRow]:
+    """Individual and consensus scores per bid and question, divergence marked; only `bid`'s row when given
+    (none if it is not being evaluated).
 
     Callers must first check `may_see_individual_scores`: before moderation starts
     individual scores are blind. Scores by an evaluator conflicted with the bidder are
     left out (they should not exist, and never count).
     """
     questions = list(tender.questions.order_by("number"))
-    bids = scorable_bids(tender=tender)
+    bids = [b for b in scorable_bids(tender=tender) if bid is None or b.pk == bid.pk]
     scores = defaultdict(list)
     for s in IndividualScore.objects.filter(bid__in=bids).select_related("evaluator").order_by("evaluator__username"):
         scores[(s.bid_id, s.question_id)].append(s)
     consensus = {(c.bid_id, c.question_id): c for c in ConsensusScore.objects.filter(bid__in=bids).select_related("moderator")}
     rows = []
     conflicts = conflicted_user_ids_by_provider(tender=tender)
-    for bid in bids:
-        conflicted = conflicts.get(bid.provider_id, set())
+    readable = permissions.panel_readable_provider_ids(user, tender)  # once for every bid
+    for row_bid in bids:
+        conflicted = conflicts.get(row_bid.provider_id, set())
         cells = []
         for q in questions:
-            individual = [s for s in scores[(bid.pk, q.pk)] if s.evaluator_id not in conflicted]
+            individual = [s for s in scores[(row_bid.pk, q.pk)] if s.evaluator_id not in conflicted]
             spread, divergent = score_spread(s.score for s in individual)
-            cells.append(BoardCell(q, individual, consensus.get((bid.pk, q.pk)), spread, divergent))
-        rows.append(
-            BoardRow(bid, cells, may_moderate=evaluator_may_read(user=user, tender=tender, provider=bid.provider))
-        )
+            cells.append(BoardCell(q, individual, consensus.get((row_bid.pk, q.pk)), spread, divergent))
+        rows.append(BoardRow(row_bid, cells, may_moderate=row_bid.provider_id in readable))
     return rows
 
 
@@ -404,11 +415,17 @@ def clarifications(*, tender: Tender) -> QuerySet[PriceClarification]:
 
 
 def current_run(*, tender: Tender) -> EvaluationRun | None:
-    return EvaluationRun.objects.filter(tender=tender, is_current=True).first()
+    """The current run with its results; its inputs (as large, and read by recomputation only) load if touched."""
+    return EvaluationRun.objects.filter(tender=tender, is_current=True).defer("inputs").first()
 
 
 def runs(*, tender: Tender) -> QuerySet[EvaluationRun]:
-    return EvaluationRun.objects.filter(tender=tender).select_related("run_by").order_by("-number")
+    """The tender's runs, newest first, without their stored documents (each can be megabytes): a list shows
+    number, time, digests and whether the results were provisional (`results_provisional`)."""
+    return (
+        EvaluationRun.objects.filter(tender=tender).select_related("run_by").defer(*EvaluationRun.DOCUMENTS)
+        .annotate(results_provisional=KeyTransform("provisional", "results")).order_by("-number")
+    )
 
 
 # --------------------------------------------------------------------------

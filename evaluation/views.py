@@ -245,10 +245,11 @@ def my_scores(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse
         raise PermissionDenied("You are not on this tender's evaluation panel.")
     rows = []
     questions = list(tender.questions.order_by("number"))
+    scores = selectors.my_scores_by_bid(user=request.user, tender=tender)
     for row in selectors.bids_for_reader(user=request.user, tender=tender):
         if not row["may_read"]:
             continue
-        mine = selectors.my_scores(user=request.user, bid=row["bid"])
+        mine = scores[row["bid"].pk]
         rows.append({"bid": row["bid"], "items": [{"question": q, "score": mine.get(q.pk)} for q in questions]})
     return render(request, "evaluation/my_scores.html", {"tender": tender, "rows": rows, "questions": questions})
 
@@ -291,7 +292,7 @@ def consensus(request: AuthenticatedHttpRequest, reference: str, bid_reference: 
     stages = selectors.tender_evaluation(tender=tender)
     if not stages.moderation_started:
         raise PermissionDenied("Moderation has not started: individual scoring is still blind.")
-    row = next((r for r in selectors.moderation_board(tender=tender, user=request.user) if r.bid.pk == bid.pk), None)
+    row = next(iter(selectors.moderation_board(tender=tender, user=request.user, bid=bid)), None)
     if row is None:
         raise Http404("This bid is not being evaluated.")
     version = selectors.current_version(bid=bid)

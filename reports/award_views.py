@@ -99,17 +99,19 @@ def award_page(request: AuthenticatedHttpRequest, reference: str) -> HttpRespons
                 details_form = form
     award = award_of(tender)
     state = award_state(award)
+    current = selectors.current_run(tender=tender)
     return render(request, "reports/pages/award.html", {
         "tender": tender,
         "award": award,
         "step": next_step(state).value,
         # A dict, not the enum class: templates would call the class.
         "steps": {s.name: s.value for s in AwardStep},
-        "run": award.evaluation_run if award else selectors.current_run(tender=tender),
+        # The award's run; the current one when they are the same (it is loaded already, without its inputs).
+        "run": award.evaluation_run if award and (current is None or award.evaluation_run_id != current.pk) else current,
         "earliest_entry": standstill_earliest_entry(award) if award else None,
         "notice_day": uk_date(award.award_notice_published_at) if award and award.award_notice_published_at else None,
         "details_due": details_notice_due_on(award) if award else None,
-        "bidders": selectors.bidder_outcomes(tender=tender),
+        "bidders": selectors.bidder_outcomes(run=current),
         "issued": GeneratedReport.objects.filter(tender=tender, issued_at__isnull=False).select_related("provider")
         .order_by("provider__name", "kind"),
         "may_act": can_award(request.user, tender),
@@ -148,7 +150,7 @@ def award_decide(request: AuthenticatedHttpRequest, reference: str) -> HttpRespo
     return render(request, "reports/pages/award_decide.html", {
         "tender": tender,
         "run": run,
-        "bidders": selectors.bidder_outcomes(tender=tender),
+        "bidders": selectors.bidder_outcomes(run=run),
         "missing_feedback": selectors.missing_feedback(run=run),
         "errors": errors,
     }, status=status)

@@ -19,8 +19,8 @@ from tenders.models import Bid, Tender
 
 
 def current_run(*, tender: Tender) -> EvaluationRun | None:
-    """The tender's current evaluation run, if it has been evaluated."""
-    return EvaluationRun.objects.filter(tender=tender, is_current=True).first()
+    """The tender's current evaluation run, if it has been evaluated (`evaluation.selectors.current_run`)."""
+    return evaluation_selectors.current_run(tender=tender)
 
 
 # --- Pages and API ------------------------------------------------------------------------
@@ -28,7 +28,10 @@ def current_run(*, tender: Tender) -> EvaluationRun | None:
 
 def evaluated_tenders() -> list[Tender]:
     """Tenders with a current evaluation run, newest run first: the ones reports can be made for."""
-    runs = EvaluationRun.objects.filter(is_current=True).select_related("tender").order_by("-run_at", "-pk")
+    runs = (
+        EvaluationRun.objects.filter(is_current=True).select_related("tender").defer(*EvaluationRun.DOCUMENTS)
+        .order_by("-run_at", "-pk")
+    )
     return [run.tender for run in runs]
 
 
@@ -42,6 +45,7 @@ def tender_reports_queryset(*, tender: Tender) -> QuerySet[Any]:
     return (
         GeneratedReport.objects.filter(tender=tender)
         .select_related("tender", "provider", "evaluation_run", "requested_by")
+        .defer(*(f"evaluation_run__{name}" for name in EvaluationRun.DOCUMENTS))
         .order_by("-created_at", "-pk")
     )
 
@@ -60,9 +64,8 @@ class BidderOutcome:
         return bool(self.recommended_lots)
 
 
-def bidder_outcomes(*, tender: Tender) -> list[BidderOutcome]:
-    """Every bidder of the current run, by name, with its recommended lots (from the stored results)."""
-    run = current_run(tender=tender)
+def bidder_outcomes(*, run: EvaluationRun | None) -> list[BidderOutcome]:
+    """Every bidder of the run (the tender's current one), by name, with its recommended lots (its stored results)."""
     if run is None:
         return []
     lots: dict[int, list[int]] = {}

@@ -84,7 +84,7 @@ def tender_reports(request: AuthenticatedHttpRequest, reference: str) -> HttpRes
         "tender": tender,
         "run": run,
         "documents": TENDER_DOCUMENTS,
-        "bidders": selectors.bidder_outcomes(tender=tender),
+        "bidders": selectors.bidder_outcomes(run=run),
         "reports": reports,
         "any_running": any(not r.is_finished for r in reports),
         "errors": errors,

@@ -164,8 +164,10 @@ class AssessInputSerializer(serializers.Serializer[Any]):
 
 
 class RunSummarySerializer(serializers.ModelSerializer[EvaluationRun]):
+    """A run in a list (`evaluation.selectors.runs`: without its stored documents, provisional read in the query)."""
+
     tender = serializers.CharField(source="tender.reference", read_only=True)
-    provisional = serializers.BooleanField(read_only=True)
+    provisional = serializers.BooleanField(source="results_provisional", read_only=True, default=False)
 
     class Meta:
         model = EvaluationRun
@@ -174,6 +176,8 @@ class RunSummarySerializer(serializers.ModelSerializer[EvaluationRun]):
 
 
 class RunSerializer(RunSummarySerializer):
+    provisional = serializers.BooleanField(read_only=True)
+
     class Meta(RunSummarySerializer.Meta):
         fields = [*RunSummarySerializer.Meta.fields, "results"]
         read_only_fields = fields

@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 from common.errors import PermissionDeniedError, RuleViolation
 from common.http import AuthenticatedRequest
 from common.pagination import PAGE_PARAMETERS, PaginatedListMixin, paginated_schema
+from evaluation.models import EvaluationRun
 from providers.models import Provider
 from reports import selectors, services
 from reports.models import GeneratedReport, ReportKind
@@ -42,7 +43,10 @@ MAX_ID = 2**63 - 1
 def _report(pk: int) -> GeneratedReport:
     if pk > MAX_ID:
         raise NotFound(f"No report {pk}.")
-    report = GeneratedReport.objects.select_related("tender", "provider", "evaluation_run").filter(pk=pk).first()
+    report = (
+        GeneratedReport.objects.select_related("tender", "provider", "evaluation_run")
+        .defer(*(f"evaluation_run__{name}" for name in EvaluationRun.DOCUMENTS)).filter(pk=pk).first()
+    )
     if report is None:
         raise NotFound(f"No report {pk}.")
     return report

@@ -53,7 +53,11 @@ def award_state(award: TenderAward | None) -> AwardState:
 
 
 def award_of(tender: Tender) -> TenderAward | None:
-    return TenderAward.objects.filter(tender=tender).first()
+    """The tender's award with its run, whose stored documents load only if read."""
+    return (
+        TenderAward.objects.filter(tender=tender).select_related("evaluation_run")
+        .defer(*(f"evaluation_run__{name}" for name in EvaluationRun.DOCUMENTS)).first()
+    )
 
 
 def require_award_user(user: User, what: str) -> None:
