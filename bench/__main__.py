@@ -5,7 +5,7 @@
     python -m bench --smoke              # tiny sizes: checks they run, measures nothing useful
     python -m bench --json out.json      # also write every figure as JSON
 
-Names: evaluation, run, burst, pdf, cqc, api, submission. The in-process benchmarks use a SQLite file in a
+Names: evaluation, run, burst, pdf, cqc, api, submission, pages. The in-process benchmarks use a SQLite file in a
 temporary directory, or a fresh PostgreSQL database made (and dropped) on the server
 DATABASE_URL points at, or BENCH_DATABASE_URL as it is. The deadline burst makes and drops
 its own PostgreSQL database on 127.0.0.1 (BENCH_PG_URL, default
@@ -57,6 +57,12 @@ def _api(smoke: bool) -> Result:
     return api_list.run(api_list.SMOKE if smoke else api_list.FULL)
 
 
+def _pages(smoke: bool) -> Result:
+    from bench import evaluation_pages
+
+    return evaluation_pages.run(evaluation_pages.SMOKE if smoke else evaluation_pages.FULL)
+
+
 def _submission(smoke: bool) -> Result:
     from bench import submission_cost
 
@@ -71,6 +77,7 @@ BENCHMARKS: dict[str, Callable[[bool], Result]] = {
     "cqc": _cqc,
     "api": _api,
     "submission": _submission,
+    "pages": _pages,
 }
 
 

@@ -10,7 +10,16 @@ from urllib.parse import quote
 import pytest
 from django.conf import settings
 
-from bench import api_list, award_pdf, cqc_import, deadline_burst, evaluation, evaluation_run, submission_cost
+from bench import (
+    api_list,
+    award_pdf,
+    cqc_import,
+    deadline_burst,
+    evaluation,
+    evaluation_pages,
+    evaluation_run,
+    submission_cost,
+)
 from bench.common import Result, table
 
 
@@ -149,3 +158,12 @@ def test_it_runs_the_deadline_burst_benchmark_through_gunicorn():
     edge = figures["edge"]
     assert edge["sent_early"] > 0
     assert edge["sent_early_refused"] == edge["failed"] == 0
+
+
+@pytest.mark.django_db
+def test_it_runs_the_evaluation_pages_benchmark_and_every_page_answers():
+    result = evaluation_pages.run(evaluation_pages.SMOKE)
+    _ran(result)
+    pages = result.figures["pages"]
+    assert len(pages) == len(evaluation_pages.PAGES)
+    assert all(page["queries"] > 0 and page["kb"] >= 0 for page in pages)
