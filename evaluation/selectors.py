@@ -294,7 +294,10 @@ def moderation_board(*, tender: Tender, user: User | AnonymousUser, bid: Bid | N
     scores = defaultdict(list)
     for s in IndividualScore.objects.filter(bid__in=bids).select_related("evaluator").order_by("evaluator__username"):
         scores[(s.bid_id, s.question_id)].append(s)
-    consensus = {(c.bid_id, c.question_id): c for c in ConsensusScore.objects.filter(bid__in=bids).select_related("moderator")}
+    consensus = {
+        (c.bid_id, c.question_id): c
+        for c in ConsensusScore.objects.filter(bid__in=bids).select_related("moderator", "change_approved_by")
+    }
     rows = []
     conflicts = conflicted_user_ids_by_provider(tender=tender)
     readable = permissions.panel_readable_provider_ids(user, tender)  # once for every bid
@@ -303,8 +306,13 @@ def moderation_board(*, tender: Tender, user: User | AnonymousUser, bid: Bid | N
         cells = []
         for q in questions:
             individual = [s for s in scores[(row_bid.pk, q.pk)] if s.evaluator_id not in conflicted]
+            agreed = consensus.get((row_bid.pk, q.pk))
+            for score in individual:  # readers name them (the API's board): no query per score
+                score.bid, score.question = row_bid, q
+            if agreed is not None:
+                agreed.bid, agreed.question = row_bid, q
             spread, divergent = score_spread(s.score for s in individual)
-            cells.append(BoardCell(q, individual, consensus.get((row_bid.pk, q.pk)), spread, divergent))
+            cells.append(BoardCell(q, individual, agreed, spread, divergent))
         rows.append(BoardRow(row_bid, cells, may_moderate=row_bid.provider_id in readable))
     return rows
 

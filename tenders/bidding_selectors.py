@@ -140,13 +140,16 @@ def bid_register(*, tender: Tender) -> RegisterSummary:
     )
     late = LateSubmissionAttempt.objects.filter(tender=tender)
     sealed = tender.is_sealed
+    bids = [] if sealed else list(Bid.objects.filter(tender=tender).select_related("provider").order_by("reference"))
+    for bid in bids:
+        bid.tender = tender  # readers name it (the API row): not one query per bid
     return RegisterSummary(
         sealed=sealed,
         submitted=counts["submitted"],
         withdrawn=counts["withdrawn"],
         in_progress=counts["in_progress"],
         late_attempts=late.count(),
-        bids=[] if sealed else list(Bid.objects.filter(tender=tender).select_related("provider").order_by("reference")),
+        bids=bids,
         late=[] if sealed else list(late.select_related("provider", "user")),
     )
 

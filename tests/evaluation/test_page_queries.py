@@ -1,5 +1,5 @@
-"""The panel's and the reports' pages read the same number of queries however many bids there are, and never a
-run's stored inputs.
+"""The panel's and the reports' pages (and the API's views of them) read the same number of queries however many
+bids there are, and never a run's stored inputs.
 
 Measured at 200 bids x 10 lots (a large council tender), before this was fixed: the evaluator's bid list made
 605 queries, a single bid's consensus page 610 (it built the whole moderation board to show one row), the
@@ -55,6 +55,10 @@ PANEL_PAGES = [
     ("evaluator", "/evaluation/{ref}/my-scores/"),
     ("moderator", "/evaluation/{ref}/moderation/"),
     ("moderator", "/evaluation/{ref}/moderation/{bid}/"),
+    # The API's views of the same: 34 queries a bid on the board (each score's question, bid and approver
+    # read one by one), one a bid on the register (each row's tender).
+    ("moderator", "/api/evaluation/tenders/{ref}/moderation/"),
+    ("commissioner", "/api/tenders/{ref}/bid-register/"),
 ]
 
 
@@ -63,7 +67,7 @@ def test_a_panel_page_makes_the_same_queries_for_two_bids_as_for_six(who, page, 
     counts = []
     for bids in (2, 6):
         tender, submitted = _tender(bids, commissioner, evaluator, moderator)
-        user = {"evaluator": evaluator, "moderator": moderator}[who]
+        user = {"evaluator": evaluator, "moderator": moderator, "commissioner": commissioner}[who]
         counts.append(len(_get(user, page.format(ref=tender.reference, bid=submitted[0].reference))))
     assert counts[0] == counts[1], counts
 
