@@ -60,11 +60,19 @@ def bid_for_user(*, user: User | AnonymousUser, reference: str) -> Bid | None:
 
 
 def version_with_content(*, version_id: int) -> BidVersion:
-    return (
+    version = (
         BidVersion.objects.select_related("bid__tender", "bid__provider", "submitted_by")
         .prefetch_related("lot_prices__lot__zone", "answers__question", "documents")
         .get(pk=version_id)
     )
+    _lots_know_their_tender(version, version.bid.tender)
+    return version
+
+
+def _lots_know_their_tender(version: BidVersion, tender: Tender) -> None:
+    """Each priced lot's tender is the bid's: a page checking each price against its lot reads it no more."""
+    for price in version.lot_prices.all():
+        price.lot.tender = tender
 
 
 @dataclass(frozen=True)
@@ -83,11 +91,12 @@ def bid_state(*, bid: Bid) -> BidState:
     versions = list(
         BidVersion.objects.filter(bid=bid)
         .select_related("submitted_by")
-        .prefetch_related("lot_prices__lot__zone", "answers", "documents")
+        .prefetch_related("lot_prices__lot__zone", "answers__question", "documents")
         .order_by("number")
     )
     for version in versions:
         version.bid = bid
+        _lots_know_their_tender(version, bid.tender)
     draft = next((v for v in versions if v.status == BidVersionStatus.DRAFT), None)
     live = next((v for v in versions if v.status == BidVersionStatus.SUBMITTED), None)
     return BidState(bid=bid, draft=draft, live=live, versions=versions)

@@ -229,7 +229,7 @@ def bid_prices(request: AuthenticatedHttpRequest, reference: str) -> HttpRespons
     if isinstance(draft, HttpResponse):
         return draft
     tender = bid.tender
-    lots = list(Lot.objects.filter(tender=tender).select_related("zone").order_by("number"))
+    lots = list(tender.lots.select_related("zone").order_by("number"))  # each knows its tender: checked per lot
     saved = {p.lot_id: p for p in draft.lot_prices.all()}
     initial: dict[str, Any] = {}
     for lot_id, price in saved.items():

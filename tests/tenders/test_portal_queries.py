@@ -1,0 +1,53 @@
+"""A provider's bid pages read the same number of queries however many lots and questions the tender has.
+
+Before: each priced lot re-read its tender and the tender's cost-of-care preset for its live price check,
+and each answer its question (at 10 lots and 8 questions the prices page made 39 queries, the check page
+47, the API's bid 27; at 2 lots and 2 questions 23, 31 and 13).
+"""
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from tenders import services
+from tenders.bidding_rules import DECLARATIONS
+from tests.tenders.bidding_support import open_tender
+
+pytestmark = pytest.mark.django_db
+
+PAGES = [
+    "/portal/bids/{bid}/",
+    "/portal/bids/{bid}/prices/",
+    "/portal/bids/{bid}/check/",
+    "/api/bids/{bid}/",
+    "/api/bids/{bid}/problems/",
+]
+
+
+def _queries(user, path: str) -> int:
+    client = Client()
+    client.force_login(user)
+    client.get(path)  # the first request pays for the session
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path)
+    assert response.status_code == 200, (path, response.status_code)
+    return len(captured.captured_queries)
+
+
+def _draft(bidder, *, lots: int, questions: int) -> str:
+    tender = open_tender(lots=lots, questions=questions)
+    bid = services.bid_start(tender=tender, user=bidder)
+    services.bid_update_draft(
+        bid=bid, user=bidder, prices={lot.pk: ("18.50", None) for lot in tender.lots.all()},
+        answers={q.pk: f"Our answer to question {q.number}." for q in tender.questions.all()},
+        cqc_location_ids=["1-123456789"], declarations=list(DECLARATIONS),
+    )
+    return bid.reference
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_a_bid_page_makes_the_same_queries_for_two_lots_as_for_ten(page, bidder):
+    small, large = (_draft(bidder, lots=lots, questions=questions) for lots, questions in ((2, 2), (10, 8)))
+    assert _queries(bidder, page.format(bid=small)) == _queries(bidder, page.format(bid=large))
