@@ -70,9 +70,11 @@ def version_with_content(*, version_id: int) -> BidVersion:
 
 
 def _lots_know_their_tender(version: BidVersion, tender: Tender) -> None:
-    """Each priced lot's tender is the bid's: a page checking each price against its lot reads it no more."""
+    """A priced lot of the bid's tender is given that tender: a page checking each price against its lot reads it
+    no more. Only when the ids agree: a price on another tender's lot must still be seen as one."""
     for price in version.lot_prices.all():
-        price.lot.tender = tender
+        if price.lot.tender_id == tender.pk:
+            price.lot.tender = tender
 
 
 @dataclass(frozen=True)

@@ -51,3 +51,17 @@ def _draft(bidder, *, lots: int, questions: int) -> str:
 def test_a_bid_page_makes_the_same_queries_for_two_lots_as_for_ten(page, bidder):
     small, large = (_draft(bidder, lots=lots, questions=questions) for lots, questions in ((2, 2), (10, 8)))
     assert _queries(bidder, page.format(bid=small)) == _queries(bidder, page.format(bid=large))
+
+
+def test_giving_each_priced_lot_its_tender_never_hides_a_price_on_another_tenders_lot(bidder):
+    """The pages hand each priced lot the bid's tender to save a query; a lot of another tender keeps its own."""
+    from tenders.models import BidLotPrice, BidVersion
+
+    reference = _draft(bidder, lots=2, questions=1)
+    draft = BidVersion.objects.get(bid__reference=reference, status="draft")
+    elsewhere = open_tender(lots=1, questions=1).lots.get()
+    BidLotPrice.objects.create(version=draft, lot=elsewhere, hourly_price="18.50")  # as if moved from under it
+    client = Client()
+    client.force_login(bidder)
+    problems = client.get(f"/api/bids/{reference}/problems/").json()
+    assert "A price is for a lot that is no longer in this tender; remove it." in [p["message"] for p in problems]
