@@ -106,8 +106,7 @@ def award_page(request: AuthenticatedHttpRequest, reference: str) -> HttpRespons
         "step": next_step(state).value,
         # A dict, not the enum class: templates would call the class.
         "steps": {s.name: s.value for s in AwardStep},
-        # The award's run; the current one when they are the same (it is loaded already, without its inputs).
-        "run": award.evaluation_run if award and (current is None or award.evaluation_run_id != current.pk) else current,
+        "run": award.evaluation_run if award else current,  # award_of brings its run, without the stored documents
         "earliest_entry": standstill_earliest_entry(award) if award else None,
         "notice_day": uk_date(award.award_notice_published_at) if award and award.award_notice_published_at else None,
         "details_due": details_notice_due_on(award) if award else None,
