@@ -11,13 +11,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.db import connection
-from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from evaluation import services
 from tests.evaluation.helpers import extra_evaluator, moderate, opened_tender, panel, score_all, submit_bid
 from tests.factories import ProviderFactory
+from tests.page_queries import page_statements
 
 pytestmark = pytest.mark.django_db
 
@@ -40,16 +38,6 @@ def _tender(bids: int, commissioner, evaluator, moderator, *, evaluated: bool = 
     return tender, submitted
 
 
-def _get(user, path: str) -> list[str]:
-    client = Client()
-    client.force_login(user)
-    client.get(path)  # the first request pays for the session and caches
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(path)
-    assert response.status_code == 200, (path, response.status_code)
-    return [q["sql"] for q in captured.captured_queries]
-
-
 PANEL_PAGES = [
     ("evaluator", "/evaluation/{ref}/bids/"),
     ("evaluator", "/evaluation/{ref}/my-scores/"),
@@ -68,7 +56,7 @@ def test_a_panel_page_makes_the_same_queries_for_two_bids_as_for_six(who, page, 
     for bids in (2, 6):
         tender, submitted = _tender(bids, commissioner, evaluator, moderator)
         user = {"evaluator": evaluator, "moderator": moderator, "commissioner": commissioner}[who]
-        counts.append(len(_get(user, page.format(ref=tender.reference, bid=submitted[0].reference))))
+        counts.append(len(page_statements(user, page.format(ref=tender.reference, bid=submitted[0].reference))))
     assert counts[0] == counts[1], counts
 
 
@@ -79,7 +67,7 @@ REPORT_PAGES = ["/reports/{ref}/", "/reports/{ref}/award/", "/reports/{ref}/awar
 def test_a_results_page_never_reads_a_runs_stored_inputs_and_reads_its_results_once(page, commissioner, evaluator,
                                                                                     moderator):
     tender, _ = _tender(3, commissioner, evaluator, moderator, evaluated=True)
-    statements = _get(commissioner, page.format(ref=tender.reference))
+    statements = page_statements(commissioner, page.format(ref=tender.reference))
     runs = [sql for sql in statements if '"evaluation_evaluationrun"' in sql]
     assert runs, statements
     assert not [sql for sql in runs if _reads_whole("inputs", sql)], runs
