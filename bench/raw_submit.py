@@ -156,12 +156,12 @@ class RawSubmitView(APIView):
                 "submitted_at": now.astimezone(UTC).isoformat(timespec="microseconds"),
                 "amendments_acknowledged": amendments,
             }
-            digest = content_digest(content)
-            cursor.execute(sql["freeze"], [now, user.pk, key, canonical_json(content), digest, version_id])
+            digest, frozen = content_digest(content), canonical_json(content)
+            cursor.execute(sql["freeze"], [now, user.pk, key, frozen, digest, version_id])
             cursor.execute(sql["mark"], [now, False, bid_id])
             self._audit(cursor, sql, user=user, bid_id=bid_id, bid_ref=bid_ref, number=number, digest=digest, now=now)
         return Response({"bid": bid_ref, "tender": tender_ref, "version": number, "digest": digest,
-                         "submitted_at": now, "content": content, "canonical_json": canonical_json(content),
+                         "submitted_at": now, "content": content, "canonical_json": frozen,
                          "replayed": False}, status=201)
 
     @staticmethod
@@ -175,23 +175,17 @@ class RawSubmitView(APIView):
         )
         cursor.execute(sql["head"])
         head = cursor.fetchone()
-        sealed = False
-        if head is not None:
-            if not head[2]:  # nothing waiting: this entry goes in sealed, the head moves on
-                entry.sequence, entry.prev_hash = head[0] + 1, head[1]
-                entry.hash = entry.compute_hash()
-                sealed = True
+        sealed = head is not None and not head[2]  # the head is ours and nothing waits: the entry goes in sealed
+        if sealed:
+            entry.sequence, entry.prev_hash = head[0] + 1, head[1]
+            entry.hash = entry.compute_hash()
         cursor.execute(sql["entry"], [entry.sequence, entry.at, user.pk, entry.actor_label, entry.action,
                                       entry.object_type, entry.object_id, entry.object_repr,
-                                      _json(entry.after), entry.note, entry.prev_hash, entry.hash])
+                                      json.dumps(entry.after), entry.note, entry.prev_hash, entry.hash])
         if sealed:
             cursor.execute(sql["move_head"], [entry.sequence, entry.hash])
         else:
             transaction.on_commit(lambda: audit_seal(wait=False), robust=True)
-
-
-def _json(value: Any) -> str:
-    return json.dumps(value)
 
 
 def _decoded(value: Any) -> Any:
